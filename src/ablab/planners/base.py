@@ -1,0 +1,52 @@
+"""The planner protocol and a registry of planners chosen by name.
+
+Planners are registered lazily as ``"module:attribute"`` strings so that a planner needing an
+optional dependency (a model client) costs nothing until it is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol, runtime_checkable
+
+from ablab.errors import ConfigError
+from ablab.schema import Mode, Paper, Plan
+
+
+@runtime_checkable
+class Planner(Protocol):
+    """Turns a paper (already cut for the mode) into a ranked plan of at most ``k`` ablations."""
+
+    name: str
+
+    def plan(self, paper: Paper, *, mode: Mode, k: int) -> Plan:
+        """Plan ablations for ``paper``; raise PlanError rather than return an empty plan."""
+        ...
+
+
+_REGISTRY: dict[str, str] = {
+    "heuristic": "ablab.planners.heuristic:HeuristicPlanner",
+}
+
+
+def register_planner(name: str, target: str) -> None:
+    """Register a planner factory under ``name`` as an import path ``"module:attribute"``."""
+    _REGISTRY[name] = target
+
+
+def available_planners() -> list[str]:
+    """Names of all registered planners."""
+    return sorted(_REGISTRY)
+
+
+def get_planner(name: str, **options: Any) -> Planner:
+    """Build the planner registered as ``name`` with ``options`` (e.g. ``model=...``)."""
+    try:
+        target = _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(available_planners())
+        raise ConfigError(f"unknown planner {name!r}; choose one of: {known}") from None
+    module_name, _, attribute = target.partition(":")
+    factory = getattr(importlib.import_module(module_name), attribute)
+    planner: Planner = factory(**options)
+    return planner

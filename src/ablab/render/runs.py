@@ -1,0 +1,73 @@
+"""Run directories: one plan per paper, written atomically, readable by AblationBench's harness.
+
+Layout of ``<out>/``::
+
+    <paper_id>.jsonl      AblationBench predictions (one ablation per line)
+    <paper_id>.plan.json  the full Plan with reasoning, usage and versions
+    <paper_id>.md         the plan as trajectory Markdown
+    plans.json            {paper_id: {"predictions": "<jsonl text>", "cost": float}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from ablab.render.trajectory import render_plan_markdown
+from ablab.schema import Plan
+
+PLANS_INDEX = "plans.json"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def plan_files(out: Path, paper_id: str) -> dict[str, Path]:
+    """Paths of the files written for one paper."""
+    return {
+        "jsonl": out / f"{paper_id}.jsonl",
+        "json": out / f"{paper_id}.plan.json",
+        "md": out / f"{paper_id}.md",
+    }
+
+
+def read_plans_index(out: Path) -> dict[str, dict[str, object]]:
+    """The ``plans.json`` of a run directory ({} when absent)."""
+    path = out / PLANS_INDEX
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} is not a JSON object")
+    return data
+
+
+def write_plan(out: Path, plan: Plan) -> dict[str, Path]:
+    """Write one plan's files, then record it in ``plans.json`` (last, so it marks completion)."""
+    files = plan_files(out, plan.paper_id)
+    atomic_write_text(files["jsonl"], plan.to_jsonl() + ("\n" if plan.ablations else ""))
+    atomic_write_text(files["json"], plan.model_dump_json(indent=2) + "\n")
+    atomic_write_text(files["md"], render_plan_markdown(plan))
+    index = read_plans_index(out)
+    index[plan.paper_id] = {"predictions": plan.to_jsonl(), "cost": plan.usage.cost_usd or 0.0}
+    atomic_write_text(out / PLANS_INDEX, json.dumps(index, indent=2, ensure_ascii=False) + "\n")
+    return files
+
+
+def load_plan(path: Path) -> Plan:
+    """Read a ``.plan.json`` file written by :func:`write_plan`."""
+    return Plan.model_validate_json(path.read_text(encoding="utf-8"))
