@@ -133,13 +133,24 @@ def _section_body(digest: Digest, key: str) -> str:
     return _escape_paragraphs(value)
 
 
+def section_bodies(digest: Digest, *, gaps: bool = True) -> list[tuple[str | None, str, str]]:
+    """``(key, heading, body)`` of every section in document order; extra sections have key None.
+
+    With ``gaps=False`` an unfilled section or part has an empty body instead of the
+    ``_Not filled_`` line (for readers that must not mistake it for the paper's content).
+    """
+    view = digest if gaps else digest.model_copy(update={"gaps": {}})
+    bodies: list[tuple[str | None, str, str]] = [
+        (key, heading, _section_body(view, key)) for key, heading in SECTIONS
+    ]
+    bodies.extend((None, extra.title, extra.body) for extra in digest.extra_sections)
+    return bodies
+
+
 def render_digest(digest: Digest) -> str:
     """The digest as rpa2 Markdown: frontmatter, ``# title``, then the sections in order."""
     blocks = [f"{render_frontmatter(digest)}\n# {digest.title}"]
-    for key, heading in SECTIONS:
-        body = _section_body(digest, key)
+    for _, heading, body in section_bodies(digest):
         blocks.append(f"## {heading}\n{body}" if body else f"## {heading}")
-    for extra in digest.extra_sections:
-        blocks.append(f"## {extra.title}\n{extra.body}" if extra.body else f"## {extra.title}")
     text = "\n\n".join(blocks)
     return text + "\n" if digest.layout.trailing_newline else text
