@@ -120,7 +120,7 @@ def check_numbers(digest: Digest, index: NumberIndex) -> list[Problem]:
 def _filled(digest: Digest, key: str) -> bool:
     value = getattr(digest, key)
     if key == "architecture":
-        return bool(value.component_map)
+        return bool(value.component_map) or "architecture.component_map" in digest.gaps
     return bool(value)
 
 
