@@ -41,7 +41,6 @@ from ablab.models.base import (
     GenerateParams,
     Message,
     Model,
-    ModelError,
     ResponseSchema,
     StructuredOutputUnsupported,
 )

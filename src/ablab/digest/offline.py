@@ -49,6 +49,7 @@ _RESULT_VERB = re.compile(
     r"cost|lower|higher|better|worse|match|attain|obtain|yield)\w*",
     re.IGNORECASE,
 )
+_COMPARISON = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with))\s", re.IGNORECASE)
 # Numbers that only name a table, figure, section, equation or citation are not results.
 _REFERENCE_NUMBER = re.compile(
     r"(?:\b(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Eq\.|Equation|Appendix)\s*~?|\[)\s*\d+[\d,\s]*"
@@ -79,6 +80,7 @@ _CONTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _OURS = re.compile(r"\b(?:ours|proposed|our (?:method|model|approach))\b|\(full\)", re.IGNORECASE)
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _CITATION = re.compile(r"\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\]")
 _ARROW_MARKS = re.compile(r"\s*[↑↓]\s*")
 _LOWER_IS_BETTER = re.compile(
@@ -97,9 +99,15 @@ _NOT_TAGS = frozenset(
 """Words every paper uses about itself; they say nothing about its topic."""
 
 
+def _plain(text: str) -> str:
+    """``text`` on one line without Markdown bold markers (a leading ``**x**:`` would read back
+    as a digest item's title)."""
+    return " ".join(_BOLD.sub(lambda m: m.group(1) or m.group(2), text).split())
+
+
 def _cut(text: str, limit: int = MAX_ITEM_CHARS) -> str:
-    """``text`` on one line, shortened at a word boundary when longer than ``limit``."""
-    text = " ".join(text.split())
+    """``text`` as plain text on one line, cut at a word boundary when longer than ``limit``."""
+    text = _plain(text)
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit - 1)
@@ -116,7 +124,9 @@ def _result_numbers(sentence: str) -> list[Decimal]:
 
 
 def _is_result_sentence(sentence: str) -> bool:
-    return bool(_result_numbers(sentence)) and _RESULT_VERB.search(sentence) is not None
+    return bool(_result_numbers(sentence)) and (
+        _RESULT_VERB.search(sentence) is not None or _COMPARISON.search(sentence) is not None
+    )
 
 
 def _method_name(paper: Paper) -> str | None:

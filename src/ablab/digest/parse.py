@@ -171,6 +171,8 @@ def _concept(item: str) -> FoundationalConcept:
 
 
 def _question(item: str) -> OpenQuestion:
+    if item.startswith("\\**"):
+        return OpenQuestion(detail=item[1:])
     match = _BOLD_LEAD.match(item)
     if match and match.group(2):
         return OpenQuestion(title=match.group(1), detail=match.group(2))

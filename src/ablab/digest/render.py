@@ -82,7 +82,10 @@ def _concept(concept: FoundationalConcept) -> str:
 
 
 def _question(question: OpenQuestion) -> str:
-    return f"**{question.title}**: {question.detail}" if question.title else question.detail
+    if question.title:
+        return f"**{question.title}**: {question.detail}"
+    # A bare detail that opens in bold would read back as a title: escape the first star.
+    return "\\" + question.detail if question.detail.startswith("**") else question.detail
 
 
 def _rating(rating: ConfidenceRating) -> str:

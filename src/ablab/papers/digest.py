@@ -46,8 +46,8 @@ def paper_from_digest(
 ) -> Paper:
     """Build a Paper from an rpa2 digest, read with :func:`ablab.digest.parse_digest`.
 
-    Sections the digest marks as not filled become empty sections, so their placeholder line is
-    never taken for the paper's own words. A malformed digest raises PaperError.
+    Sections that are empty or marked as not filled are left out, so a placeholder line is never
+    taken for the paper's own words. A malformed digest raises PaperError.
     """
     from ablab.digest import parse_digest
     from ablab.digest.render import section_bodies
@@ -69,6 +69,8 @@ def paper_from_digest(
     )
     doc = ParsedDocument(title=digest.title, abstract=digest.core_contribution, metadata=metadata)
     for _, heading, body in section_bodies(digest, gaps=False):
+        if not body.strip():
+            continue  # an absent or unfilled section says nothing about the paper
         doc.sections.append(
             RawSection(heading=heading, level=2, text=body, role=digest_role(heading))
         )
