@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ablab import __version__
-from ablab.cli import analyze_cmd, format_cmd, plan_cmd
+from ablab.cli import analyze_cmd, digest_cmd, format_cmd, plan_cmd
 
 app = typer.Typer(
     name="ablab",
@@ -16,7 +16,8 @@ app = typer.Typer(
         "  ablab plan examples/paper.md                 # author mode, 5 ablations\n\n"
         "  ablab plan examples/paper.md --mode reviewer # the missing ablations\n\n"
         "  ablab plan papers/ --out runs/demo           # a folder of papers -> a run directory\n\n"
-        "  ablab analyze examples/paper.md              # components, hyperparameters, metrics"
+        "  ablab analyze examples/paper.md              # components, hyperparameters, metrics\n\n"
+        "  ablab digest examples/paper.md               # a paper digest (rpa2 Markdown)"
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
@@ -43,6 +44,7 @@ def _root(
 plan_cmd.register(app)
 analyze_cmd.register(app)
 format_cmd.register(app)
+digest_cmd.register(app)
 
 
 def main() -> None:
