@@ -26,7 +26,7 @@ def project(fixtures: Path, tmp_path: Path) -> Path:
 def test_title_abstract_and_tree(fixtures: Path) -> None:
     paper = load_paper(fixtures / "latex_project")
     assert paper.source_kind is SourceKind.LATEX
-    assert paper.id == "latex-project"
+    assert paper.id == "latex_project"  # the folder name, kept as it is
     assert paper.title == "Contrastive Distillation with Feature Alignment"
     assert paper.abstract.startswith("We propose CoDA, a contrastive distillation method")
     assert "2.1%" in paper.abstract  # \% is a percent sign, not a comment
