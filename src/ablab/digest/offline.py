@@ -452,25 +452,21 @@ def foundational_concepts(
 
 
 def ablation_line(ablation: Ablation) -> str:
-    """One ablation as a line: what to change and what to report."""
-    part = ablation.ablated_part
-    replacement = " or ".join(ablation.replacement or [])
-    if ablation.action is Action.REMOVE:
-        change = f"remove {part}"
-    elif ablation.action is Action.REPLACE:
-        change = f"replace {part} with {replacement}" if replacement else f"replace {part}"
-    else:
-        change = f"add {replacement} to {part}" if replacement else f"add to {part}"
-    metrics = f"; report {', '.join(ablation.metrics)}" if ablation.metrics else ""
-    return " ".join(f"{ablation.name}: {change}{metrics}".split())
+    """One ablation as a line: its name, the alternatives to try, and what to report."""
+    line = ablation.name
+    if ablation.action is not Action.REMOVE and ablation.replacement:
+        verb = "try" if ablation.action is Action.REPLACE else "add"
+        line += f": {verb} {', '.join(ablation.replacement)}"
+    if ablation.metrics:
+        line += f"; report {', '.join(ablation.metrics)}"
+    return " ".join(line.split())
 
 
-def planned_checks(paper: Paper, mode: Mode, k: int, planner: str) -> list[str]:
-    """The top ``k`` ablations of ``planner`` for ``paper`` in ``mode``, as lines."""
+def planned_ablations(paper: Paper, mode: Mode, k: int, planner: str) -> list[Ablation]:
+    """The top ``k`` ablations of ``planner`` for ``paper`` in ``mode``."""
     from ablab.api import plan_paper
 
-    plan = plan_paper(paper, mode=mode, k=k, planner=planner)
-    return [ablation_line(a) for a in plan.ablations[:k]]
+    return plan_paper(paper, mode=mode, k=k, planner=planner).ablations[:k]
 
 
 # --- assembly -----------------------------------------------------------------------------------
@@ -574,16 +570,25 @@ def _planned(
     paper: Paper, planner: str, k: int, gaps: dict[str, str]
 ) -> tuple[list[str], list[str]]:
     """Next checks (the missing ablations, reviewer mode) and first experiments (author mode)."""
-    results: dict[Mode, list[str]] = {}
+    planned: dict[Mode, list[Ablation]] = {}
     for mode in (Mode.REVIEWER, Mode.AUTHOR):
         try:
-            results[mode] = planned_checks(paper, mode, k, planner)
+            planned[mode] = planned_ablations(paper, mode, k, planner)
         except AblabError as exc:
-            results[mode] = []
+            planned[mode] = []
             key = "next_checks" if mode is Mode.REVIEWER else "architecture.first_experiments"
             gaps[key] = f"the {planner} planner proposed nothing ({exc})"
-    next_checks = results[Mode.REVIEWER]
-    first = [line for line in results[Mode.AUTHOR] if line not in next_checks]
+    checks = planned[Mode.REVIEWER]
+    taken = {_ablation_key(a) for a in checks} | {a.name.lower() for a in checks}
+    first = [
+        a
+        for a in planned[Mode.AUTHOR]
+        if _ablation_key(a) not in taken and a.name.lower() not in taken
+    ]
     if not first and "architecture.first_experiments" not in gaps:
         gaps["architecture.first_experiments"] = "the planner's ablations are all in Next Checks"
-    return next_checks, first
+    return [ablation_line(a) for a in checks], [ablation_line(a) for a in first]
+
+
+def _ablation_key(ablation: Ablation) -> str:
+    return f"{ablation.action.value} {ablation.ablated_part.lower()}"
