@@ -156,12 +156,12 @@ def source_url_of(paper: Paper, arxiv_id: str | None) -> str | None:
     return f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None
 
 
-def paper_tags(paper: Paper, limit: int = MAX_TAGS) -> list[str]:
+def paper_tags(paper: Paper, sentences: Sequence[Sentence], limit: int = MAX_TAGS) -> list[str]:
     """The paper's most frequent content words that also occur in its title or abstract."""
     headline = set(content_tokens(f"{paper.title} {paper.abstract}"))
     counts = Counter(
         token
-        for sentence in iter_sentences(paper)
+        for sentence in sentences
         if sentence.role not in (R.RELATED_WORK, R.REFERENCES)
         for token in content_tokens(sentence.text)
         if token in headline
@@ -197,68 +197,69 @@ def reference_count(paper: Paper) -> int | None:
 # --- sentences ----------------------------------------------------------------------------------
 
 
-def _sentences(paper: Paper, roles: Iterable[SectionRole]) -> list[Sentence]:
+def _sentences(sentences: Sequence[Sentence], roles: Iterable[SectionRole]) -> list[Sentence]:
     wanted = frozenset(roles)
-    return [s for s in iter_sentences(paper) if s.role in wanted]
+    return [s for s in sentences if s.role in wanted]
 
 
-def _abstract_sentences(paper: Paper) -> list[str]:
-    return [s.text for s in iter_sentences(paper) if s.role is R.ABSTRACT]
+def _abstract_sentences(sentences: Sequence[Sentence]) -> list[str]:
+    return [s.text for s in sentences if s.role is R.ABSTRACT]
 
 
-def core_contribution(paper: Paper) -> str:
+def core_contribution(sentences: Sequence[Sentence]) -> str:
     """The abstract's (else the introduction's) own statement of what the paper contributes."""
     for roles in ((R.ABSTRACT,), (R.INTRODUCTION,)):
-        found = [s.text for s in _sentences(paper, roles) if _CONTRIBUTION.search(s.text)]
+        found = [s.text for s in _sentences(sentences, roles) if _CONTRIBUTION.search(s.text)]
         if found:
             return " ".join(found[:2])
-    abstract = _abstract_sentences(paper)
+    abstract = _abstract_sentences(sentences)
     return " ".join(abstract[:2])
 
 
-def executive_summary(paper: Paper) -> str:
+def executive_summary(sentences: Sequence[Sentence]) -> str:
     """The abstract (at most eight sentences), else the opening of the introduction."""
-    sentences = (
-        _abstract_sentences(paper) or [s.text for s in _sentences(paper, (R.INTRODUCTION,))][:4]
+    texts = (
+        _abstract_sentences(sentences)
+        or [s.text for s in _sentences(sentences, (R.INTRODUCTION,))][:4]
     )
-    return " ".join(sentences[:8])
+    return " ".join(texts[:8])
 
 
-def method_summary(paper: Paper, analysis: Analysis) -> str:
+def method_summary(sentences: Sequence[Sentence], analysis: Analysis) -> str:
     """Per method section, its first sentence naming a component (else its first sentence)."""
     names = [n.lower() for c in analysis.components for n in (c.name, c.acronym) if n]
     by_section: dict[str | None, list[str]] = {}
-    for sentence in _sentences(paper, (R.METHOD,)):
+    for sentence in _sentences(sentences, (R.METHOD,)):
         by_section.setdefault(sentence.section_id, []).append(sentence.text)
     chosen: list[str] = []
-    for sentences in by_section.values():
+    for texts in by_section.values():
         # A fragment left after a display equation ("where λ weights ...") reads badly alone.
-        whole = [s for s in sentences if s[:1].isupper() and len(s.split()) >= 6]
+        whole = [s for s in texts if s[:1].isupper() and len(s.split()) >= 6]
         naming = [s for s in whole if any(n in s.lower() for n in names)]
         if naming or whole:
             chosen.append((naming or whole)[0])
     return " ".join(chosen[:8])
 
 
-def mechanism(paper: Paper, limit: int = 5) -> str:
+def mechanism(sentences: Sequence[Sentence], limit: int = 5) -> str:
     """The method sections' own reasons: sentences saying why a part helps (because, so that...)."""
-    found = [s.text for s in _sentences(paper, (R.METHOD,)) if _CAUSAL.search(s.text)]
+    found = [s.text for s in _sentences(sentences, (R.METHOD,)) if _CAUSAL.search(s.text)]
     return " ".join(found[:limit])
 
 
-def open_questions(paper: Paper) -> list[OpenQuestion]:
+def open_questions(sentences: Sequence[Sentence]) -> list[OpenQuestion]:
     """Sentences of the closing sections that call out future work or an open question."""
     return [
         OpenQuestion(detail=_cut(s.text))
-        for s in _sentences(paper, _CLOSING_ROLES)
+        for s in _sentences(sentences, _CLOSING_ROLES)
         if _FUTURE.search(s.text)
     ]
 
 
-def limitations(paper: Paper) -> list[str]:
+def limitations(sentences: Sequence[Sentence]) -> list[str]:
     """Sentences of limitation sections, and limitation statements of the closing sections."""
     found = []
-    for sentence in _sentences(paper, _CLOSING_ROLES):
+    for sentence in _sentences(sentences, _CLOSING_ROLES):
         if _FUTURE.search(sentence.text) or len(sentence.text.split()) < 6:
             continue
         if sentence.role is R.LIMITATIONS or _LIMITATION.search(sentence.text):
@@ -363,18 +364,22 @@ def table_results(paper: Paper) -> list[str]:
     return items
 
 
-def sentence_results(paper: Paper) -> list[str]:
+def sentence_results(sentences: Sequence[Sentence]) -> list[str]:
     """Sentences of the abstract and result sections that report a number."""
-    return [_cut(s.text) for s in _sentences(paper, _RESULT_ROLES) if _is_result_sentence(s.text)]
+    return [
+        _cut(s.text) for s in _sentences(sentences, _RESULT_ROLES) if _is_result_sentence(s.text)
+    ]
 
 
-def key_results(paper: Paper, limit: int = MAX_KEY_RESULTS) -> list[str]:
+def key_results(
+    paper: Paper, sentences: Sequence[Sentence], limit: int = MAX_KEY_RESULTS
+) -> list[str]:
     """The abstract's results, then one per table, then result sentences, without repeats."""
-    sentences = sentence_results(paper)
-    abstract = {_cut(s) for s in _abstract_sentences(paper)}
-    ordered = [s for s in sentences if s in abstract]
+    found = sentence_results(sentences)
+    abstract = {_cut(s) for s in _abstract_sentences(sentences)}
+    ordered = [s for s in found if s in abstract]
     ordered += table_results(paper)
-    ordered += [s for s in sentences if s not in abstract]
+    ordered += [s for s in found if s not in abstract]
     unique = list(dict.fromkeys(ordered))
     return unique[:limit]
 
@@ -492,8 +497,9 @@ def digest_offline(
 
     arxiv_id = arxiv_id_of(paper)
     source_url = source_url_of(paper, arxiv_id)
-    results = key_results(paper)
-    abstract_results = [s for s in _abstract_sentences(paper) if _is_result_sentence(s)]
+    sentences = list(iter_sentences(paper))  # split once, read by every section
+    results = key_results(paper, sentences)
+    abstract_results = [s for s in _abstract_sentences(sentences) if _is_result_sentence(s)]
     facts = []
     if arxiv_id:
         facts.append(QuickFact(label="arXiv ID", value=arxiv_id))
@@ -508,14 +514,14 @@ def digest_offline(
             QuickFact(label="Metrics", value=", ".join(m.name for m in analysis.metrics[:5]))
         )
 
-    contribution = core_contribution(paper)
+    contribution = core_contribution(sentences)
     need("core_contribution", contribution, "the paper has no abstract or introduction to quote")
-    summary = executive_summary(paper)
+    summary = executive_summary(sentences)
     need("executive_summary", summary, "the paper has no abstract or introduction to quote")
-    method = method_summary(paper, analysis)
+    method = method_summary(sentences, analysis)
     need("method_summary", method, "no method section found in the paper")
     need("key_results", results, "no result sentence or result table with numbers found")
-    why = mechanism(paper)
+    why = mechanism(sentences)
     need(
         "mechanism",
         why,
@@ -534,9 +540,9 @@ def digest_offline(
     gaps["architecture.failure_signatures"] = "the paper states no failure symptoms; " + NEEDS_MODEL
 
     next_checks, first_experiments = _planned(paper, planner, checks, gaps)
-    questions = open_questions(paper)
+    questions = open_questions(sentences)
     need("open_questions", questions, "the paper calls out no future work or open question")
-    limits = limitations(paper)
+    limits = limitations(sentences)
     need("limitations", limits, "the paper states no limitation")
     gaps["confidence"] = "rating the claims is a judgement the offline mode does not make; " + (
         NEEDS_MODEL
@@ -546,7 +552,7 @@ def digest_offline(
         title=paper.title,
         arxiv_id=arxiv_id,
         source_url=source_url,
-        tags=paper_tags(paper),
+        tags=paper_tags(paper, sentences),
         core_contribution=contribution,
         quick_facts=facts,
         executive_summary=summary,
