@@ -87,7 +87,7 @@ def _context(
         abstract=task.paper_abstract or paper.abstract,
         text=text,
     )
-    return context, ["paper text unavailable to the judge" for _ in warnings]
+    return context, [f"judge saw no paper text: {w}" for w in warnings]
 
 
 def judge_task(
