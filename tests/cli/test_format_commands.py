@@ -26,10 +26,14 @@ def test_parse_then_render_reproduces_the_fixture(trajectories_dir: Path, tmp_pa
 
 
 def test_parse_to_jsonl_gives_ablationbench_objects(trajectories_dir: Path) -> None:
-    result = runner.invoke(app, ["parse", str(trajectories_dir / "gpt-4o" / "simsiam.md"), "-f", "jsonl"])
+    result = runner.invoke(
+        app, ["parse", str(trajectories_dir / "gpt-4o" / "simsiam.md"), "-f", "jsonl"]
+    )
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 5
-    assert all(list(row) == ["name", "ablated_part", "action", "replacement", "metrics"] for row in rows)
+    assert all(
+        list(row) == ["name", "ablated_part", "action", "replacement", "metrics"] for row in rows
+    )
 
 
 def test_schema_lists_plan_fields() -> None:
