@@ -39,8 +39,8 @@ class MatcherSettings:
     tail_weight: float = 0.6
     """Weight of ablated-part words after the head (``... for the perturbation``)."""
     margin: float = 0.2
-    """A pair below the best score of both its row and its column by more than this is dropped,
-    so that a part matching one item well does not also match its neighbours."""
+    """A pair more than this below the best score of its row or of its column is dropped, so
+    that an item matching one partner well does not also match that partner's neighbours."""
     remove_vs_replace: float = 0.85
     """Action factor for REMOVE X vs REPLACE X without a removal option."""
     add_vs_replace: float = 0.8
@@ -155,7 +155,7 @@ def match_ablations(
     acronyms: Mapping[str, str] | None = None,
     settings: MatcherSettings = DEFAULT_SETTINGS,
 ) -> list[Match]:
-    """Pairs that reach the threshold and are near the best of their row or column.
+    """Pairs that reach the threshold and are near the best of their row and of their column.
 
     Returned in reference order, then plan order.
     """
@@ -182,7 +182,7 @@ def accepted_pairs(
         if pair.score >= settings.threshold
         and (
             pair.score >= row_best[i] - settings.margin
-            or pair.score >= col_best[j] - settings.margin
+            and pair.score >= col_best[j] - settings.margin
         )
     ]
 

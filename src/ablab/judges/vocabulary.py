@@ -91,7 +91,6 @@ run time by ``text.find_acronyms``."""
 
 PHRASE_SYNONYMS: dict[str, str] = {
     "stop gradient": "stopgradient",
-    "stopgrad": "stopgradient",
     "stop grad": "stopgradient",
     "multi layer perceptron": "multilayer perceptron",
     "fully connected layer": "linear layer",
@@ -168,6 +167,7 @@ WORD_SYNONYMS: dict[str, str] = {
     "sampler": "sampling",
     "temp": "temperature",
     "eps": "epsilon",
+    "stopgrad": "stopgradient",
 }
 """Single-word variants (British spellings, verb forms of removal, near synonyms)."""
 
