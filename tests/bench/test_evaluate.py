@@ -30,7 +30,8 @@ def test_author_evaluation_writes_ablationbench_layout(datasets_dir: Path, tmp_p
     for record in records:
         assert {"id", "precision", "recall", "f1_score", "ndcg_score", "cost"} <= set(record)
         assert len(record["true_labels"]) == len(record["pred_labels"])
-        assert all({"reference", "plan", "score", "reason"} <= set(m) for m in record["matches"])
+        keys = {"reference", "plan", "score", "reason"}
+        assert all(keys <= set(m) for m in record["matches"])
     simsiam = records[0]
     # stop-gradient, predictor, batch size and similarity are found; augmentation is not in the paper
     assert {m["plan"] for m in simsiam["matches"]} == {0, 1, 3, 4}
@@ -82,8 +83,8 @@ def test_judge_evaluation_against_the_demo_labels(datasets_dir: Path, tmp_path: 
         write_evaluation(evaluate(datasets_dir, kind), tmp_path / f"demo-{kind}")  # type: ignore[arg-type]
     author = evaluate_judge(load_dataset(datasets_dir / "author-eval.jsonl"), tmp_path)
     reviewer = evaluate_judge(load_dataset(datasets_dir / "reviewer-eval.jsonl"), tmp_path)
-    # The offline judge agrees with every reviewer label and every author label but one: it
-    # matches swin's "Self-attention computation" with the plan's "No shift", which the labels do not.
+    # The offline judge agrees with every reviewer label and with every author label but one:
+    # it matches swin's "Self-attention computation" with the plan's "No shift"; the labels don't.
     assert reviewer.micro == {"precision": 1.0, "recall": 1.0, "f1_score": 1.0, "accuracy": 1.0}
     swin = next(i for i in author.items if i.id == "demo-author/swin-transformer")
     assert (swin.true_positives, swin.false_positives, swin.false_negatives) == (2, 1, 0)
