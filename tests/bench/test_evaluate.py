@@ -33,7 +33,7 @@ def test_author_evaluation_writes_ablationbench_layout(datasets_dir: Path, tmp_p
         keys = {"reference", "plan", "score", "reason"}
         assert all(keys <= set(m) for m in record["matches"])
     simsiam = records[0]
-    # stop-gradient, predictor, batch size and similarity are found; augmentation is not in the paper
+    # stop-gradient, predictor, batch size and similarity are found; augmentation is not run
     assert {m["plan"] for m in simsiam["matches"]} == {0, 1, 3, 4}
     assert simsiam["precision"] == pytest.approx(4 / 5)
     assert simsiam["recall"] == pytest.approx(4 / 6)
