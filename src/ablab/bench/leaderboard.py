@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from pathlib import Path
 
 from rich.markup import escape
 from rich.table import Table
@@ -27,7 +28,7 @@ def entry_name(summary: EvaluationSummary) -> str:
     """How a run is named in a leaderboard: ``planner/model`` or the plans' folder."""
     if summary.planner or summary.model:
         return "/".join(p for p in (summary.planner, summary.model) if p)
-    return summary.plans or "plans"
+    return Path(summary.plans).name if summary.plans else "plans"
 
 
 def sort_rows(summaries: Iterable[EvaluationSummary]) -> list[EvaluationSummary]:
@@ -45,25 +46,35 @@ def _interval(value: Aggregate | None) -> str:
     return "" if value is None else f"[{value.ci_low:.3f}, {value.ci_high:.3f}]"
 
 
+SHORT_HEADERS = {
+    "precision": "P",
+    "recall": "R",
+    "f1_score": "F1",
+    "ndcg_score": "nDCG set",
+    "ndcg_ranked": "nDCG rank",
+}
+
+
 def rich_table(summaries: Iterable[EvaluationSummary], title: str = "Leaderboard") -> Table:
-    """A Rich table: mean ± standard deviation, bootstrap 95% interval underneath."""
-    table = Table(title=title)
-    for name in ("Planner", "Judge", "Task", "Papers"):
-        table.add_column(name, justify="right" if name == "Papers" else "left")
+    """A compact Rich table: mean ± standard deviation (intervals are in Markdown and CSV)."""
+    table = Table(title=title, caption="mean ± std over papers")
+    for name in ("Planner", "Judge", "Task", "N"):  # N = papers
+        table.add_column(name, justify="right" if name == "N" else "left")
     for column in COLUMNS:
-        table.add_column(HEADERS[column], justify="right")
-    table.add_column("Judge cost $", justify="right")
+        table.add_column(SHORT_HEADERS[column], justify="right")
+    table.add_column("$", justify="right")
     for summary in sort_rows(summaries):
+        cells = []
+        for column in COLUMNS:
+            value = summary.scores.get(column)
+            cells.append("—" if value is None else f"{value.mean:.2f}\n[dim]±{value.std:.2f}[/]")
         table.add_row(
             escape(entry_name(summary)),
             escape(summary.judge),
             summary.task.value,
             str(summary.papers),
-            *(
-                f"{_cell(summary.scores.get(c))}\n[dim]{_interval(summary.scores.get(c))}[/]"
-                for c in COLUMNS
-            ),
-            f"{summary.judge_cost:.4f}",
+            *cells,
+            f"{summary.judge_cost:.2f}",
         )
     return table
 
