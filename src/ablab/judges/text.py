@@ -13,11 +13,13 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from ablab.analysis.acronyms import find_definitions
+from ablab.analysis.symbols import GREEK
 from ablab.judges.vocabulary import (
     ABBREVIATIONS,
     GENERIC_WEIGHT,
     GENERIC_WORDS,
-    GREEK_LETTERS,
+    GREEK_VARIANTS,
     HEAD_BREAKS,
     PHRASE_SYNONYMS,
     STOPWORDS,
@@ -28,7 +30,10 @@ Terms = dict[str, float]
 """Word stem -> weight."""
 
 _TOKEN_RE = re.compile(r"\d+(?:\.\d+)?(?:/\d+)?|[a-z][a-z0-9]*")
-_ACRONYM_RE = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,11})s?\)")
+_GREEK_NAMES = {
+    letter: name for name, letter in GREEK.items() if name.islower() and not name.startswith("var")
+} | GREEK_VARIANTS
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _MAX_PHRASE = max(len(key.split()) for key in PHRASE_SYNONYMS)
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -36,7 +41,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 def tokenize(text: str) -> list[str]:
     """Lower-case word and number tokens; Greek letters spelled out, ``w/o`` read as ``without``."""
     text = text.lower()
-    for letter, name in GREEK_LETTERS.items():
+    for letter, name in _GREEK_NAMES.items():
         text = text.replace(letter, f" {name} ")
     text = text.replace("w/o", " without ")
     text = re.sub(
@@ -45,41 +50,18 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
-def _long_form(short: str, preceding: str) -> str | None:
-    """The words before an acronym that spell it (after Schwartz & Hearst, 2003), or None."""
-    letters = [c.lower() for c in short if c.isalnum()]
-    words = preceding.split()[-min(len(letters) + 5, 2 * len(letters)) :]
-    candidate = " ".join(words)
-    position = len(candidate) - 1
-    for index in range(len(letters) - 1, -1, -1):
-        char = letters[index]
-        while position >= 0 and (
-            candidate[position].lower() != char
-            or (index == 0 and position > 0 and candidate[position - 1].isalnum())
-        ):
-            position -= 1
-        if position < 0:
-            return None
-        position -= 1
-    start = candidate.rfind(" ", 0, position + 1) + 1
-    long_form = candidate[start:].strip(" ,;:")
-    if len(long_form) <= len(short) or not long_form[0].isalpha():
-        return None
-    return long_form
-
-
 def find_acronyms(text: str) -> dict[str, str]:
-    """Acronyms a text defines as ``Long Form (LF)``, lower-cased: ``{"gni": "geometric ..."}``."""
+    """Acronyms a text defines as ``Long Form (LF)``, lower-cased: ``{"gni": "geometric ..."}``.
+
+    Uses the analyzer's acronym finder sentence by sentence.
+    """
     found: dict[str, str] = {}
-    for match in _ACRONYM_RE.finditer(text):
-        short = match.group(1)
-        if sum(c.isupper() for c in short) < 2:
-            continue
-        preceding = text[max(0, match.start() - 200) : match.start()]
-        preceding = re.split(r"[.;:()\[\]]", preceding)[-1]
-        long_form = _long_form(short, preceding)
-        if long_form:
-            found.setdefault(short.lower().replace("-", ""), long_form.lower())
+    for sentence in _SENTENCE_END.split(text):
+        for definition in find_definitions(sentence):
+            acronym = definition.acronym
+            if acronym.endswith("s") and acronym[:-1].isupper():  # plural: "APMs"
+                acronym = acronym[:-1]
+            found.setdefault(acronym.lower().replace("-", ""), definition.expansion.lower())
     return found
 
 

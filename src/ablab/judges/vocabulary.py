@@ -7,35 +7,16 @@ are lower case. Multi-word keys are matched on whole tokens after punctuation is
 
 from __future__ import annotations
 
+from ablab.analysis.terms import STOPWORDS as ANALYSIS_STOPWORDS
+
 
 def _words(text: str) -> frozenset[str]:
     """A set of whitespace-separated words (keeps the tables below compact)."""
     return frozenset(text.split())
 
 
-GREEK_LETTERS: dict[str, str] = {
-    "α": "alpha",
-    "β": "beta",
-    "γ": "gamma",
-    "δ": "delta",
-    "ε": "epsilon",
-    "ϵ": "epsilon",
-    "η": "eta",
-    "θ": "theta",
-    "κ": "kappa",
-    "λ": "lambda",
-    "μ": "mu",
-    "ν": "nu",
-    "π": "pi",
-    "ρ": "rho",
-    "σ": "sigma",
-    "τ": "tau",
-    "φ": "phi",
-    "ϕ": "phi",
-    "ψ": "psi",
-    "ω": "omega",
-}
-"""Greek letters as written in plans (``ε``) and as spelled out (``epsilon``)."""
+GREEK_VARIANTS: dict[str, str] = {"ϵ": "epsilon", "ϕ": "phi", "ϑ": "theta"}
+"""Variant glyphs not in ``ablab.analysis.symbols.GREEK`` (which the matcher also uses)."""
 
 ABBREVIATIONS: dict[str, str] = {
     "mlp": "multilayer perceptron",
@@ -171,18 +152,9 @@ WORD_SYNONYMS: dict[str, str] = {
 }
 """Single-word variants (British spellings, verb forms of removal, near synonyms)."""
 
-STOPWORDS: frozenset[str] = _words(
-    """
-    a an the of in on at to for from by with within into onto over under and or nor but as is
-    are be been being was were it its this that these those their there which who whom whose
-    what when where how why than then such both either each all any some most more less very
-    can could would should may might will shall do does did done via per vs versus etc e g i
-    ie eg our we us they them his her he she also only just using use used uses based between
-    across through during instead rather whether if so not
-    """
-)
-"""Words that carry no content for matching (``not``/``only``/``without`` are handled by
-``REMOVAL_MARKERS`` before they are dropped)."""
+STOPWORDS: frozenset[str] = ANALYSIS_STOPWORDS | _words("etc e g ie eg vs versus whether")
+"""The analyzer's function words plus a few of plans' abbreviations (``not``/``only``/``without``
+are read by ``REMOVAL_MARKERS`` before they are dropped)."""
 
 GENERIC_WORDS: frozenset[str] = _words(
     """
