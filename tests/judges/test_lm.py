@@ -139,7 +139,8 @@ def test_majority_vote_is_strict_and_adds_costs() -> None:
     judgement = MajorityJudge(voters).judge_author(REFERENCE, PLAN, CONTEXT)
     assert {(m.reference, m.plan) for m in judgement.matches} == {(0, 2), (2, 0)}
     assert judgement.usage.requests == 3
-    tie = MajorityJudge(voters[1:]).judge_author(REFERENCE, PLAN, CONTEXT)
+    split = [LMJudge(FakeModel(script=symmetric_answer)), LMJudge(FakeModel(script=[only_stop]))]
+    tie = MajorityJudge(split).judge_author(REFERENCE, PLAN, CONTEXT)
     assert tie.matches == []  # one of two voters is not a majority
 
 
