@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ablab import __version__
-from ablab.cli import analyze_cmd, digest_cmd, format_cmd, plan_cmd
+from ablab.cli import analyze_cmd, bench_cmd, digest_cmd, eval_cmd, format_cmd, plan_cmd
 
 app = typer.Typer(
     name="ablab",
@@ -44,6 +44,8 @@ def _root(
 plan_cmd.register(app)
 analyze_cmd.register(app)
 format_cmd.register(app)
+eval_cmd.register(app)
+bench_cmd.register(app)
 digest_cmd.register(app)
 
 
