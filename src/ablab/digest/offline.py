@@ -79,7 +79,10 @@ _CONTRIBUTION = re.compile(
     r"|in this (?:paper|work)|our (?:method|approach|framework|model))\b",
     re.IGNORECASE,
 )
-_OURS = re.compile(r"\b(?:ours|proposed|our (?:method|model|approach))\b|\(full\)", re.IGNORECASE)
+_OURS = re.compile(
+    r"\b(?:ours|proposed|our (?:method|model|approach)|full (?:model|method))\b|\(full\)",
+    re.IGNORECASE,
+)
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _CITATION = re.compile(r"\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\]")
 _ARROW_MARKS = re.compile(r"\s*[↑↓]\s*")
