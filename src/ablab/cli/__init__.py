@@ -1,0 +1,1 @@
+"""The ``ablab`` command line: thin Typer commands over the library."""

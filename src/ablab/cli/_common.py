@@ -1,0 +1,59 @@
+"""Helpers shared by the CLI commands: consoles, error reporting, writing output."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from ablab.errors import AblabError
+
+# Data (Markdown, JSON) goes to stdout untouched; messages and progress go to stderr, so
+# `ablab plan paper.md > plan.md` stays clean.
+err_console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_BAD_INPUT = 2
+EXIT_PARTIAL_FAILURE = 1
+
+
+def report_error(message: str) -> None:
+    """Print a one-line error to stderr (no markup interpretation of user text)."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
+
+
+def escape(text: str) -> str:
+    """Escape Rich markup in text that comes from papers or users."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn ablab's expected errors into a one-line message and exit code 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except AblabError as exc:
+            report_error(str(exc))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except KeyboardInterrupt:
+            report_error("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def write_stdout(text: str) -> None:
+    """Write data to stdout exactly, with a final newline."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,50 @@
+"""The ``ablab`` Typer application; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from ablab import __version__
+from ablab.cli import analyze_cmd, format_cmd, plan_cmd
+
+app = typer.Typer(
+    name="ablab",
+    help=(
+        "Plan and judge ablation studies of machine-learning papers.\n\n"
+        "Works offline by default (deterministic analyzer and planner, no key, no network).\n\n"
+        "Examples:\n\n"
+        "  ablab plan examples/paper.md                 # author mode, 5 ablations\n\n"
+        "  ablab plan examples/paper.md --mode reviewer # the missing ablations\n\n"
+        "  ablab plan papers/ --out runs/demo           # a folder of papers -> a run directory\n\n"
+        "  ablab analyze examples/paper.md              # components, hyperparameters, metrics"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ablab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Plan and judge ablation studies of machine-learning papers."""
+
+
+plan_cmd.register(app)
+analyze_cmd.register(app)
+format_cmd.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,54 @@
+"""Shared test fixtures: paths to the project's data and the shared benchmark data."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+TRAJECTORIES = SHARED / "fixtures" / "ablationbench-trajectories"
+SEEDS = SHARED / "seeds"
+EXAMPLES = REPO / "examples"
+
+
+def _need(path: Path) -> Path:
+    """Return ``path``; skip when the shared data is absent, except in CI where it must be there."""
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data missing in CI: {path}")
+        pytest.skip(f"shared data not present: {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def trajectories_dir() -> Path:
+    """The published AblationBench trajectories (../shared/fixtures)."""
+    return _need(TRAJECTORIES)
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The seed documents (../shared/seeds)."""
+    return _need(SEEDS)
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any attempt to open a connection to a non-local address."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else address
+        if (
+            isinstance(host, str)
+            and host not in {"127.0.0.1", "localhost", "::1"}
+            and not (host.startswith("127.") or self.family == socket.AF_UNIX)
+        ):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
