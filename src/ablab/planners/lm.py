@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import copy
 import json
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -131,6 +132,12 @@ class LMPlanner:
         self.model = model
         self.max_input_tokens = max_input_tokens
         self.params = params or GenerateParams()
+
+    def with_model(self, model: Model) -> LMPlanner:
+        """A copy of this planner that talks to ``model`` (e.g. a logging wrapper of its own)."""
+        twin = copy.copy(self)
+        twin.model = model
+        return twin
 
     @property
     def settings(self) -> dict[str, str]:

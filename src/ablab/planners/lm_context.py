@@ -41,6 +41,9 @@ _PRIORITY = {
 MIN_PARTIAL_TOKENS = 300
 """A section is shortened rather than dropped only if at least this much of it fits."""
 
+_WHOLE_OR_NOTHING = frozenset({R.REFERENCES, R.RELATED_WORK, R.APPENDIX})
+"""Roles never sent in part: a fragment of them is not worth its tokens."""
+
 SHORTENED_MARK = "[... the rest of this section is left out to fit the context budget]"
 
 
@@ -96,6 +99,7 @@ class _Block:
     rank: int
     title: str
     text: str
+    divisible: bool
 
 
 def _blocks(paper: Paper, mode: Mode, include_tables: bool) -> list[_Block]:
@@ -108,7 +112,13 @@ def _blocks(paper: Paper, mode: Mode, include_tables: bool) -> list[_Block]:
         if include_tables:
             parts.extend(_table_markdown(t) for t in section.tables if t.rows or t.header)
         blocks.append(
-            _Block(order, role_rank(section.role, mode), section.title, "\n\n".join(parts))
+            _Block(
+                order,
+                role_rank(section.role, mode),
+                section.title,
+                "\n\n".join(parts),
+                section.role not in _WHOLE_OR_NOTHING,
+            )
         )
     return blocks
 
@@ -161,7 +171,7 @@ def paper_context(
         if cost <= remaining:
             kept[block.order] = block.text
             remaining -= cost
-        elif remaining >= MIN_PARTIAL_TOKENS:
+        elif block.divisible and remaining >= MIN_PARTIAL_TOKENS:
             kept[block.order] = _shorten(block.text, chars_for_tokens(remaining - 1))
             remaining -= estimate_tokens(kept[block.order]) + 1
             shortened.append(block.title)
