@@ -98,14 +98,25 @@ class StructuredOutputUnsupported(ModelError):
 class Model(Protocol):
     """A chat model chosen by a ``provider/model`` name."""
 
-    name: str
-    """Full name, ``provider/model``."""
-    supports_json_schema: bool
-    """Whether requests may carry a :class:`ResponseSchema`."""
-    context_window: int | None
-    """Maximum prompt plus output tokens, when known."""
-    cache_identity: str
-    """What identifies this model's outputs for caching (name plus endpoint), never a key."""
+    @property
+    def name(self) -> str:
+        """Full name, ``provider/model``."""
+        ...
+
+    @property
+    def supports_json_schema(self) -> bool:
+        """Whether requests may carry a :class:`ResponseSchema`."""
+        ...
+
+    @property
+    def context_window(self) -> int | None:
+        """Maximum prompt plus output tokens, when known."""
+        ...
+
+    @property
+    def cache_identity(self) -> str:
+        """What identifies this model's outputs for caching (name plus endpoint), never a key."""
+        ...
 
     async def generate(
         self,

@@ -53,7 +53,9 @@ def cache_key(
         "model": model.cache_identity,
         "messages": [m.model_dump() for m in messages],
         "params": params.model_dump(),
-        "schema": schema.model_dump() if schema is not None and model.supports_json_schema else None,
+        "schema": schema.model_dump()
+        if schema is not None and model.supports_json_schema
+        else None,
     }
     canonical = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -135,7 +137,9 @@ class ResponseCache:
         for path in self._entries():
             if model is not None:
                 try:
-                    entry_model = json.loads(path.read_text(encoding="utf-8"))["completion"]["model"]
+                    entry_model = json.loads(path.read_text(encoding="utf-8"))["completion"][
+                        "model"
+                    ]
                 except (OSError, ValueError, KeyError, TypeError):
                     entry_model = None
                 if entry_model != model:

@@ -121,7 +121,7 @@ class FakeModel:
 
 
 def load_script(path: Path) -> list[FakeReply]:
-    """Read a JSONL script: each line a JSON string, or ``{"content", "finish_reason", "error"}``."""
+    """Read a JSONL script: per line a JSON string or ``{"content", "finish_reason", "error"}``."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:

@@ -40,9 +40,7 @@ def _import_openai() -> Any:
     try:
         import openai
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise ModelError(
-            "language models need the `lm` extra: pip install 'ablab[lm]'"
-        ) from exc
+        raise ModelError("language models need the `lm` extra: pip install 'ablab[lm]'") from exc
     return openai
 
 

@@ -22,7 +22,9 @@ _PRICE_PROVIDER = {
 
 
 @functools.lru_cache(maxsize=256)
-def _table_price(provider: str, model_id: str, input_tokens: int, output_tokens: int) -> float | None:
+def _table_price(
+    provider: str, model_id: str, input_tokens: int, output_tokens: int
+) -> float | None:
     try:
         from genai_prices import Usage, calc_price
     except ImportError:  # the ``lm`` extra is not installed: no table, so unknown

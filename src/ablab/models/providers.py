@@ -165,7 +165,9 @@ def split_model_name(name: str) -> tuple[str, str]:
         )
     if provider not in PROVIDERS and provider != FAKE_PROVIDER:
         known = ", ".join([*PROVIDERS, FAKE_PROVIDER])
-        raise ConfigError(f"unknown model provider {provider!r} in {name!r}; choose one of: {known}")
+        raise ConfigError(
+            f"unknown model provider {provider!r} in {name!r}; choose one of: {known}"
+        )
     return provider, model_id
 
 

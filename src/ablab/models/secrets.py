@@ -63,7 +63,9 @@ def dotenv_file(start: Path | None = None) -> Path | None:
     return None
 
 
-def lookup_env(names: Iterable[str], environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+def lookup_env(
+    names: Iterable[str], environ: Mapping[str, str] | None = None
+) -> tuple[str, str] | None:
     """The first of ``names`` that is set (environment first, then ``.env``), as (name, value)."""
     environ = os.environ if environ is None else environ
     names = list(names)

@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -217,7 +218,9 @@ class LocalOpenAIServer:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server naming
                 if self.path.rstrip("/").endswith("/models"):
-                    self._send(200, {"object": "list", "data": [{"id": "local", "object": "model"}]})
+                    self._send(
+                        200, {"object": "list", "data": [{"id": "local", "object": "model"}]}
+                    )
                 else:
                     self._send(404, {"error": {"message": "not found"}})
 
@@ -242,10 +245,8 @@ class LocalOpenAIServer:
                 owner._sleep(owner.latency + reply.delay)
                 if reply.drop or owner._stopping.is_set():
                     self.close_connection = True
-                    try:
+                    with contextlib.suppress(OSError):
                         self.connection.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
                     return
                 payload = reply.body
                 if payload is None:
@@ -293,14 +294,205 @@ def plan_answer(
     ablations: Iterable[dict[str, Any]] | None = None, reasoning: str = "Scripted reasoning."
 ) -> str:
     """A valid plan answer (JSON), for scripting replies."""
-    items = list(ablations) if ablations is not None else [
-        {
-            "name": "Remove the main component",
-            "ablated_part": "main component",
-            "action": "REMOVE",
-            "replacement": None,
-            "metrics": ["accuracy"],
-            "rationale": "Shows how much the component contributes.",
-        }
-    ]
+    items = (
+        list(ablations)
+        if ablations is not None
+        else [
+            {
+                "name": "Remove the main component",
+                "ablated_part": "main component",
+                "action": "REMOVE",
+                "replacement": None,
+                "metrics": ["accuracy"],
+                "rationale": "Shows how much the component contributes.",
+            }
+        ]
+    )
     return json.dumps({"reasoning": reasoning, "ablations": items})
+
+
+def _answer_with(**changes: Any) -> dict[str, Any]:
+    item = {
+        "name": "Remove the main component",
+        "ablated_part": "main component",
+        "action": "REMOVE",
+        "replacement": None,
+        "metrics": ["accuracy"],
+        "rationale": "Shows how much the component contributes.",
+    }
+    item.update(changes)
+    return item
+
+
+@dataclass(frozen=True)
+class FaultScenario:
+    """A scripted sequence of replies and the outcome a robust client must reach."""
+
+    name: str
+    """Short identifier."""
+    replies: tuple[Reply, ...]
+    """What the server answers, in order."""
+    expect: str
+    """``plan`` (a valid plan in the end) or ``failure`` (a clearly reported failure)."""
+
+
+def fault_scenarios(timeout: float = 0.3) -> list[FaultScenario]:
+    """The fault-injection catalogue used by ablab's tests and ``bench/lm_faults.py``.
+
+    ``timeout`` is the client's per-request time-out; slow replies exceed it by half again.
+    """
+    good = plan_answer()
+    valid_line = json.dumps(_answer_with())
+    truncated = good[: len(good) * 2 // 3]
+    return [
+        FaultScenario("ok", (Reply.text(good),), "plan"),
+        FaultScenario("429_retry_after", (Reply.rate_limited(0.05), Reply.text(good)), "plan"),
+        FaultScenario(
+            "429_http_date",
+            (Reply.rate_limited("Thu, 01 Jan 1970 00:00:00 GMT"), Reply.text(good)),
+            "plan",
+        ),
+        FaultScenario(
+            "5xx_then_ok",
+            (Reply.server_error(500), Reply.server_error(503), Reply.text(good)),
+            "plan",
+        ),
+        FaultScenario(
+            "timeout_then_ok", (Reply.slow(timeout * 1.5, good), Reply.text(good)), "plan"
+        ),
+        FaultScenario("dropped_then_ok", (Reply.dropped(), Reply.text(good)), "plan"),
+        FaultScenario("always_500", tuple(Reply.server_error() for _ in range(12)), "failure"),
+        FaultScenario("retry_after_too_long", (Reply.rate_limited(10_000),), "failure"),
+        FaultScenario("bad_request_400", (Reply.error(400, "context length exceeded"),), "failure"),
+        FaultScenario(
+            "auth_401",
+            (Reply.error(401, "Incorrect API key provided: sk-test1234abcd"),),
+            "failure",
+        ),
+        FaultScenario("non_json_body", (Reply.raw("<html>bad gateway</html>"),) * 8, "failure"),
+        FaultScenario(
+            "malformed_json",
+            (Reply.text(good.replace('"reasoning"', "'reasoning'").replace("}]}", "},]}")),),
+            "plan",
+        ),
+        FaultScenario(
+            "truncated_then_ok",
+            (Reply.text(truncated, finish_reason="length"), Reply.text(good)),
+            "plan",
+        ),
+        FaultScenario(
+            "truncated_twice",
+            (Reply.text(truncated, finish_reason="length"),) * 2,
+            "failure",
+        ),
+        FaultScenario(
+            "prose_around", (Reply.text(f"Sure! Here is the plan:\n{good}\nGood luck."),), "plan"
+        ),
+        FaultScenario("code_fence", (Reply.text(f"```json\n{good}\n```"),), "plan"),
+        FaultScenario(
+            "text_protocol",
+            (Reply.text(f"## Reasoning\nIt matters.\n## Ablations\n{valid_line}"),),
+            "plan",
+        ),
+        FaultScenario(
+            "wrong_action_spellings",
+            (
+                Reply.text(
+                    plan_answer(
+                        [
+                            _answer_with(action="removal"),
+                            _answer_with(
+                                ablated_part="loss", action="Replace with", replacement="L1 loss"
+                            ),
+                        ]
+                    )
+                ),
+            ),
+            "plan",
+        ),
+        FaultScenario(
+            "extra_fields",
+            (Reply.text(plan_answer([{**_answer_with(), "priority": 1, "notes": "x"}])),),
+            "plan",
+        ),
+        FaultScenario("empty_then_ok", (Reply.text(""), Reply.text(good)), "plan"),
+        FaultScenario("empty_twice", (Reply.text(""), Reply.text("")), "failure"),
+        FaultScenario(
+            "refusal_then_ok",
+            (
+                Reply(
+                    body={
+                        "id": "x",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "m",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {
+                                    "role": "assistant",
+                                    "content": None,
+                                    "refusal": "I cannot help with that.",
+                                },
+                                "finish_reason": "stop",
+                            }
+                        ],
+                    }
+                ),
+                Reply.text(good),
+            ),
+            "plan",
+        ),
+        FaultScenario(
+            "unknown_action_twice",
+            (Reply.text(plan_answer([_answer_with(action="TWEAK")])),) * 2,
+            "failure",
+        ),
+        FaultScenario(
+            "no_choices",
+            (
+                Reply(
+                    body={
+                        "id": "x",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "m",
+                        "choices": [],
+                    }
+                ),
+                Reply.text(good),
+            ),
+            "plan",
+        ),
+    ]
+
+
+ISOLATED_ENV_VARS = (
+    "OPENAI_API_KEY",
+    "OPENROUTER_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "OLLAMA_API_KEY",
+    "VLLM_API_KEY",
+    "LLAMACPP_API_KEY",
+    "ABLAB_FAKE_SCRIPT",
+)
+
+UNREACHABLE_URL = "http://127.0.0.1:9/v1"
+"""A local address where nothing listens: a request that escapes the test set-up fails fast."""
+
+
+def isolated_environment() -> dict[str, str | None]:
+    """Environment changes that keep tests away from real providers (None = unset).
+
+    Keys are removed, and every provider's base URL is pointed at :data:`UNREACHABLE_URL`, so
+    that a request not aimed at a local test server fails instead of reaching the internet.
+    """
+    from ablab.models.providers import PROVIDERS
+
+    changes: dict[str, str | None] = dict.fromkeys(ISOLATED_ENV_VARS)
+    for provider in PROVIDERS.values():
+        for variable in provider.base_url_envs:
+            changes[variable] = UNREACHABLE_URL
+    return changes

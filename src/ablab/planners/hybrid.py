@@ -47,9 +47,7 @@ class HybridPlanner(LMPlanner):
         params: GenerateParams | None = None,
         **model_options: Any,
     ) -> None:
-        super().__init__(
-            model, max_input_tokens=max_input_tokens, params=params, **model_options
-        )
+        super().__init__(model, max_input_tokens=max_input_tokens, params=params, **model_options)
         self.analyzer = analyzer or _default_analyzer
         self.excerpt_tokens = excerpt_tokens
 

@@ -45,20 +45,47 @@ class ParsedPlan:
 
 _FENCE_RE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.S)
 _HEADING_RE = re.compile(
-    r"^\s*(?:#+\s*|\*\*)?(reasoning|reasoning trace|ablations|ablation plan|plan)\s*:?\s*(?:\*\*)?\s*:?\s*$",
+    r"^\s*(?:#+\s*|\*\*)?(reasoning|reasoning trace|ablations|ablation plan|plan)"
+    r"\s*:?\s*(?:\*\*)?\s*:?\s*$",
     re.I | re.M,
 )
 
 _ACTION_WORDS = {
     Action.REMOVE: (
-        "remove", "removal", "removing", "delete", "drop", "disable", "without", "w/o",
-        "exclude", "eliminate", "omit",
+        "remove",
+        "removal",
+        "removing",
+        "delete",
+        "drop",
+        "disable",
+        "without",
+        "w/o",
+        "exclude",
+        "eliminate",
+        "omit",
     ),
     Action.REPLACE: (
-        "replace", "replacement", "replacing", "substitute", "swap", "change", "vary",
-        "modify", "alter", "switch",
+        "replace",
+        "replacement",
+        "replacing",
+        "substitute",
+        "swap",
+        "change",
+        "vary",
+        "modify",
+        "alter",
+        "switch",
     ),
-    Action.ADD: ("add", "addition", "adding", "insert", "include", "introduce", "augment", "extend"),
+    Action.ADD: (
+        "add",
+        "addition",
+        "adding",
+        "insert",
+        "include",
+        "introduce",
+        "augment",
+        "extend",
+    ),
 }
 
 _KEY_ALIASES = {
@@ -174,7 +201,9 @@ def normalise_ablation(item: Any, notes: list[str], position: int) -> Ablation:
             rationale=rationale,
         )
     except ValidationError as exc:  # pragma: no cover - the fields above are already clean
-        raise PlanResponseError(f"ablation {position} is invalid: {exc.errors()[0]['msg']}") from None
+        raise PlanResponseError(
+            f"ablation {position} is invalid: {exc.errors()[0]['msg']}"
+        ) from None
 
 
 def _unfence(text: str) -> str:

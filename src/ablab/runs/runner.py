@@ -160,7 +160,9 @@ def _unique_ids(papers: list[Paper | None]) -> list[Paper | None]:
         while candidate in seen:
             candidate, n = f"{paper.id}-{n}", n + 1
         seen.add(candidate)
-        unique.append(paper if candidate == paper.id else paper.model_copy(update={"id": candidate}))
+        unique.append(
+            paper if candidate == paper.id else paper.model_copy(update={"id": candidate})
+        )
     return unique
 
 
@@ -276,7 +278,7 @@ class _Run:
                 plan, details = await self._make_plan(paper)
             except PlanFailure as exc:
                 self.usage = self.usage + exc.usage
-                extra = {"raw_responses": exc.raw_responses}
+                extra: dict[str, Any] = {"raw_responses": exc.raw_responses}
                 if exc.context is not None:
                     extra["context"] = exc.context.to_dict()
                 return self._fail(label, paper.id, str(exc), exc.usage, extra)
@@ -285,9 +287,7 @@ class _Run:
             except Exception as exc:  # one paper's bug must not sink the batch
                 return self._fail(label, paper.id, f"internal error: {exc!r}", Usage(), {})
             self.usage = self.usage + plan.usage
-            plan = plan.model_copy(
-                update={"versions": {**plan.versions, "config": fingerprint}}
-            )
+            plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
             if self.out is not None:
                 write_plan(self.out, plan)
             self.failures.clear(paper.id, label)

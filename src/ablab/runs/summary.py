@@ -91,7 +91,9 @@ def summarise_run(run_dir: Path) -> RunReport:
     if not index and not manifest_path.exists() and not (run_dir / LOG_FILE).exists():
         raise ConfigError(f"{run_dir}: not a run directory (no plans.json, run.json or log)")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+        manifest = (
+            json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+        )
     except ValueError:
         manifest = {}
     report = RunReport(run_dir, manifest)
@@ -135,7 +137,8 @@ def summarise_run(run_dir: Path) -> RunReport:
                 line.paper_tokens = context.get("paper_tokens")
                 line.kept_tokens = context.get("kept_tokens")
     report.papers = [
-        line for line in sorted(lines.values(), key=lambda p: p.paper_id)
+        line
+        for line in sorted(lines.values(), key=lambda p: p.paper_id)
         if line.status != "unfinished" or line.input_tokens
     ]
     return report
