@@ -1,6 +1,6 @@
 """Language models behind one protocol: messages in; text, usage and cost out.
 
-Choose one by name with :func:`get_model`: ``openai/gpt-4o``, ``openrouter/google/gemini-2.5-flash``,
+Pick one by name with :func:`get_model`: ``openai/gpt-4o``, ``openrouter/google/gemini-2.5-flash``,
 ``anthropic/...``, ``gemini/...``, ``ollama/...``, ``vllm/...``, ``llamacpp/...``, ``fake/...``.
 """
 

@@ -156,6 +156,14 @@ class OpenAICompatibleModel:
                 status, reason = None, f"no answer within {self.timeout:g} s"
             except openai.APIConnectionError as exc:
                 status, reason = None, f"connection failed ({redact(str(exc))})"
+            except (ValueError, openai.APIResponseValidationError) as exc:
+                # A body that is not a chat completion (a proxy's HTML page, cut-off JSON):
+                # usually transient, so it is retried like a server error.
+                status, reason = None, f"unreadable response ({type(exc).__name__})"
+            except openai.APIError as exc:
+                raise ModelRequestError(
+                    f"{self.name}: {redact(str(exc))}", attempts=attempt
+                ) from None
             if attempt >= self.retry.max_attempts or (
                 retry_after is not None and retry_after > self.retry.max_retry_after
             ):
