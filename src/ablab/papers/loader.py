@@ -51,7 +51,7 @@ def load_paper(
 
         return paper_from_latex_archive(path, data, paper_id=paper_id, max_bytes=max_bytes)
     text, warnings = decode_text(data, str(path))
-    paper = _paper_from_text_source(path, lowered, text, paper_id, sha256_hex(data))
+    paper = _paper_from_text_source(path, lowered, text, paper_id, sha256_hex(data), max_bytes)
     if warnings:
         paper = paper.model_copy(update={"warnings": [*warnings, *paper.warnings]})
     return paper
@@ -62,7 +62,7 @@ def _is_archive_magic(data: bytes) -> bool:
 
 
 def _paper_from_text_source(
-    path: Path, lowered: str, text: str, paper_id: str, content_hash: str
+    path: Path, lowered: str, text: str, paper_id: str, content_hash: str, max_bytes: int
 ) -> Paper:
     source = str(path)
     front, _ = split_frontmatter(text)
@@ -77,7 +77,7 @@ def _paper_from_text_source(
     ):
         from ablab.papers.latex import paper_from_latex_file
 
-        return paper_from_latex_file(path, text, paper_id=paper_id, content_hash=content_hash)
+        return paper_from_latex_file(path, paper_id=paper_id, max_bytes=max_bytes)
     if lowered.endswith(_MARKDOWN_SUFFIXES) or _looks_like_markdown(text):
         return paper_from_markdown(
             text, paper_id=paper_id, source_path=source, content_hash=content_hash
