@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from ablab.models import (
     CachedModel,
     FakeModel,
     FakeReply,
     GenerateParams,
     Message,
+    ModelRequestError,
     ResponseCache,
     ResponseSchema,
     RetryPolicy,
@@ -83,10 +86,8 @@ def test_empty_truncated_refused_and_failed_answers_are_not_stored(tmp_path: Pat
     async def run() -> None:
         for _ in range(3):
             await model.generate(HELLO)
-        try:
+        with pytest.raises(ModelRequestError):
             await model.generate(HELLO)
-        except Exception:
-            pass
 
     asyncio.run(run())
     assert cache.info().entries == 0

@@ -26,7 +26,8 @@ def models() -> None:
       ablab plan paper.md --model ollama/qwen2.5:7b --base-url http://gpu-box:11434/v1
     """
     presets = Table(title="Model presets (any provider/model name works)")
-    for column in ("Model", "Context", "Price", "Note"):
+    presets.add_column("Model", overflow="fold")
+    for column in ("Context", "Price", "Note"):
         presets.add_column(column)
     for preset in list_presets():
         provider, model_id = split_model_name(preset.name)

@@ -16,7 +16,7 @@ from ablab.models.base import GenerateParams, Model
 from ablab.planners.lm import LMPlanner
 from ablab.schema import Analysis, Mode, Paper
 
-DEFAULT_EXCERPT_TOKENS = 6_000
+DEFAULT_EXCERPT_TOKENS = 3_000
 """Tokens of paper text sent next to the analysis."""
 
 MAX_LISTED = 20

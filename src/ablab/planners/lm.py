@@ -31,7 +31,7 @@ from ablab.models.base import (
 from ablab.models.cache import aclose_model, forget
 from ablab.models.tokens import estimate_tokens
 from ablab.planners.lm_context import ContextReport, paper_context
-from ablab.planners.lm_output import PlanResponseError, parse_plan_response
+from ablab.planners.lm_output import ParsedPlan, PlanResponseError, parse_plan_response
 from ablab.planners.lm_prompts import (
     PLAN_SCHEMA,
     PROMPT_VERSION,
@@ -97,6 +97,14 @@ def _total_usage(completions: list[Completion]) -> Usage:
     for completion in completions:
         total = total + completion.usage
     return total
+
+
+def _read_answer(answer: Completion, k: int) -> ParsedPlan:
+    """The plan in ``answer``; an answer cut off at the output limit is never trusted, even when
+    its JSON can be mended, because its last ablation may have lost fields."""
+    if answer.finish_reason == "length":
+        raise PlanResponseError("the answer was cut off at the output limit")
+    return parse_plan_response(answer.text, k=k)
 
 
 def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -224,7 +232,7 @@ class LMPlanner:
                 answer = await self._ask(messages, structured)
             completions.append(answer)
             try:
-                parsed = parse_plan_response(answer.text, k=k)
+                parsed = _read_answer(answer, k)
             except PlanResponseError as first_error:
                 retry = [
                     *messages,
@@ -238,7 +246,7 @@ class LMPlanner:
                 ]
                 second = await self._ask(retry, structured)
                 completions.append(second)
-                parsed = parse_plan_response(second.text, k=k)
+                parsed = _read_answer(second, k)
         except PlanResponseError as exc:
             raise failure(f"no valid plan after one re-ask: {exc}") from None
         except ModelError as exc:

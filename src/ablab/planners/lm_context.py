@@ -142,13 +142,13 @@ def paper_context(
     mode: Mode,
     budget_tokens: int | None,
     *,
-    include_tables: bool = False,
+    include_tables: bool = True,
 ) -> tuple[str, ContextReport]:
     """The paper as Markdown within ``budget_tokens``, and how it was fitted.
 
     Title and abstract are always kept (the abstract shortened if it alone is over budget).
-    ``include_tables`` adds the parsed tables of each section, for sources whose section text
-    does not already hold them.
+    ``include_tables`` adds the parsed tables of each section (the readers keep tables out of
+    section text), as Markdown after the section's text.
     """
     head = f"# {paper.title}"
     if paper.abstract.strip():
@@ -166,17 +166,22 @@ def paper_context(
     kept: dict[int, str] = {}
     dropped: list[_Block] = []
     shortened: list[str] = []
-    for block in sorted(blocks, key=lambda b: (b.rank, b.order)):
-        cost = estimate_tokens(block.text) + 1
-        if cost <= remaining:
-            kept[block.order] = block.text
-            remaining -= cost
-        elif block.divisible and remaining >= MIN_PARTIAL_TOKENS:
-            kept[block.order] = _shorten(block.text, chars_for_tokens(remaining - 1))
-            remaining -= estimate_tokens(kept[block.order]) + 1
-            shortened.append(block.title)
-        else:
-            dropped.append(block)
+    for rank in sorted({b.rank for b in blocks}):
+        # Within one priority group the room is shared fairly: small sections are kept whole
+        # and the large ones split what is left, so one long section cannot crowd out the rest.
+        group = sorted((b for b in blocks if b.rank == rank), key=lambda b: len(b.text))
+        for position, block in enumerate(group):
+            share = remaining // (len(group) - position)
+            cost = estimate_tokens(block.text) + 1
+            if cost <= share or cost <= remaining and position == len(group) - 1:
+                kept[block.order] = block.text
+                remaining -= cost
+            elif block.divisible and share >= MIN_PARTIAL_TOKENS:
+                kept[block.order] = _shorten(block.text, chars_for_tokens(share - 1))
+                remaining -= estimate_tokens(kept[block.order]) + 1
+                shortened.append(block.title)
+            else:
+                dropped.append(block)
     parts = [head, *(kept[order] for order in sorted(kept))]
     dropped_titles = [b.title for b in sorted(dropped, key=lambda b: b.order)]
     if dropped_titles:

@@ -131,14 +131,10 @@ def normalise_action(value: Any) -> Action:
         return Action(text.upper())
     except ValueError:
         pass
-    lowered = text.lower()
-    first = re.split(r"[\s:(/_-]+", lowered, maxsplit=1)[0] if lowered else ""
-    for action, words in _ACTION_WORDS.items():
-        if first in words or lowered in words:
-            return action
-    named = {a for a in Action if re.search(rf"\b{a.value.lower()}\b", lowered)}
-    if len(named) == 1:
-        return named.pop()
+    words = set(re.findall(r"[a-z/]+", text.lower()))
+    meant = {action for action, synonyms in _ACTION_WORDS.items() if words & set(synonyms)}
+    if len(meant) == 1:  # one action named, however spelled; two would be ambiguous
+        return meant.pop()
     raise PlanResponseError(f"unknown action {text!r} (use REMOVE, REPLACE or ADD)")
 
 
