@@ -80,8 +80,9 @@ def test_truncated_answer_missing_fields_is_an_error_not_a_partial_plan() -> Non
 
 
 def test_one_bad_json_line_does_not_swallow_the_next() -> None:
-    text = '{"name": "a", "ablated_part": "x", "action": "ADD", "replacement": ["y"],,\n' + json.dumps(
-        ITEM
+    text = (
+        '{"name": "a", "ablated_part": "x", "action": "ADD", "replacement": ["y"],,\n'
+        + json.dumps(ITEM)
     )
     parsed = parse_plan_response(text, k=5)
     assert [a.ablated_part for a in parsed.ablations] == ["x", "forgetting gate"]
