@@ -26,7 +26,7 @@ def project(fixtures: Path, tmp_path: Path) -> Path:
 def test_title_abstract_and_tree(fixtures: Path) -> None:
     paper = load_paper(fixtures / "latex_project")
     assert paper.source_kind is SourceKind.LATEX
-    assert paper.id == "latex-project"
+    assert paper.id == "latex_project"  # the folder name, kept as it is
     assert paper.title == "Contrastive Distillation with Feature Alignment"
     assert paper.abstract.startswith("We propose CoDA, a contrastive distillation method")
     assert "2.1%" in paper.abstract  # \% is a percent sign, not a comment
@@ -98,7 +98,9 @@ def test_escaping_includes_warn_and_are_never_read(project: Path) -> None:
     main = project / "main.tex"
     main.write_text(
         main.read_text().replace(
-            "\\input{/etc/passwd}", "\\input{/etc/passwd}\n\\input{sections/link}"
+            "\\input{/etc/passwd}",
+            "\\input{/etc/passwd}\n\\input{sections/link}\n\\input{../../etc/passwd}\n"
+            "\\include{sections/../../outside}\n\\subfile{~/outside}\n\\import{../}{outside}",
         )
     )
     paper = load_paper(project)
@@ -110,6 +112,10 @@ def test_escaping_includes_warn_and_are_never_read(project: Path) -> None:
     assert any("\\input{../outside}" in w for w in outside)
     assert any("\\input{/etc/passwd}" in w for w in outside)
     assert any("\\input{sections/link}" in w for w in outside)
+    assert any("\\input{../../etc/passwd}" in w for w in outside)
+    assert any("\\include{sections/../../outside}" in w for w in outside)
+    assert any("\\subfile{~/outside}" in w for w in outside)
+    assert any("\\import{../}{outside}" in w for w in outside)
 
 
 def test_cyclic_and_missing_includes_warn(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from ablab.analysis.acronyms import find_definitions
 from ablab.analysis.alternatives import STANDARD_ACRONYMS
 from ablab.analysis.design import DESIGN_PATTERN
-from ablab.analysis.sentences import Sentence
+from ablab.analysis.sentences import EvidenceKeeper, Sentence
 from ablab.analysis.terms import STOPWORDS, VERBS, WORD, singular, term_key, word_set, words
-from ablab.schema import Component, ComponentKind, Evidence, SectionRole
+from ablab.schema import Component, ComponentKind, SectionRole
 
 _MODULE_HEADS = word_set(
     "module layer block head encoder decoder network net branch unit adapter memory bank gate "
@@ -85,7 +85,7 @@ class _Candidate:
     capitalised: bool = False
     novel: bool = False
     phrase_hits: int = 0
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: EvidenceKeeper = field(default_factory=EvidenceKeeper)
     mentions: int = 0
     method_mentions: int = 0
 
@@ -171,8 +171,7 @@ class _Collector:
         candidate.capitalised = candidate.capitalised or _is_capitalised(name)
         candidate.novel = candidate.novel or novel
         candidate.phrase_hits += 1
-        if len(candidate.evidence) < 2 and sentence.role not in _NO_CANDIDATE_ROLES:
-            candidate.evidence.append(sentence.evidence(start, start + len(name)))
+        candidate.evidence.add(sentence, start, start + len(name))
 
     def read(self, sentence: Sentence) -> None:
         if sentence.role in _NO_CANDIDATE_ROLES:
@@ -281,7 +280,7 @@ def find_components(sentences: Sequence[Sentence], title: str = "") -> list[Comp
             acronym=c.acronym,
             novel=c.novel,
             mentions=c.mentions,
-            evidence=c.evidence,
+            evidence=c.evidence.result(),
         )
         for c in kept[:MAX_COMPONENTS]
     ]

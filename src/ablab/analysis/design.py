@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
-from ablab.analysis.sentences import Sentence
+from ablab.analysis.sentences import EvidenceKeeper, Sentence
 from ablab.analysis.terms import STOPWORDS, VERBS
-from ablab.schema import DesignChoice, Evidence, SectionRole
+from ablab.schema import DesignChoice, SectionRole
 
 DESIGN_PATTERN = re.compile(
     "|".join(f"(?P<d{i}>{entry.pattern})" for i, entry in enumerate(DESIGN_ENTRIES)),
@@ -84,7 +84,7 @@ class _Found:
     weight: float = 0.0
     used_for: str | None = None
     used_for_explicit: bool = False
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: EvidenceKeeper = field(default_factory=lambda: EvidenceKeeper(3))
 
 
 def find_design_choices(
@@ -113,8 +113,7 @@ def find_design_choices(
             if item is None:
                 item = found[key] = _Found(entry, choice, sentence.index)
             item.weight += weight
-            if len(item.evidence) < 3:
-                item.evidence.append(sentence.evidence(match.start(), match.end()))
+            item.evidence.add(sentence, match.start(), match.end())
             if item.used_for_explicit:
                 continue
             after = _USED_FOR_AFTER.match(text[match.end() :])
@@ -135,7 +134,7 @@ def find_design_choices(
             category=f.entry.category,
             alternatives=[a for a in f.entry.alternatives if a.lower() != f.choice.lower()],
             used_for=f.used_for,
-            evidence=f.evidence,
+            evidence=f.evidence.result(),
         )
         for f in ranked
     ]

@@ -160,6 +160,44 @@ def iter_sentences(paper: Paper) -> Iterator[Sentence]:
             index += 1
 
 
+_EVIDENCE_ORDER = {
+    role: rank
+    for rank, role in enumerate(
+        [
+            SectionRole.METHOD,
+            SectionRole.OTHER,
+            SectionRole.APPENDIX,
+            SectionRole.BACKGROUND,
+            SectionRole.EXPERIMENTS,
+            SectionRole.ABLATIONS,
+            SectionRole.RESULTS,
+            SectionRole.ABSTRACT,
+            SectionRole.INTRODUCTION,
+        ]
+    )
+}
+
+
+class EvidenceKeeper:
+    """Keeps the first quote from each section role; method sections come first in the result."""
+
+    def __init__(self, limit: int = 2) -> None:
+        self.limit = limit
+        self._by_role: dict[SectionRole, tuple[int, Evidence]] = {}
+
+    def add(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> None:
+        """Remember ``sentence`` (centred on ``start:end``) unless its role already has a quote."""
+        if sentence.role not in self._by_role:
+            self._by_role[sentence.role] = (sentence.index, sentence.evidence(start, end))
+
+    def result(self) -> list[Evidence]:
+        """At most ``limit`` quotes, best role first."""
+        ranked = sorted(
+            self._by_role.items(), key=lambda item: (_EVIDENCE_ORDER.get(item[0], 99), item[1][0])
+        )
+        return [evidence for _, (_, evidence) in ranked[: self.limit]]
+
+
 def section_evidence(section: Section, quote: str) -> Evidence:
     """Evidence for a quote (a table row, a heading) that belongs to ``section``."""
     return Evidence(section_id=section.id, section_title=section.title, quote=quote_around(quote))

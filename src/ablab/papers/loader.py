@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ablab.papers.limits import DEFAULT_MAX_BYTES
@@ -13,16 +14,23 @@ from ablab.schema import Paper
 
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 
 
 def default_paper_id(path: Path) -> str:
-    """Slug of the file stem (archive suffixes removed), or of the directory name."""
+    """The file stem (archive suffixes removed) or directory name, slugified only when unsafe.
+
+    Safe stems are kept as they are because benchmark ids (``Machine_Learning_from_Explanations``)
+    must survive the round trip from dataset to run directory.
+    """
     name = path.name
     lowered = name.lower()
     for suffix in (*_ARCHIVE_SUFFIXES, ".pdf", ".tex", ".txt", *_MARKDOWN_SUFFIXES):
         if lowered.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
+    if _SAFE_ID.fullmatch(name):
+        return name
     return slugify(name) or "paper"
 
 

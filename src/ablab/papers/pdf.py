@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
 from ablab.errors import PaperError
-from ablab.papers.source import sha256_hex
+from ablab.papers.source import reason, sha256_hex
 from ablab.papers.text import parse_lines
 from ablab.papers.tree import build_paper
 from ablab.schema import Paper, SourceKind
@@ -99,7 +99,7 @@ def _read_pages(data: bytes, name: str) -> list[list[_Line]]:
             f"{name}: PDF is encrypted with AES; install 'cryptography' to read it"
         ) from None
     except Exception as exc:  # pypdf raises many exception types on malformed files
-        raise PaperError(f"{name}: PDF is corrupt or unreadable ({exc})") from None
+        raise PaperError(f"{name}: PDF is corrupt or unreadable ({reason(exc)})") from None
 
 
 def _opens_with_empty_password(reader: PdfReader) -> bool:

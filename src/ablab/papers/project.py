@@ -27,6 +27,7 @@ from typing import IO
 
 from ablab.errors import PaperError
 from ablab.papers.limits import MAX_ARCHIVE_MEMBERS
+from ablab.papers.source import reason
 
 _KEPT_SUFFIXES = (".tex", ".bbl")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
@@ -150,7 +151,7 @@ class DirectoryProject(Project):
                 raise self.too_large()
             return target.read_bytes()
         except OSError as exc:
-            raise PaperError(f"{self.label}: cannot read {rel} ({exc.strerror or exc})") from None
+            raise PaperError(f"{self.label}: cannot read {rel} ({reason(exc)})") from None
 
 
 class MemoryProject(Project):
@@ -218,7 +219,7 @@ def _unpack_zip(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise PaperError(f"{path}: not a readable zip archive ({exc})") from None
+        raise PaperError(f"{path}: not a readable zip archive ({reason(exc)})") from None
     with archive:
         members = archive.infolist()
         if len(members) > max_members:
@@ -241,7 +242,7 @@ def _unpack_zip(
                     content = _read_capped(path, handle, member.filename, budget)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise PaperError(
-                    f"{path}: corrupt archive member {member.filename!r} ({exc})"
+                    f"{path}: corrupt archive member {member.filename!r} ({reason(exc)})"
                 ) from None
             budget -= len(content)
             files[rel] = content
@@ -275,5 +276,5 @@ def _unpack_tar(
                     budget -= len(content)
                     files[rel] = content
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise PaperError(f"{path}: not a readable tar archive ({exc})") from None
+        raise PaperError(f"{path}: not a readable tar archive ({reason(exc)})") from None
     return files
