@@ -151,3 +151,13 @@ def test_plan_works_inside_a_running_event_loop(paper: Paper) -> None:
         return len(LMPlanner(FakeModel([GOOD])).plan(paper, mode=Mode.AUTHOR, k=1).ablations)
 
     assert asyncio.run(inside()) == 1
+
+
+def test_fake_heuristic_model_runs_the_whole_lm_path_offline(paper: Paper) -> None:
+    from ablab.models import get_model
+
+    plan = LMPlanner(get_model("fake/heuristic")).plan(paper, mode=Mode.REVIEWER, k=2)
+    offline = get_planner("heuristic").plan(paper, mode=Mode.REVIEWER, k=2)
+    assert plan.planner == "lm" and plan.model == "fake/heuristic"
+    assert [a.ablated_part for a in plan.ablations] == [a.ablated_part for a in offline.ablations]
+    assert plan.usage.cost_usd == 0.0
