@@ -16,10 +16,10 @@ from ablab.models.base import GenerateParams, Model
 from ablab.planners.lm import LMPlanner
 from ablab.schema import Analysis, Mode, Paper
 
-DEFAULT_EXCERPT_TOKENS = 3_000
+DEFAULT_EXCERPT_TOKENS = 1_500
 """Tokens of paper text sent next to the analysis."""
 
-MAX_LISTED = 20
+MAX_LISTED = 15
 """Items listed per analysis category (existing ablations: twice as many)."""
 
 Analyzer = Callable[[Paper], Analysis]

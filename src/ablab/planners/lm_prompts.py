@@ -26,6 +26,14 @@ def quote_paper(text: str) -> str:
     return str(text).replace("</paper>", "</ paper>").replace("<paper>", "< paper>")
 
 
+def clip(text: str, limit: int = 140) -> str:
+    """``text`` cut to about ``limit`` characters at a word boundary, for short quotes."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja environment over the packaged templates."""
@@ -37,6 +45,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=False,
     )
     env.filters["quote_paper"] = quote_paper
+    env.filters["clip"] = clip
     return env
 
 
