@@ -1,9 +1,11 @@
 """Throughput of the batch runner against the local server with simulated model latency.
 
 For each concurrency the runner plans ``max(4, 2 * concurrency)`` papers through the real openai
-client; every request takes ``--latency`` seconds on the server. The ideal wall time is
-``ceil(papers / concurrency) * latency``; the ratio ideal / measured says how close the runner
-gets to perfect overlap (1.0). Prints the figures and writes bench/results/lm_throughput.json.
+client, writing a run directory; every request takes ``--latency`` seconds on the server, which
+runs in its own process (so that it does not share the runner's interpreter lock). The ideal wall
+time is ``ceil(papers / concurrency) * latency``; the ratio ideal / measured says how close the
+runner gets to perfect overlap (1.0). A warm-up batch (imports, first connection) is not timed.
+Prints the figures and writes bench/results/lm_throughput.json.
 
     .venv/bin/python bench/lm_throughput.py [--latency 2] [--concurrency 1 4 16 64]
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
 import sys
 import tempfile
 import time
@@ -31,26 +34,49 @@ from ablab.schema import Mode  # noqa: E402
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tide.md"
 
 
+def _answer(_: dict[str, object]) -> Reply:
+    return Reply.text(plan_answer())
+
+
+def _serve(latency: float, ports: multiprocessing.Queue, stop: multiprocessing.Event) -> None:
+    with LocalOpenAIServer(_answer, latency=latency) as server:
+        ports.put(server.base_url)
+        stop.wait(600)
+
+
+def _plan_batch(base_url: str, count: int, concurrency: int, latency: float) -> float:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    papers = [paper_from_markdown(text, paper_id=f"tide-{n:03d}") for n in range(count)]
+    model = get_model(
+        "openai/gpt-4o",
+        base_url=base_url,
+        timeout=max(30.0, latency * 10),
+        retry=RetryPolicy(max_attempts=2),
+    )
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        summary = run_plans_sync(
+            papers, LMPlanner(model), mode=Mode.REVIEWER, out=Path(out), concurrency=concurrency
+        )
+        elapsed = time.perf_counter() - started
+    assert summary.count("done") == count, "every paper must be planned"
+    return elapsed
+
+
 def measure(concurrency: int, latency: float) -> dict[str, float]:
     """Plan a batch at ``concurrency`` and compare with the ideal overlap."""
     count = max(4, 2 * concurrency)
-    text = EXAMPLE.read_text(encoding="utf-8")
-    papers = [paper_from_markdown(text, paper_id=f"tide-{n:03d}") for n in range(count)]
-    with LocalOpenAIServer(lambda _: Reply.text(plan_answer()), latency=latency) as server:
-        model = get_model(
-            "openai/gpt-4o",
-            base_url=server.base_url,
-            timeout=latency * 10,
-            retry=RetryPolicy(max_attempts=2),
-        )
-        planner = LMPlanner(model)
-        with tempfile.TemporaryDirectory() as out:
-            started = time.perf_counter()
-            summary = run_plans_sync(
-                papers, planner, mode=Mode.REVIEWER, out=Path(out), concurrency=concurrency
-            )
-            elapsed = time.perf_counter() - started
-    assert summary.count("done") == count, "every paper must be planned"
+    ports: multiprocessing.Queue = multiprocessing.Queue()
+    stop = multiprocessing.Event()
+    server = multiprocessing.Process(target=_serve, args=(latency, ports, stop), daemon=True)
+    server.start()
+    try:
+        base_url = ports.get(timeout=30)
+        _plan_batch(base_url, 2, 2, latency)  # warm-up: imports and first connection
+        elapsed = _plan_batch(base_url, count, concurrency, latency)
+    finally:
+        stop.set()
+        server.join(timeout=10)
     ideal = math.ceil(count / concurrency) * latency
     return {
         "concurrency": concurrency,

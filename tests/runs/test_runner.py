@@ -205,3 +205,26 @@ def test_bad_k_is_refused(papers: list[Path], k: int) -> None:
 
     with pytest.raises(AblabError):
         run_plans_sync(papers, LMPlanner(FakeModel([])), mode=Mode.AUTHOR, k=k)
+
+
+def test_keys_never_reach_the_run_directory_or_the_cache(
+    papers: list[Path], tmp_path: Path
+) -> None:
+    key = "sk-proj-KEYTHATMUSTSTAYSECRET42"
+    answers = iter([Reply.error(401, f"Incorrect API key provided: {key}")])
+
+    def answer(_: str) -> Reply:
+        return next(answers, Reply.text(plan_answer()))
+
+    with PlanningServer(answer=answer) as server:
+        model = get_model("openai/gpt-4o", base_url=server.base_url, api_key=key, retry=FAST)
+        cached = CachedModel(model, ResponseCache(tmp_path / "cache"))
+        summary = run_plans_sync(
+            papers[:3], LMPlanner(cached), mode=Mode.AUTHOR, out=tmp_path / "run", concurrency=1
+        )
+    assert summary.count("failed") == 1 and summary.count("done") == 2
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and "papers" not in p.parts]
+    assert any(p.name == "failures.json" for p in written)
+    for path in written:
+        assert "KEYTHATMUSTSTAYSECRET42" not in path.read_text(encoding="utf-8"), path
+    assert "KEYTHATMUSTSTAYSECRET42" not in (summary.results[0].error or "")

@@ -194,6 +194,7 @@ class _Run:
         self.log = RunLog(out) if out is not None else None
         self.failures = _Failures(out)
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
+        self.write_lock = asyncio.Lock()
         self.budget_usd = budget_usd
         self.on_event = on_event
         self.total = total
@@ -289,7 +290,10 @@ class _Run:
             self.usage = self.usage + plan.usage
             plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
             if self.out is not None:
-                write_plan(self.out, plan)
+                # Off the event loop (fsyncs are slow) but one at a time: write_plan updates
+                # plans.json by read-modify-write.
+                async with self.write_lock:
+                    await asyncio.to_thread(write_plan, self.out, plan)
             self.failures.clear(paper.id, label)
             result = PaperResult(label, paper.id, "done", plan=plan, usage=plan.usage)
             self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
