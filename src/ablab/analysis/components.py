@@ -184,14 +184,14 @@ class _Collector:
         defined_spans: list[tuple[int, int]] = []
         for definition in find_definitions(text):
             acronym = definition.acronym
+            defined_spans.append((definition.start, definition.end))
             if acronym in STANDARD_ACRONYMS or acronym.lower() in self.title_words:
-                continue
+                continue  # a standard technique, or the method itself (named in the title)
             novel = bool(
                 (sentence_novel and sentence_novel.start() < definition.start)
                 or _NOVEL_BEFORE.search(text[: definition.start])
             )
             self.add(definition.expansion, sentence, definition.start, acronym=acronym, novel=novel)
-            defined_spans.append((definition.start, definition.end))
         for phrase, start in _phrases(text):
             if any(lo <= start < hi for lo, hi in defined_spans):
                 continue
@@ -228,16 +228,18 @@ def _count_mentions(
         tokens = [w.lower() for w in words(sentence.text)]
         singulars = [singular(t) for t in tokens]
         in_method = sentence.role in _METHOD_ROLES
-        i = 0
+        i, last_key, last_end = 0, "", -1
         while i < len(tokens):
             step = 1
             for n in range(min(longest, len(tokens) - i), 0, -1):
                 key = variants.get((*tokens[i : i + n - 1], singulars[i + n - 1]))
                 if key is not None:
-                    candidate = by_key[key]
-                    candidate.mentions += 1
-                    candidate.method_mentions += in_method
-                    step = n
+                    # "Name (ACR)" is one mention, not two.
+                    if not (key == last_key and i == last_end and n == 1):
+                        candidate = by_key[key]
+                        candidate.mentions += 1
+                        candidate.method_mentions += in_method
+                    step, last_key, last_end = n, key, i + n
                     break
             i += step
 

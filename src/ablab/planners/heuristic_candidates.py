@@ -201,7 +201,8 @@ def sweep_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
             part += f" of the {hyperparameter.component}"
         stated = f"{display_name(hyperparameter)} = {hyperparameter.value}"
         ablation = Ablation(
-            name=f"Vary the {title}",
+            # a bare "momentum" or "margin" needs its component to say which one
+            name=f"Vary the {title if symbol else part}",
             ablated_part=f"{part} (paper: {stated})",
             action=Action.REPLACE,
             replacement=labels,
