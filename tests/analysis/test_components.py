@@ -74,3 +74,41 @@ def test_plural_and_case_variants_merge() -> None:
     (component,) = find_components(sentences_of(section("Method", text)))
     assert component.acronym == "PMs"
     assert component.mentions == 3
+
+
+def test_method_subsection_title_names_a_novel_component() -> None:
+    from ablab.analysis.sentences import Sentence
+    from ablab.schema import SectionRole as Role
+
+    body = sentences_of(section("Feature Alignment Module", "The module maps student features."))
+    headings = [
+        Sentence("Feature Alignment Module", Role.METHOD, "s-fam", "Feature Alignment Module", 9),
+        Sentence("Transformer Encoder", Role.METHOD, "s-enc", "Transformer Encoder", 10),
+    ]
+    components = {c.name: c for c in find_components(body, headings=headings)}
+    assert components["Feature Alignment Module"].novel is True
+    assert "Transformer Encoder" not in components or not components["Transformer Encoder"].novel
+
+
+def test_announced_part_with_an_acronym_is_novel() -> None:
+    found = find_components(
+        sentences_of(
+            section(
+                "Method",
+                "The feature alignment module (FAM) maps features. The FAM is small.",
+            ),
+            abstract=(
+                "We propose CoDA, which aligns features with a temperature-scaled InfoNCE loss "
+                "and a feature alignment module."
+            ),
+        )
+    )
+    (fam,) = [c for c in found if c.acronym == "FAM"]
+    assert fam.novel is True
+    assert all("infonce" not in c.name.lower() for c in found)  # a design term, not a part
+
+
+def test_shorter_compound_inside_a_longer_one_is_not_separate() -> None:
+    text = "Our feature alignment module is fast. The feature alignment module is small."
+    names = [c.name for c in find_components(sentences_of(section("Method", text)))]
+    assert names == ["feature alignment module"]

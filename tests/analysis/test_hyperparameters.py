@@ -81,3 +81,8 @@ def test_every_k_iterations_describes_k() -> None:
     found = _find("Every K iterations the prototype memory is refreshed. We set K to 5.", [memory])
     assert found["K"].name == "update interval (in iterations)"
     assert found["K"].component == "prototype memory"
+
+
+def test_weighted_by_names_the_weight() -> None:
+    found = _find("We add a KL term weighted by $\\lambda = 0.5$.")
+    assert found["\\lambda"].name == "weight of the KL term"

@@ -43,3 +43,8 @@ def test_vocabulary_prefers_earlier_entries_on_overlap() -> None:
     assert hit.entry == 0 and hit.text == "vision transformer"
     assert [h.entry for h in vocab.find("a transformer and a vision transformer")] == [1, 0]
     assert vocab.first("nothing here") is None
+
+
+def test_hyperparameter_named_without_its_symbol() -> None:
+    assert _same("Temperature", "temperature τ")
+    assert not _same("prototype separation loss", "weight λ of the prototype separation loss")
