@@ -20,7 +20,7 @@ from ablab.analysis.terms import STOPWORDS, VERBS, WORD, singular, term_key, wor
 from ablab.schema import Component, ComponentKind, SectionRole
 
 _MODULE_HEADS = word_set(
-    "module layer block head encoder decoder network net branch unit adapter memory bank gate "
+    "module layer block head mlp encoder decoder network net branch unit adapter memory bank gate "
     "embedding projector predictor classifier extractor tokenizer router backbone generator "
     "discriminator critic buffer queue codebook transformer pathway tower"
 )
@@ -112,10 +112,24 @@ def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
     return None
 
 
-def _is_design_term(name: str) -> bool:
-    """Standard techniques (``KL loss``, ``layer normalization``, ``softmax attention``) are design
-    choices rather than components: a known choice among the modifiers disqualifies a name."""
-    return DESIGN_VOCAB.first(name) is not None
+def _is_design_term(name: str, kind: ComponentKind) -> bool:
+    """Standard techniques (``KL loss``, ``temperature-scaled InfoNCE loss``) are design choices
+    rather than components; ``prediction MLP head`` or ``projection MLP`` stay components.
+
+    A name is a design term when a known choice covers all its modifiers, or stands right
+    before the head word of a loss.
+    """
+    head = WORD.findall(name)[-1] if WORD.findall(name) else ""
+    modifiers = name[: name.rfind(head)].rstrip() if head else name
+    for match in DESIGN_VOCAB.find(name):
+        if match.start >= len(modifiers):
+            continue  # the head itself ("projection MLP"): still a named part
+        covers_all = match.start <= len(modifiers) - len(modifiers.lstrip()) and match.end >= len(
+            modifiers
+        )
+        if covers_all or (kind in ("loss", "regularizer") and match.end >= len(modifiers)):
+            return True
+    return False
 
 
 def _phrases(sentence: str) -> list[tuple[str, int]]:
@@ -170,7 +184,7 @@ class _Collector:
     ) -> _Candidate | None:
         key = term_key(name)
         kind = _kind_of(name, acronym=acronym is not None)
-        if not key or kind is None or (acronym is None and _is_design_term(name)):
+        if not key or kind is None or (acronym is None and _is_design_term(name, kind)):
             return None
         candidate = self.by_key.get(key)
         if candidate is None:

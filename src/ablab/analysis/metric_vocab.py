@@ -134,6 +134,10 @@ TASK_FALLBACK_METRICS: tuple[tuple[str, str], ...] = (
     (r"\bsummari[sz]", "ROUGE-L"),
     (r"\blanguage model", "perplexity"),
     (r"\bretriev|\brecommend", "recall@k"),
+    (
+        r"\brepresentation learning|\bself-supervised|\bunsupervised pre-?training",
+        "linear-probe accuracy",
+    ),
     (r"\bclassif", "accuracy"),
     (r"\bregress", "RMSE"),
 )
