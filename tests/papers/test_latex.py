@@ -188,3 +188,23 @@ def test_directory_without_main_file(tmp_path: Path) -> None:
 def test_project_size_budget(fixtures: Path) -> None:
     with pytest.raises(PaperError, match="exceed the limit"):
         load_paper(fixtures / "latex_project", max_bytes=500)
+
+
+def test_starred_sections_paragraphs_and_main_file(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.tex").write_text(
+        "\\documentclass{article}\\begin{document}\\title{T}\n"
+        "\\section*{Overview}Unnumbered.\n\\section{Method}\\paragraph{Setup.} We set $k=3$.\n"
+        "\\subsection{Loss}L.\n\\section{Experiments}E.\\end{document}"
+    )
+    paper = load_paper(tmp_path)
+    assert paper.metadata["main_file"] == "src/main.tex"
+    assert [(s.number, s.title, s.level) for s in paper.walk()] == [
+        (None, "Overview", 1),
+        ("1", "Method", 1),
+        (None, "Setup.", 2),
+        ("1.1", "Loss", 2),
+        ("2", "Experiments", 1),
+    ]
+    setup = paper.sections[1].children[0]
+    assert setup.text == "We set $k=3$."

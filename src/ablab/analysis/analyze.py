@@ -8,7 +8,7 @@ from ablab.analysis.design import find_design_choices
 from ablab.analysis.existing import find_existing_ablations
 from ablab.analysis.hyperparameters import find_hyperparameters
 from ablab.analysis.metrics import find_metrics
-from ablab.analysis.sentences import SKIPPED_ROLES, iter_sentences
+from ablab.analysis.sentences import SKIPPED_ROLES, Sentence, iter_sentences
 from ablab.schema import Analysis, Mode, Paper
 
 
@@ -21,11 +21,17 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
     """
     sentences = list(iter_sentences(paper))
     sections = [s for s in paper.walk() if s.role not in SKIPPED_ROLES]
-    components = find_components(sentences, paper.title)
+    headings = [
+        Sentence(s.title, s.role, s.id, s.title, len(sentences) + i) for i, s in enumerate(sections)
+    ]
+    components = find_components(sentences, paper.title, headings)
     index = ComponentIndex(components)
     acronyms = {c.acronym: c.name for c in components if c.acronym}
     hyperparameters = find_hyperparameters(sentences, index)
-    design_choices = find_design_choices(sentences, index.nearest, index.of_section)
+    # A design choice is "used for" a component only when named right next to it.
+    design_choices = find_design_choices(
+        sentences, lambda text, at: index.nearest(text, at, 40), index.of_section
+    )
     tables = [(section, table) for section in sections for table in section.tables]
     metrics = find_metrics(sentences, tables)
     known = [c.name for c in components] + [h.name for h in hyperparameters]

@@ -86,6 +86,7 @@ def _paper(
     expanded = expand_includes(project, main, main_text)
     doc = parse_latex(expanded.text, project=project, main=main)
     doc.warnings[:0] = expanded.warnings
+    doc.metadata["main_file"] = main
     return build_paper(
         doc,
         paper_id=paper_id,

@@ -13,6 +13,7 @@ capped against zip/tar bombs.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import os
@@ -183,15 +184,32 @@ def open_archive(
 ) -> MemoryProject:
     """Check and unpack a ``.zip``/``.tar``/``.tar.gz`` LaTeX source archive into memory.
 
-    ``max_unpacked_bytes`` caps the total size the archive's members declare (default
+    A gzipped single file (how arXiv serves one-file sources) becomes a project holding
+    ``main.tex``. ``max_unpacked_bytes`` caps the total size the archive's members declare (default
     5 x ``max_bytes``); the ``.tex``/``.bbl`` bytes actually kept are capped by ``max_bytes``.
     """
     cap = max_unpacked_bytes if max_unpacked_bytes is not None else 5 * max_bytes
     if data.startswith(b"PK"):
         files = _unpack_zip(path, data, max_members, cap, max_bytes)
+    elif data.startswith(b"\x1f\x8b") and not _gzip_holds_tar(data):
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            try:
+                files = {"main.tex": _read_capped(path, handle, path.name, max_bytes)}
+            except (OSError, EOFError, zlib.error) as exc:
+                raise PaperError(f"{path}: not a readable gzip file ({reason(exc)})") from None
     else:
         files = _unpack_tar(path, data, max_members, cap, max_bytes)
     return MemoryProject(str(path), files, max_bytes)
+
+
+def _gzip_holds_tar(data: bytes) -> bool:
+    """Whether gzip data starts with a tar header ("ustar" magic at offset 257)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            head = handle.read(512)
+    except (OSError, EOFError, zlib.error):
+        return True  # let the tar reader report the damage
+    return head[257:262] == b"ustar"
 
 
 def _checked_name(path: Path, name: str) -> str:
@@ -201,7 +219,7 @@ def _checked_name(path: Path, name: str) -> str:
     return rel
 
 
-def _read_capped(path: Path, handle: IO[bytes], name: str, budget: int) -> bytes:
+def _read_capped(path: Path, handle: IO[bytes] | gzip.GzipFile, name: str, budget: int) -> bytes:
     """Read a member, stopping as soon as it outgrows ``budget`` (a lying header, a bomb)."""
     chunks: list[bytes] = []
     size = 0

@@ -28,6 +28,7 @@ _REGISTRY: dict[str, str] = {
     "heuristic": "ablab.planners.heuristic:HeuristicPlanner",
     "lm": "ablab.planners.lm:LMPlanner",
     "hybrid": "ablab.planners.hybrid:HybridPlanner",
+    "consensus": "ablab.planners.consensus:ConsensusPlanner",
 }
 
 
