@@ -129,3 +129,23 @@ def test_models_lists_presets_and_key_status_without_values(
     assert "openai/gpt-4o" in result.stdout and "fake/heuristic" in result.stdout
     assert "OPENAI_API_KEY" in result.stdout and "set" in result.stdout
     assert "THISMUSTNOTAPPEAR" not in result.output
+
+
+def test_consensus_members_use_the_model(papers: list[Path]) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            str(papers[0]),
+            "--planner",
+            "consensus",
+            "--model",
+            "fake/heuristic",
+            "-f",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["planner"] == "consensus" and plan["model"] == "fake/heuristic"
+    assert plan["ablations"]

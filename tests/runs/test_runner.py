@@ -228,3 +228,17 @@ def test_keys_never_reach_the_run_directory_or_the_cache(
     for path in written:
         assert "KEYTHATMUSTSTAYSECRET42" not in path.read_text(encoding="utf-8"), path
     assert "KEYTHATMUSTSTAYSECRET42" not in (summary.results[0].error or "")
+
+
+def test_synchronous_planners_run_in_threads_with_provenance(
+    papers: list[Path], tmp_path: Path
+) -> None:
+    from ablab.planners import get_planner
+
+    summary = run_plans_sync(
+        papers[:2], get_planner("heuristic"), mode=Mode.AUTHOR, k=3, out=tmp_path / "run"
+    )
+    assert summary.count("done") == 2
+    plan = summary.results[0].plan
+    assert plan is not None and 0 < len(plan.ablations) <= 3
+    assert plan.paper_hash and plan.versions["ablab"] and plan.versions["config"]

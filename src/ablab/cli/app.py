@@ -5,11 +5,16 @@ from __future__ import annotations
 import typer
 
 from ablab import __version__
-<<<<<<< HEAD
-from ablab.cli import analyze_cmd, cache_cmd, format_cmd, models_cmd, plan_cmd, show_cmd
-=======
-from ablab.cli import analyze_cmd, bench_cmd, eval_cmd, format_cmd, plan_cmd
->>>>>>> main
+from ablab.cli import (
+    analyze_cmd,
+    bench_cmd,
+    cache_cmd,
+    eval_cmd,
+    format_cmd,
+    models_cmd,
+    plan_cmd,
+    show_cmd,
+)
 
 app = typer.Typer(
     name="ablab",
@@ -47,14 +52,11 @@ def _root(
 plan_cmd.register(app)
 analyze_cmd.register(app)
 format_cmd.register(app)
-<<<<<<< HEAD
 models_cmd.register(app)
 cache_cmd.register(app)
 show_cmd.register(app)
-=======
 eval_cmd.register(app)
 bench_cmd.register(app)
->>>>>>> main
 
 
 def main() -> None:

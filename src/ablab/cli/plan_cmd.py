@@ -171,7 +171,7 @@ def plan(
     sources = collect_sources(papers)
     chosen = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.md)
     planner = resolve_planner(planner, model)
-    if planner in MODEL_PLANNERS:
+    if planner in MODEL_PLANNERS or model:
         options = ModelOptions(model, base_url, concurrency, budget, max_input_tokens, no_cache)
         plan_with_model(
             sources,

@@ -26,6 +26,9 @@ from ablab.schema import Mode, Plan
 MODEL_PLANNERS = frozenset({"lm", "hybrid"})
 """Planners that need a model (``--model``)."""
 
+MODEL_OPTIONAL_PLANNERS = frozenset({"consensus"})
+"""Planners that use a model when one is given (consensus: its members are lm@model)."""
+
 
 @dataclass
 class ModelOptions:
@@ -49,7 +52,7 @@ def resolve_planner(planner: str | None, model: str | None) -> str:
             f"the {planner} planner needs --model provider/model "
             "(see `ablab models`; fake/heuristic works offline)"
         )
-    if model and planner not in MODEL_PLANNERS:
+    if model and planner not in MODEL_PLANNERS | MODEL_OPTIONAL_PLANNERS:
         raise ConfigError(f"the {planner} planner uses no model; drop --model or use --planner lm")
     return planner
 
@@ -71,10 +74,14 @@ def plan_with_model(
 ) -> None:
     """Plan ``sources`` with a language-model planner and report like the offline path."""
     assert options.model is not None
-    model = get_model(options.model, base_url=options.base_url, timeout=options.timeout)
-    if not options.no_cache:
-        model = CachedModel(model, ResponseCache())
-    planner = get_planner(planner_name, model=model, max_input_tokens=options.max_input_tokens)
+    if planner_name in MODEL_OPTIONAL_PLANNERS:
+        # Its members build their own models from the name; samples must not share a cache.
+        planner = get_planner(planner_name, model=options.model)
+    else:
+        model = get_model(options.model, base_url=options.base_url, timeout=options.timeout)
+        if not options.no_cache:
+            model = CachedModel(model, ResponseCache())
+        planner = get_planner(planner_name, model=model, max_input_tokens=options.max_input_tokens)
 
     with Progress(
         TextColumn("[progress.description]{task.description}"),

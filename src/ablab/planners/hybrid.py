@@ -52,9 +52,9 @@ class HybridPlanner(LMPlanner):
         self.excerpt_tokens = excerpt_tokens
 
     @property
-    def settings(self) -> dict[str, str]:
+    def output_settings(self) -> dict[str, str]:
         """As the lm planner's, plus the excerpt size."""
-        return {**super().settings, "excerpt_tokens": str(self.excerpt_tokens)}
+        return {**super().output_settings, "excerpt_tokens": str(self.excerpt_tokens)}
 
     def _prompt_variables(self, paper: Paper, mode: Mode) -> dict[str, Any]:
         analysis = self.analyzer(paper)

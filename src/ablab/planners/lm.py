@@ -148,7 +148,7 @@ class LMPlanner:
         return twin
 
     @property
-    def settings(self) -> dict[str, str]:
+    def output_settings(self) -> dict[str, str]:
         """Everything besides paper, model, mode and k that changes this planner's output."""
         return {
             "prompt": PROMPT_VERSION,

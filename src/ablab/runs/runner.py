@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ablab import __version__
-from ablab.api import paper_view, plan_paper
+from ablab.api import paper_view
 from ablab.batch import FAILURES_FILE
-from ablab.errors import AblabError, PaperError
+from ablab.errors import AblabError, PaperError, PlanError
 from ablab.models.cache import aclose_model
 from ablab.papers import load_paper
 from ablab.planners.base import Planner
@@ -92,6 +92,12 @@ class RunSummary:
         return sum(r.status == status for r in self.results)
 
 
+def _output_settings(planner: Planner) -> dict[str, str]:
+    """What, besides paper, model, mode and k, changes the planner's output (if it says)."""
+    settings = getattr(planner, "output_settings", None)
+    return dict(settings) if isinstance(settings, dict) else {}
+
+
 def config_fingerprint(paper: Paper, planner: Planner, mode: Mode, k: int) -> str:
     """Hash of everything that decides a paper's plan; equal hashes mean nothing to redo."""
     model = getattr(planner, "model", None)
@@ -102,7 +108,7 @@ def config_fingerprint(paper: Paper, planner: Planner, mode: Mode, k: int) -> st
         "model": model.name if model is not None else None,
         "mode": mode.value,
         "k": k,
-        "settings": getattr(planner, "settings", {}),
+        "settings": _output_settings(planner),
     }
     canonical = json.dumps(material, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
@@ -250,9 +256,19 @@ class _Run:
     async def _make_plan(self, paper: Paper) -> tuple[Plan, dict[str, Any]]:
         planner = self._planner_for(paper.id)
         outcome_of = getattr(planner, "aplan_outcome", None)
-        if outcome_of is None:  # an offline planner: run it in a thread
+        if outcome_of is None:  # a synchronous planner (heuristic, consensus): run it in a thread
             plan = await asyncio.to_thread(
-                plan_paper, paper, mode=self.mode, k=self.k, planner=self.planner.name
+                planner.plan, paper_view(paper, self.mode), mode=self.mode, k=self.k
+            )
+            if not plan.ablations:
+                raise PlanError(f"planner {planner.name!r} found no ablation for {paper.id!r}")
+            plan = plan.model_copy(
+                update={
+                    "ablations": plan.ablations[: self.k],
+                    "paper_title": plan.paper_title or paper.title,
+                    "paper_hash": paper.content_hash,
+                    "versions": {"ablab": __version__, **plan.versions},
+                }
             )
             return plan, {}
         outcome = await outcome_of(paper_view(paper, self.mode), mode=self.mode, k=self.k)
@@ -332,7 +348,7 @@ def _write_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[s
             "model": model.name if model is not None else None,
             "mode": mode.value,
             "k": k,
-            "settings": getattr(planner, "settings", {}),
+            "settings": _output_settings(planner),
         }
     )
     runs = [r for r in manifest.get("runs", []) if r.get("started") != run["started"]]
