@@ -216,13 +216,13 @@ class _Collector:
                 continue  # a standard technique, or the method itself (named in the title)
             novel = bool(
                 (sentence_novel and sentence_novel.start() < definition.start)
-                or _NOVEL_BEFORE.search(text[: definition.start])
+                or _NOVEL_BEFORE.search(text[max(0, definition.start - 80) : definition.start])
             )
             self.add(definition.expansion, sentence, definition.start, acronym=acronym, novel=novel)
         for phrase, start in _phrases(text):
             if any(lo <= start < hi for lo, hi in defined_spans):
                 continue
-            novel = bool(_NOVEL_BEFORE.search(text[:start]))
+            novel = bool(_NOVEL_BEFORE.search(text[max(0, start - 80) : start]))
             candidate = self.add(phrase, sentence, start, novel=novel)
             if candidate is None:
                 continue

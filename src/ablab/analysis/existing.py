@@ -28,8 +28,14 @@ _TARGET = r"(?P<t>[^,.;:()\[\]]{2,80}?)"
 _REPL = r"(?P<r>[^,.;:()\[\]]{2,80}?)"
 _ARTICLE = r"(?:(?:the|our|a|an|its|each|this)\s+)?"
 
-_SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
-    (re.compile(rf"\b(?:without|w/o)\s+{_ARTICLE}{_TARGET}{_STOP}", re.I), Action.REMOVE),
+# (pattern, action, keywords): a pattern only runs on sentences containing one of its keywords
+# (lower case), which keeps the slow lazy-target patterns off most sentences.
+_SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None, tuple[str, ...]], ...] = (
+    (
+        re.compile(rf"\b(?:without|w/o)\s+{_ARTICLE}{_TARGET}{_STOP}", re.I),
+        Action.REMOVE,
+        ("without", "w/o"),
+    ),
     (
         re.compile(
             rf"\b(?:remov(?:e|es|ed|ing)|dropping|disabl(?:e|es|ed|ing)|discard(?:s|ed|ing)?|"
@@ -37,6 +43,7 @@ _SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
             re.I,
         ),
         Action.REMOVE,
+        ("remov", "dropping", "disabl", "discard", "exclud"),
     ),
     (
         re.compile(
@@ -45,6 +52,7 @@ _SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
             re.I,
         ),
         Action.REPLACE,
+        ("replac", "substitut", "swap"),
     ),
     (
         re.compile(
@@ -53,6 +61,7 @@ _SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
             re.I,
         ),
         Action.REPLACE,
+        ("replaced",),
     ),
     (
         re.compile(
@@ -62,6 +71,18 @@ _SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
             re.I,
         ),
         None,
+        (
+            "ablat",
+            "vary",
+            "varie",
+            "varying",
+            "sweep",
+            "swept",
+            "effect",
+            "impact",
+            "influence",
+            "sensitivity",
+        ),
     ),
 )
 _INSTEAD_OF = re.compile(rf"\binstead\s+of\s+{_ARTICLE}{_TARGET}{_STOP}", re.I)
@@ -240,7 +261,10 @@ class _Collector:
     def read_sentence(self, sentence: Sentence, is_known: _KnownTarget) -> None:
         text = sentence.text
         strict = sentence.role is not SectionRole.ABLATIONS and not _OUTCOME.search(text)
-        for pattern, action in _SENTENCE_PATTERNS:
+        lower = text.lower()
+        for pattern, action, keywords in _SENTENCE_PATTERNS:
+            if not any(k in lower for k in keywords):
+                continue
             for match in pattern.finditer(text):
                 target = _clean_target(match.group("t"))
                 if target is None or (strict and not is_known(target)):
@@ -253,7 +277,7 @@ class _Collector:
                 if kind is None and is_known(target) and _has_symbol(target):
                     kind = Action.REPLACE
                 self.add(target, kind, "sentence", sentence.evidence(*match.span()), replacement)
-        for match in _INSTEAD_OF.finditer(text):
+        for match in _INSTEAD_OF.finditer(text) if "instead" in lower else ():
             target = _clean_target(match.group("t"))
             if target is None or (strict and not is_known(target)):
                 continue
@@ -266,7 +290,7 @@ class _Collector:
                 sentence.evidence(*match.span()),
                 [repl] if repl else None,
             )
-        for match in _SET_SWEEP.finditer(text):
+        for match in _SET_SWEEP.finditer(text) if "{" in text else ():
             symbol = display_symbol(match.group("sym"))
             values = [v.strip() for v in match.group("vals").split(",") if _numeric(v)]
             if len(values) >= 2:

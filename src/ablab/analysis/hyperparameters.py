@@ -79,7 +79,8 @@ _DURATION = re.compile(
     r"(?P<unit>epochs|iterations|steps|updates|rounds)\b",
     re.IGNORECASE,
 )
-_DESC_BEFORE = re.compile(rf"(?P<desc>(?:[A-Za-z][\w-]*\s+){{1,3}})\$?(?P<sym>{GREEK_SYMBOL})")
+# A Greek symbol; its description is read from the words just before it ("student temperature τ").
+_GREEK = re.compile(GREEK_SYMBOL)
 _DESC_AFTER = re.compile(
     rf"\$?(?P<sym>{GREEK_SYMBOL}|\b[A-Z]\b)\$?\s+(?P<verb>is|denotes|represents|controls|balances|"
     r"weights|scales|trades off)\s+(?P<rest>[^,.;:]{3,80})"
@@ -251,11 +252,11 @@ class _Reader:
 
     def _read_descriptions(self, sentence: Sentence) -> None:
         text = sentence.text
-        for match in _DESC_BEFORE.finditer(text):
-            name = _descriptor(match.group("desc"))
+        for match in _GREEK.finditer(text):
+            name = _descriptor(text[max(0, match.start() - 60) : match.start()].rstrip(" $"))
             if name:
                 self._describe(
-                    match.group("sym"), name.lower(), self.index.nearest(text, match.start())
+                    match.group(0), name.lower(), self.index.nearest(text, match.start())
                 )
         for match in _DESC_AFTER.finditer(text):
             rest = match.group("rest").strip()
