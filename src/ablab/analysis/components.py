@@ -119,15 +119,15 @@ def _is_design_term(name: str, kind: ComponentKind) -> bool:
     A name is a design term when a known choice covers all its modifiers, or stands right
     before the head word of a loss.
     """
-    head = WORD.findall(name)[-1] if WORD.findall(name) else ""
+    tokens = WORD.findall(name)
+    head = tokens[-1] if tokens else ""
     modifiers = name[: name.rfind(head)].rstrip() if head else name
+    first = len(modifiers) - len(modifiers.lstrip())
     for match in DESIGN_VOCAB.find(name):
         if match.start >= len(modifiers):
             continue  # the head itself ("projection MLP"): still a named part
-        covers_all = match.start <= len(modifiers) - len(modifiers.lstrip()) and match.end >= len(
-            modifiers
-        )
-        if covers_all or (kind in ("loss", "regularizer") and match.end >= len(modifiers)):
+        touches_head = match.end >= len(modifiers)
+        if touches_head and (match.start <= first or kind in ("loss", "regularizer")):
             return True
     return False
 

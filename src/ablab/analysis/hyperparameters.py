@@ -222,7 +222,7 @@ class _Reader:
             canonical, _ = NAMED_HYPERPARAMETERS[int(group[1:])]
             surface = match.group(group)
             name = surface.lower() if canonical == "number" else canonical
-            before = _descriptor(text[: match.start()] + surface)
+            before = _descriptor(text[max(0, match.start() - 60) : match.start()] + surface)
             if before and canonical not in ("number", "loss weight") and len(before.split()) > 1:
                 name = before.lower()
             elif canonical == "momentum" and _EMA_CONTEXT.search(
@@ -238,7 +238,7 @@ class _Reader:
         for match in _SYMBOL_VALUE.finditer(text):
             if not fresh(match):
                 continue
-            name = _descriptor(text[: match.start()])
+            name = _descriptor(text[max(0, match.start() - 60) : match.start()])
             after = _NOUN_AFTER_VALUE.match(text, match.end())
             noun = after.group(1).lower().split() if after else []
             if name is None and noun and noun[-1] not in _UNITS and noun[0] not in STOPWORDS:
