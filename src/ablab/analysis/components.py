@@ -241,15 +241,21 @@ class _Collector:
                 candidate.novel = True
 
 
-def _merge_suffixes(by_key: dict[str, _Candidate]) -> dict[str, str]:
+def _merge_suffixes(by_key: dict[str, _Candidate], acronyms: dict[str, str]) -> dict[str, str]:
     """Map short keys to the one longer named component they abbreviate.
 
     ``consistency module`` -> ``cross-view consistency module`` when that is the only named
-    (acronym or capitalised) component ending with those words.
+    (acronym or capitalised) component ending with those words; ``cla block`` -> ``cross-level
+    attention`` when CLA is that component's acronym.
     """
     named = [c for c in by_key.values() if c.acronym or c.capitalised]
+    by_acronym = {a.lower(): key for a, key in acronyms.items() if key in by_key}
     redirect: dict[str, str] = {}
     for candidate in by_key.values():
+        first, _, rest = candidate.key.partition(" ")
+        if first in by_acronym and rest and " " not in rest and by_acronym[first] != candidate.key:
+            redirect[candidate.key] = by_acronym[first]
+            continue
         if candidate.acronym or candidate.capitalised or len(candidate.key.split()) < 2:
             continue
         owners = [
@@ -303,7 +309,7 @@ def find_components(
         if heading.role in _METHOD_ROLES:
             collector.read(heading, heading=True)
     by_key = collector.by_key
-    redirect = _merge_suffixes(by_key)
+    redirect = _merge_suffixes(by_key, collector.acronyms)
     for short, long in redirect.items():
         owner, merged = by_key[long], by_key[short]
         owner.novel = owner.novel or merged.novel

@@ -167,8 +167,10 @@ def _expand(target: str, acronyms: Mapping[str, str]) -> str:
 
 
 class _Collector:
-    def __init__(self, acronyms: Mapping[str, str]) -> None:
+    def __init__(self, acronyms: Mapping[str, str], title: str = "") -> None:
         self.acronyms = acronyms
+        # A row named like the paper ("HiRoute") is the full model, not a variant.
+        self.title_words = {w.lower() for w in words(title)}
         self.items: dict[tuple[str, str], ExistingAblation] = {}
 
     def add(
@@ -233,7 +235,12 @@ class _Collector:
                 symbol = display_symbol(symbol_value.group("sym"))
                 self.add(symbol, Action.REPLACE, "table_row", evidence, [cell])
                 continue
-            if is_ablation and not _FULL_MODEL.search(cell) and not _numeric(cell):
+            if (
+                is_ablation
+                and not _FULL_MODEL.search(cell)
+                and not _numeric(cell)
+                and not {w.lower() for w in words(cell)} <= self.title_words
+            ):
                 # A named variant ("Joint Opt"): what changed is unclear, the name is kept.
                 self.add(_clean_target(cell), None, "table_row", evidence)
 
@@ -336,9 +343,10 @@ def find_existing_ablations(
     sentences: Sequence[Sentence],
     acronyms: Mapping[str, str],
     known_names: Sequence[str] = (),
+    title: str = "",
 ) -> list[ExistingAblation]:
     """Ablations the paper reports, in document order (tables of a section before its text)."""
-    collector = _Collector(acronyms)
+    collector = _Collector(acronyms, title)
     known = _KnownTarget(known_names, acronyms)
     for section in sections:
         in_ablation = section.role is SectionRole.ABLATIONS or "ablat" in section.title.lower()

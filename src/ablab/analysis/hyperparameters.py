@@ -96,7 +96,12 @@ _EVERY = re.compile(
 # Cheap pre-checks: a value needs a digit; a description needs a Greek letter, a LaTeX command
 # or "every K steps".
 _DIGIT = re.compile(r"\d")
-_MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\b[Ee]very\b")
+_MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\$[A-Za-z]\$|\b[Ee]very\b")
+# "$K$ motif slots", "λ prototypes": a symbol counting the plural noun after it
+_SYMBOL_COUNTS = re.compile(
+    rf"(?:\$(?P<sym>{SYMBOL})\$|(?P<greek>{GREEK_SYMBOL}))\s+"
+    r"(?P<noun>(?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b"
+)
 _EMA_CONTEXT = re.compile(r"moving average|\bEMA\b", re.IGNORECASE)
 _NOUN_AFTER_VALUE = re.compile(r"\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b")
 
@@ -283,6 +288,11 @@ class _Reader:
                 self._describe(
                     match.group("sym"), f"weight of the {target}", self.index.first(target)
                 )
+        for match in _SYMBOL_COUNTS.finditer(text):
+            noun = match.group("noun").lower().split()
+            if noun[-1] not in _UNITS and noun[0] not in STOPWORDS and noun[0] not in VERBS:
+                symbol = match.group("sym") or match.group("greek")
+                self._describe(symbol, "number of " + " ".join(noun), None)
         for match in _EVERY.finditer(text):
             component = self.index.nearest(text, match.start()) or self.index.of_section(sentence)
             self._describe(
