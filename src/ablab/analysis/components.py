@@ -283,8 +283,8 @@ def _count_mentions(
             for n in range(min(longest, len(tokens) - i), 0, -1):
                 key = variants.get((*tokens[i : i + n - 1], singulars[i + n - 1]))
                 if key is not None:
-                    # "Name (ACR)" is one mention, not two.
-                    if not (key == last_key and i == last_end and n == 1):
+                    # "Name (ACR)" or "Name (ACR) block" is one mention, not two.
+                    if not (key == last_key and i == last_end):
                         candidate = by_key[key]
                         candidate.mentions += 1
                         candidate.method_mentions += in_method
