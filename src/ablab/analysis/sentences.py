@@ -184,18 +184,31 @@ class EvidenceKeeper:
     def __init__(self, limit: int = 2) -> None:
         self.limit = limit
         self._by_role: dict[SectionRole, tuple[int, Evidence]] = {}
+        self._pinned: Evidence | None = None
 
-    def add(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> None:
-        """Remember ``sentence`` (centred on ``start:end``) unless its role already has a quote."""
-        if sentence.role not in self._by_role:
+    def add(
+        self,
+        sentence: Sentence,
+        start: int | None = None,
+        end: int | None = None,
+        *,
+        pin: bool = False,
+    ) -> None:
+        """Remember ``sentence`` (centred on ``start:end``) unless its role already has a quote;
+        the first ``pin`` quote (a definition) always comes first."""
+        if pin and self._pinned is None:
+            self._pinned = sentence.evidence(start, end)
+        elif sentence.role not in self._by_role:
             self._by_role[sentence.role] = (sentence.index, sentence.evidence(start, end))
 
     def result(self) -> list[Evidence]:
-        """At most ``limit`` quotes, best role first."""
+        """At most ``limit`` quotes: the pinned one, then the best roles."""
         ranked = sorted(
             self._by_role.items(), key=lambda item: (_EVIDENCE_ORDER.get(item[0], 99), item[1][0])
         )
-        return [evidence for _, (_, evidence) in ranked[: self.limit]]
+        quotes = [self._pinned] if self._pinned else []
+        quotes += [e for _, (_, e) in ranked if not quotes or e.quote != quotes[0].quote]
+        return quotes[: self.limit]
 
 
 def section_evidence(section: Section, quote: str) -> Evidence:
