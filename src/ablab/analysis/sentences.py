@@ -74,8 +74,13 @@ def quote_around(text: str, start: int | None = None, end: int | None = None) ->
     hi = min(len(text), lo + MAX_QUOTE - 2)
     # Move the cuts to word boundaries so the quote never starts or ends mid-word.
     if lo > 0:
+        # Prefer starting at a clause ("…the input is masked") over a word ("…2, the input").
+        clause = max(text.rfind(", ", lo, lo + 60), text.rfind("; ", lo, lo + 60))
         space = text.find(" ", lo)
-        lo = space + 1 if 0 <= space < hi else lo
+        if 0 <= clause < min(start, hi):
+            lo = clause + 2
+        elif 0 <= space < hi:
+            lo = space + 1
     if hi < len(text):
         space = text.rfind(" ", lo, hi)
         hi = space if space > lo else hi
