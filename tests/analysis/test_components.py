@@ -122,3 +122,13 @@ def test_standard_technique_names_are_design_terms_but_named_mlps_are_parts() ->
     )
     names = [c.name for c in find_components(sentences_of(section("Method", text)))]
     assert names == ["projection MLP"]
+
+
+def test_acronym_plus_head_merges_into_the_acronym_component() -> None:
+    text = (
+        "We add a Cross-Level Attention (CLA) block. The CLA block attends to motifs. "
+        "The CLA block is light."
+    )
+    components = find_components(sentences_of(section("Method", text)))
+    assert [(c.name, c.acronym) for c in components] == [("Cross-Level Attention", "CLA")]
+    assert components[0].mentions == 3

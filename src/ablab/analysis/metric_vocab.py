@@ -48,9 +48,9 @@ METRIC_ENTRIES: tuple[MetricEntry, ...] = (
     ),
     MetricEntry(
         "AUROC",
-        r"\bAUROC\b|\bAUC-ROC\b|\barea under the ROC curve\b",
+        r"\bAUROC\b|\bAUC-ROC\b|\bROC[- ]AUC\b|\barea under the ROC curve\b",
         True,
-        ("auroc", "auc", "area"),
+        ("auroc", "auc", "area", "roc"),
     ),
     MetricEntry("AUPRC", r"\bAUPRC\b|\bAUC-PR\b", True, ("auprc", "auc")),
     MetricEntry("AUC", r"(?-i:\bAUC\b)", True, ("auc",)),
