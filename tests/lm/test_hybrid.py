@@ -92,7 +92,10 @@ def test_excerpt_is_capped_so_hybrid_sends_fewer_tokens(paper: Paper) -> None:
     assert hybrid.context.kept_tokens <= 1_000 < lm.context.kept_tokens
     assert hybrid.plan.usage.input_tokens < lm.plan.usage.input_tokens
     assert hybrid.plan.planner == "hybrid"
-    assert "excerpt_tokens" in HybridPlanner(FakeModel([]), analyzer=lambda _: ANALYSIS).output_settings
+    assert (
+        "excerpt_tokens"
+        in HybridPlanner(FakeModel([]), analyzer=lambda _: ANALYSIS).output_settings
+    )
 
 
 def test_default_analyzer_is_the_offline_analysis(paper: Paper) -> None:
