@@ -76,7 +76,9 @@ def main() -> None:
     }
     path = write_results("digest_speed", figures)
     print(f"papers (median/max over {len(all_times)} timed digests): {figures['all_papers']}")
-    print(f"60-page synthetic ({figures['synthetic_60_pages']['words']} words): {summary(big_times)}")
+    print(
+        f"60-page synthetic ({figures['synthetic_60_pages']['words']} words): {summary(big_times)}"
+    )
     if round_trip:
         print(f"seed 002 parse+render: {round_trip['seed_002_parse_render_ms']} ms")
     print(f"written to {path}")

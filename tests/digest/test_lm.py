@@ -148,7 +148,7 @@ def test_writers_read_only_their_part_of_the_paper(tide: Paper) -> None:
     model = FakeModel(scripted(lambda n: GOOD_RESULTS), name="fake/digest")
     _write(model, tide)
     prompts = {_part(c.messages): c.messages[1].content for c in model.calls}
-    assert "## 3.3 Adaptive Prototype Memory" in prompts["method"]
+    assert "### Adaptive Prototype Memory\n" in prompts["method"]
     assert "Limitations and Future Work" not in prompts["method"]
     assert "Limitations and Future Work" in prompts["assessment"]
     assert "| TIDE (ours) | 100 | 76.1 | 72.4 |" in prompts["overview"]  # tables included
@@ -219,9 +219,7 @@ def test_unreadable_answer_is_asked_again(tide: Paper) -> None:
         asked.append(part)
         if part == "method" and asked.count("method") == 1:
             return "Sorry, I cannot help with that."
-        return json.dumps(
-            {"overview": OVERVIEW, "method": METHOD, "assessment": ASSESSMENT}[part]
-        )
+        return json.dumps({"overview": OVERVIEW, "method": METHOD, "assessment": ASSESSMENT}[part])
 
     model = FakeModel(answer, name="fake/digest")
     outcome = _write(model, tide)

@@ -20,7 +20,7 @@ from ablab.analysis.terms import STOPWORDS, VERBS, WORD, singular, term_key, wor
 from ablab.schema import Component, ComponentKind, SectionRole
 
 _MODULE_HEADS = word_set(
-    "module layer block head encoder decoder network net branch unit adapter memory bank gate "
+    "module layer block head mlp encoder decoder network net branch unit adapter memory bank gate "
     "embedding projector predictor classifier extractor tokenizer router backbone generator "
     "discriminator critic buffer queue codebook transformer pathway tower"
 )
@@ -67,6 +67,14 @@ _NOVEL_SENTENCE = re.compile(
     r"\b(?:we\s+(?:\w+\s+)?(?:introduce|propose|present|design|devise|develop)|novel|our\s+(?:main\s+)?contributions?)\b",
     re.IGNORECASE,
 )
+STANDARD_PART_HEADS = frozenset(
+    {
+        "network", "net", "backbone", "encoder", "decoder", "classifier", "extractor", "model",
+        "embedding", "generator", "discriminator", "tokenizer", "transformer",
+    }
+)  # fmt: skip
+"""Head words of standard parts every model of a kind has (never the paper's own invention,
+never removable: a network needs its encoder)."""
 _NOVEL_WORDS = frozenset({"our", "proposed", "novel"})
 _NO_CANDIDATE_ROLES = frozenset({SectionRole.RELATED_WORK, SectionRole.REFERENCES})
 _METHOD_ROLES = frozenset({SectionRole.METHOD})
@@ -88,6 +96,8 @@ class _Candidate:
     evidence: EvidenceKeeper = field(default_factory=EvidenceKeeper)
     mentions: int = 0
     method_mentions: int = 0
+    announced: bool = False
+    """Named after "we propose/introduce" in the same sentence."""
 
 
 def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
@@ -102,10 +112,24 @@ def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
     return None
 
 
-def _is_design_term(name: str) -> bool:
-    """Standard techniques (``KL loss``, ``layer normalization``, ``softmax attention``) are design
-    choices rather than components: a known choice among the modifiers disqualifies a name."""
-    return DESIGN_VOCAB.first(name) is not None
+def _is_design_term(name: str, kind: ComponentKind) -> bool:
+    """Standard techniques (``KL loss``, ``temperature-scaled InfoNCE loss``) are design choices
+    rather than components; ``prediction MLP head`` or ``projection MLP`` stay components.
+
+    A name is a design term when a known choice covers all its modifiers, or stands right
+    before the head word of a loss.
+    """
+    tokens = WORD.findall(name)
+    head = tokens[-1] if tokens else ""
+    modifiers = name[: name.rfind(head)].rstrip() if head else name
+    first = len(modifiers) - len(modifiers.lstrip())
+    for match in DESIGN_VOCAB.find(name):
+        if match.start >= len(modifiers):
+            continue  # the head itself ("projection MLP"): still a named part
+        touches_head = match.end >= len(modifiers)
+        if touches_head and (match.start <= first or kind in ("loss", "regularizer")):
+            return True
+    return False
 
 
 def _phrases(sentence: str) -> list[tuple[str, int]]:
@@ -116,6 +140,8 @@ def _phrases(sentence: str) -> list[tuple[str, int]]:
         head = singular(token.group(0))
         if head not in HEAD_KINDS:
             continue
+        if i + 1 < len(tokens) and singular(tokens[i + 1].group(0)) in HEAD_KINDS:
+            continue  # "feature alignment" inside "feature alignment module": keep the longer
         j = i
         while j > 0 and i - j < _MAX_MODIFIERS:
             previous = tokens[j - 1].group(0)
@@ -155,11 +181,11 @@ class _Collector:
         *,
         acronym: str | None = None,
         novel: bool = False,
-    ) -> None:
+    ) -> _Candidate | None:
         key = term_key(name)
         kind = _kind_of(name, acronym=acronym is not None)
-        if not key or kind is None or (acronym is None and _is_design_term(name)):
-            return
+        if not key or kind is None or (acronym is None and _is_design_term(name, kind)):
+            return None
         candidate = self.by_key.get(key)
         if candidate is None:
             candidate = _Candidate(key, name.strip(), kind, sentence.index)
@@ -172,8 +198,9 @@ class _Collector:
         candidate.novel = candidate.novel or novel
         candidate.phrase_hits += 1
         candidate.evidence.add(sentence, start, start + len(name))
+        return candidate
 
-    def read(self, sentence: Sentence) -> None:
+    def read(self, sentence: Sentence, *, heading: bool = False) -> None:
         if sentence.role in _NO_CANDIDATE_ROLES:
             # Related work defines acronyms of other methods: remember them, never as ours.
             for definition in find_definitions(sentence.text):
@@ -184,29 +211,51 @@ class _Collector:
         defined_spans: list[tuple[int, int]] = []
         for definition in find_definitions(text):
             acronym = definition.acronym
+            defined_spans.append((definition.start, definition.end))
             if acronym in STANDARD_ACRONYMS or acronym.lower() in self.title_words:
-                continue
+                continue  # a standard technique, or the method itself (named in the title)
             novel = bool(
                 (sentence_novel and sentence_novel.start() < definition.start)
-                or _NOVEL_BEFORE.search(text[: definition.start])
+                or _NOVEL_BEFORE.search(text[max(0, definition.start - 80) : definition.start])
             )
             self.add(definition.expansion, sentence, definition.start, acronym=acronym, novel=novel)
-            defined_spans.append((definition.start, definition.end))
         for phrase, start in _phrases(text):
             if any(lo <= start < hi for lo, hi in defined_spans):
                 continue
-            self.add(phrase, sentence, start, novel=bool(_NOVEL_BEFORE.search(text[:start])))
+            novel = bool(_NOVEL_BEFORE.search(text[max(0, start - 80) : start]))
+            candidate = self.add(phrase, sentence, start, novel=novel)
+            if candidate is None:
+                continue
+            if sentence_novel and sentence_novel.start() < start:
+                # "We propose X, ... and a feature alignment module": novel if the paper also
+                # gives it an acronym (checked once every sentence has been read).
+                candidate.announced = True
+            # A method subsection titled after a part ("Feature Alignment Module") presents it
+            # as the paper's own, unless it is a standard part such as an encoder.
+            if (
+                heading
+                and _is_capitalised(phrase)
+                and candidate.kind != "data"
+                and singular(words(phrase)[-1]) not in STANDARD_PART_HEADS
+            ):
+                candidate.novel = True
 
 
-def _merge_suffixes(by_key: dict[str, _Candidate]) -> dict[str, str]:
+def _merge_suffixes(by_key: dict[str, _Candidate], acronyms: dict[str, str]) -> dict[str, str]:
     """Map short keys to the one longer named component they abbreviate.
 
     ``consistency module`` -> ``cross-view consistency module`` when that is the only named
-    (acronym or capitalised) component ending with those words.
+    (acronym or capitalised) component ending with those words; ``cla block`` -> ``cross-level
+    attention`` when CLA is that component's acronym.
     """
     named = [c for c in by_key.values() if c.acronym or c.capitalised]
+    by_acronym = {a.lower(): key for a, key in acronyms.items() if key in by_key}
     redirect: dict[str, str] = {}
     for candidate in by_key.values():
+        first, _, rest = candidate.key.partition(" ")
+        if first in by_acronym and rest and " " not in rest and by_acronym[first] != candidate.key:
+            redirect[candidate.key] = by_acronym[first]
+            continue
         if candidate.acronym or candidate.capitalised or len(candidate.key.split()) < 2:
             continue
         owners = [
@@ -228,28 +277,43 @@ def _count_mentions(
         tokens = [w.lower() for w in words(sentence.text)]
         singulars = [singular(t) for t in tokens]
         in_method = sentence.role in _METHOD_ROLES
-        i = 0
+        # The best quote about a part comes from the subsection named after it.
+        about = term_key(sentence.section_title) if sentence.section_id else ""
+        i, last_key, last_end = 0, "", -1
         while i < len(tokens):
             step = 1
             for n in range(min(longest, len(tokens) - i), 0, -1):
                 key = variants.get((*tokens[i : i + n - 1], singulars[i + n - 1]))
                 if key is not None:
-                    candidate = by_key[key]
-                    candidate.mentions += 1
-                    candidate.method_mentions += in_method
-                    step = n
+                    # "Name (ACR)" or "Name (ACR) block" is one mention, not two.
+                    if not (key == last_key and i == last_end):
+                        candidate = by_key[key]
+                        candidate.mentions += 1
+                        candidate.method_mentions += in_method
+                        if about == key:
+                            candidate.evidence.add(sentence, pin=True)
+                    step, last_key, last_end = n, key, i + n
                     break
             i += step
 
 
-def find_components(sentences: Sequence[Sentence], title: str = "") -> list[Component]:
-    """The method's named components, novel ones first, then by mentions in method sections."""
+def find_components(
+    sentences: Sequence[Sentence], title: str = "", headings: Sequence[Sentence] = ()
+) -> list[Component]:
+    """The method's named components, novel ones first, then by mentions in method sections.
+
+    ``headings`` are section titles given as sentences: a method subsection titled "Feature
+    Alignment Module" names a component even when the text only says "the module".
+    """
     title_words = {w.lower() for w in words(title)}
     collector = _Collector(title_words)
     for sentence in sentences:
         collector.read(sentence)
+    for heading in headings:
+        if heading.role in _METHOD_ROLES:
+            collector.read(heading, heading=True)
     by_key = collector.by_key
-    redirect = _merge_suffixes(by_key)
+    redirect = _merge_suffixes(by_key, collector.acronyms)
     for short, long in redirect.items():
         owner, merged = by_key[long], by_key[short]
         owner.novel = owner.novel or merged.novel
@@ -263,6 +327,8 @@ def find_components(sentences: Sequence[Sentence], title: str = "") -> list[Comp
     kept = [c for k, c in by_key.items() if k not in redirect]
     _count_mentions(sentences, variants, by_key)
     for candidate in kept:
+        if candidate.announced and candidate.acronym:
+            candidate.novel = True
         # A capitalised, acronym-defined part used in the method is the paper's own name for it.
         if (
             candidate.acronym

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ablab.analysis.component_index import ComponentIndex
+from ablab.analysis.matching import HYPERPARAMETER_NOUNS
 from ablab.analysis.sentences import Sentence
 from ablab.analysis.symbols import (
     GREEK_LETTERS,
@@ -22,7 +23,7 @@ from ablab.analysis.symbols import (
     parse_number,
 )
 from ablab.analysis.symbols import symbol_key as canonical_symbol
-from ablab.analysis.terms import STOPWORDS, term_key, word_set
+from ablab.analysis.terms import STOPWORDS, VERBS, term_key, word_set
 from ablab.schema import Evidence, Hyperparameter, SectionRole
 
 NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
@@ -78,10 +79,16 @@ _DURATION = re.compile(
     r"(?P<unit>epochs|iterations|steps|updates|rounds)\b",
     re.IGNORECASE,
 )
-_DESC_BEFORE = re.compile(rf"(?P<desc>(?:[A-Za-z][\w-]*\s+){{1,3}})\$?(?P<sym>{GREEK_SYMBOL})")
+# A Greek symbol; its description is read from the words just before it ("student temperature τ").
+_GREEK = re.compile(GREEK_SYMBOL)
 _DESC_AFTER = re.compile(
     rf"\$?(?P<sym>{GREEK_SYMBOL}|\b[A-Z]\b)\$?\s+(?P<verb>is|denotes|represents|controls|balances|"
     r"weights|scales|trades off)\s+(?P<rest>[^,.;:]{3,80})"
+)
+# "a KL term weighted by λ", "the alignment loss, scaled by \beta"
+_WEIGHTED_BY = re.compile(
+    rf"(?P<what>(?:[\w-]+\s+){{0,3}}(?:term|loss|objective|regularizer|regulariser|penalty)),?\s+"
+    rf"(?:is\s+)?(?:weighted|scaled|multiplied|balanced)\s+by\s+\$?(?P<sym>{GREEK_SYMBOL})"
 )
 _EVERY = re.compile(
     rf"\b[Ee]very\s+\$?(?P<sym>{SYMBOL})\$?\s+(?P<unit>iterations|steps|epochs|updates|batches)\b"
@@ -89,14 +96,16 @@ _EVERY = re.compile(
 # Cheap pre-checks: a value needs a digit; a description needs a Greek letter, a LaTeX command
 # or "every K steps".
 _DIGIT = re.compile(r"\d")
-_MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\b[Ee]very\b")
+_MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\$[A-Za-z]\$|\b[Ee]very\b")
+# "$K$ motif slots", "λ prototypes": a symbol counting the plural noun after it
+_SYMBOL_COUNTS = re.compile(
+    rf"(?:\$(?P<sym>{SYMBOL})\$|(?P<greek>{GREEK_SYMBOL}))\s+"
+    r"(?P<noun>(?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b"
+)
 _EMA_CONTEXT = re.compile(r"moving average|\bEMA\b", re.IGNORECASE)
 _NOUN_AFTER_VALUE = re.compile(r"\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b")
 
-_HP_NOUNS = word_set(
-    "temperature weight coefficient rate margin factor ratio threshold decay momentum size "
-    "dimension number scale parameter hyperparameter penalty strength interval length"
-)
+_HP_NOUNS = HYPERPARAMETER_NOUNS
 _DESC_STOP = STOPWORDS | word_set(
     "set setting sets fix fixed choose chosen where denote denotes default value values with "
     "sharper softer higher lower larger smaller small large high low initial base same final "
@@ -218,7 +227,7 @@ class _Reader:
             canonical, _ = NAMED_HYPERPARAMETERS[int(group[1:])]
             surface = match.group(group)
             name = surface.lower() if canonical == "number" else canonical
-            before = _descriptor(text[: match.start()] + surface)
+            before = _descriptor(text[max(0, match.start() - 60) : match.start()] + surface)
             if before and canonical not in ("number", "loss weight") and len(before.split()) > 1:
                 name = before.lower()
             elif canonical == "momentum" and _EMA_CONTEXT.search(
@@ -234,7 +243,7 @@ class _Reader:
         for match in _SYMBOL_VALUE.finditer(text):
             if not fresh(match):
                 continue
-            name = _descriptor(text[: match.start()])
+            name = _descriptor(text[max(0, match.start() - 60) : match.start()])
             after = _NOUN_AFTER_VALUE.match(text, match.end())
             noun = after.group(1).lower().split() if after else []
             if name is None and noun and noun[-1] not in _UNITS and noun[0] not in STOPWORDS:
@@ -248,11 +257,11 @@ class _Reader:
 
     def _read_descriptions(self, sentence: Sentence) -> None:
         text = sentence.text
-        for match in _DESC_BEFORE.finditer(text):
-            name = _descriptor(match.group("desc"))
+        for match in _GREEK.finditer(text):
+            name = _descriptor(text[max(0, match.start() - 60) : match.start()].rstrip(" $"))
             if name:
                 self._describe(
-                    match.group("sym"), name.lower(), self.index.nearest(text, match.start())
+                    match.group(0), name.lower(), self.index.nearest(text, match.start())
                 )
         for match in _DESC_AFTER.finditer(text):
             rest = match.group("rest").strip()
@@ -268,6 +277,22 @@ class _Reader:
             else:
                 name = _descriptor(rest)
             self._describe(match.group("sym"), name, component)
+        for match in _WEIGHTED_BY.finditer(text):
+            what: list[str] = []
+            for word in reversed(match.group("what").split()):  # the noun phrase before "weighted"
+                if word.lower() in STOPWORDS or word.lower() in VERBS:
+                    break
+                what.insert(0, word)
+            if what:
+                target = " ".join(what)
+                self._describe(
+                    match.group("sym"), f"weight of the {target}", self.index.first(target)
+                )
+        for match in _SYMBOL_COUNTS.finditer(text):
+            noun = match.group("noun").lower().split()
+            if noun[-1] not in _UNITS and noun[0] not in STOPWORDS and noun[0] not in VERBS:
+                symbol = match.group("sym") or match.group("greek")
+                self._describe(symbol, "number of " + " ".join(noun), None)
         for match in _EVERY.finditer(text):
             component = self.index.nearest(text, match.start()) or self.index.of_section(sentence)
             self._describe(

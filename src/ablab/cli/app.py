@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from ablab import __version__
-from ablab.cli import analyze_cmd, bench_cmd, digest_cmd, eval_cmd, format_cmd, plan_cmd
+from ablab.cli import (
+    analyze_cmd,
+    bench_cmd,
+    cache_cmd,
+    digest_cmd,
+    eval_cmd,
+    format_cmd,
+    models_cmd,
+    plan_cmd,
+    show_cmd,
+)
 
 app = typer.Typer(
     name="ablab",
@@ -13,11 +23,11 @@ app = typer.Typer(
         "Plan and judge ablation studies of machine-learning papers.\n\n"
         "Works offline by default (deterministic analyzer and planner, no key, no network).\n\n"
         "Examples:\n\n"
-        "  ablab plan examples/paper.md                 # author mode, 5 ablations\n\n"
-        "  ablab plan examples/paper.md --mode reviewer # the missing ablations\n\n"
+        "  ablab plan examples/tide.md                 # author mode, 5 ablations\n\n"
+        "  ablab plan examples/tide.md --mode reviewer # the missing ablations\n\n"
         "  ablab plan papers/ --out runs/demo           # a folder of papers -> a run directory\n\n"
-        "  ablab analyze examples/paper.md              # components, hyperparameters, metrics\n\n"
-        "  ablab digest examples/paper.md               # a paper digest (rpa2 Markdown)"
+        "  ablab analyze examples/tide.md              # components, hyperparameters, metrics\n\n"
+        "  ablab digest examples/tide.md               # a paper digest (rpa2 Markdown)"
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
@@ -44,6 +54,9 @@ def _root(
 plan_cmd.register(app)
 analyze_cmd.register(app)
 format_cmd.register(app)
+models_cmd.register(app)
+cache_cmd.register(app)
+show_cmd.register(app)
 eval_cmd.register(app)
 bench_cmd.register(app)
 digest_cmd.register(app)

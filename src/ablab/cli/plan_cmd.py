@@ -7,6 +7,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.markdown import Markdown
+from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,6 +23,7 @@ from ablab.cli._common import (
     report_error,
     write_stdout,
 )
+from ablab.cli.plan_lm import MODEL_PLANNERS, ModelOptions, plan_with_model, resolve_planner
 from ablab.planners import available_planners
 from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Mode, Plan
@@ -66,6 +69,9 @@ def print_plan(plan: Plan, fmt: OutputFormat) -> None:
         write_stdout(plan.model_dump_json(indent=2))
     else:
         out_console.print(render_plan_table(plan))
+        if plan.reasoning:
+            # Paper-derived text: rendered as Markdown, never as Rich markup.
+            out_console.print(Panel(Markdown(plan.reasoning), title="Reasoning", expand=False))
 
 
 def plan(
@@ -85,8 +91,13 @@ def plan(
     k: int | None = typer.Option(
         None, "-k", "--k", min=1, help="Number of ablations [default: 5 author, 2 reviewer]."
     ),
-    planner: str = typer.Option(
-        "heuristic", "--planner", "-p", help="Planner: " + ", ".join(available_planners()) + "."
+    planner: str | None = typer.Option(
+        None,
+        "--planner",
+        "-p",
+        help="Planner: " + ", ".join(available_planners()) + " [default: heuristic, or lm "
+        "with --model].",
+        show_default=False,
     ),
     out: Path | None = typer.Option(
         None,
@@ -101,19 +112,77 @@ def plan(
         "-f",
         help="Printed format [default: table in a terminal, md when piped].",
     ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help="Language model as provider/model (openai/gpt-4o-mini, ollama/qwen2.5:7b, "
+        "fake/heuristic...); see `ablab models`. Implies --planner lm.",
+        rich_help_panel="Language models",
+    ),
+    base_url: str | None = typer.Option(
+        None,
+        "--base-url",
+        help="Endpoint of an OpenAI-compatible server, overriding the provider's.",
+        rich_help_panel="Language models",
+    ),
+    concurrency: int = typer.Option(
+        4,
+        "--concurrency",
+        "-j",
+        min=1,
+        help="Papers planned at once.",
+        rich_help_panel="Language models",
+    ),
+    budget: float | None = typer.Option(
+        None,
+        "--budget",
+        min=0,
+        help="Stop starting papers once this run has spent this many US dollars.",
+        rich_help_panel="Language models",
+    ),
+    max_input_tokens: int | None = typer.Option(
+        None,
+        "--max-input-tokens",
+        min=1,
+        help="Cap on prompt tokens; long papers keep their most useful sections.",
+        rich_help_panel="Language models",
+    ),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Ask the model even for requests already answered (see `ablab cache`).",
+        rich_help_panel="Language models",
+    ),
 ) -> None:
     """Propose a ranked ablation plan for each paper.
 
     Examples:
 
-      ablab plan examples/paper.md
+      ablab plan examples/tide.md
 
-      ablab plan examples/paper.md --mode reviewer -k 3 --format jsonl
+      ablab plan examples/tide.md --mode reviewer -k 3 --format jsonl
 
       ablab plan ~/papers/ --out runs/today
+
+      ablab plan ~/papers/ --model openai/gpt-4o-mini -j 8 --budget 2 --out runs/gpt
+
+    With --out, a rerun of the same command resumes: finished papers are kept, the rest are done.
     """
     sources = collect_sources(papers)
     chosen = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.md)
+    planner = resolve_planner(planner, model)
+    if planner in MODEL_PLANNERS or model:
+        options = ModelOptions(model, base_url, concurrency, budget, max_input_tokens, no_cache)
+        plan_with_model(
+            sources,
+            mode=mode,
+            k=k,
+            planner_name=planner,
+            options=options,
+            out=out,
+            print_plan=lambda result: print_plan(result, chosen),
+        )
+        return
     failures: list[Failure] = []
     with Progress(
         TextColumn("[progress.description]{task.description}"),

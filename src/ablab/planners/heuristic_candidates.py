@@ -11,24 +11,17 @@ import re
 from dataclasses import dataclass
 
 from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
+from ablab.analysis.components import STANDARD_PART_HEADS
 from ablab.analysis.design import DESIGN_VOCAB
 from ablab.analysis.symbols import symbol_key
 from ablab.analysis.terms import singular, term_key, words
 from ablab.planners.heuristic_sweeps import display_name, sweep_labels
 from ablab.schema import Ablation, Action, Analysis, Component, Evidence
 
-ESSENTIAL_HEADS = frozenset(
-    {
-        "network", "net", "backbone", "encoder", "decoder", "classifier", "extractor", "model",
-        "embedding", "generator", "discriminator", "tokenizer", "transformer",
-    }
-)  # fmt: skip
-"""A standard part with one of these head words cannot be removed (a network needs its encoder)."""
-
 _GENERIC_TRAINING = re.compile(
     r"learning rate|\blr\b|batch size|weight decay|epochs|iterations|steps|warm-up|"
     r"hidden dimension|output dimension|embedding dimension|dropout|gradient clipping|"
-    r"sequence length",
+    r"sequence length|^momentum$",
     re.IGNORECASE,
 )
 _METHOD_KNOBS = re.compile(
@@ -75,7 +68,7 @@ def _removable(component: Component) -> bool:
         return True
     tokens = words(component.name)
     head = singular(tokens[-1]) if tokens else ""
-    if head in ESSENTIAL_HEADS:
+    if head in STANDARD_PART_HEADS:
         return False
     if component.kind == "module":
         return component.mentions >= 3
@@ -144,30 +137,34 @@ def design_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
         )
         score = weight + (1.5 if central else 0.0) + (1.0 if reviewer else 0.0) - 0.1 * rank
         part = f"{design.choice} used in the {used_for}" if used_for else design.choice
-        name = f"Replace the {design.choice}" + (f" in the {used_for}" if used_for else "")
         replacement = design.alternatives[:3]
         shown = ", ".join(replacement)
-        rationale = (
-            f"The paper uses {design.choice}"
-            + (f" for the {used_for}" if used_for else "")
-            + f" without comparing it with standard alternatives ({shown}); the comparison shows "
-            "whether this specific choice matters or any reasonable one works."
-        )
-        why = (
-            f"The method uses {design.choice}"
-            + (f" for the {used_for}" if used_for else "")
-            + f"{_quote(design.evidence)}. "
-            + (
+        removes = all(a.lower().startswith("no ") for a in replacement)
+        verb = "Remove" if removes else "Replace"
+        name = f"{verb} the {design.choice}" + (f" in the {used_for}" if used_for else "")
+        use = f"{design.choice}" + (f" for the {used_for}" if used_for else "")
+        if removes:
+            rationale = (
+                f"The paper relies on {use}; training without it shows whether it is needed."
+            )
+            test = "Removing it tests whether the method needs it."
+        else:
+            rationale = (
+                f"The paper uses {use} without comparing it with standard alternatives ({shown}); "
+                "the comparison shows whether this specific choice matters or any reasonable one "
+                "works."
+            )
+            test = (
                 f"Standard alternatives are {shown}."
                 if len(replacement) > 1
                 else f"The standard alternative is {shown}."
             )
-        )
+        why = f"The method uses {use}{_quote(design.evidence)}. {test}"
         ablation = Ablation(
             name=name,
             ablated_part=part,
-            action=Action.REPLACE,
-            replacement=replacement,
+            action=Action.REMOVE if removes else Action.REPLACE,
+            replacement=None if removes else replacement,
             rationale=rationale,
             evidence=design.evidence[:2],
         )
@@ -187,7 +184,8 @@ def sweep_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
             continue
         generic = _GENERIC_TRAINING.search(hyperparameter.name) is not None
         specific = hyperparameter.symbol is not None or hyperparameter.component is not None
-        score = 3.0 if generic else 5.0
+        # Generic training settings (learning rate, batch size) rarely test a paper's claims.
+        score = 1.5 if generic else 5.0
         score += 1.5 if specific and not generic else 0.0
         score += 1.0 if hyperparameter.component in novel else 0.0
         score += 0.5 if _METHOD_KNOBS.search(hyperparameter.name) else 0.0
@@ -201,7 +199,8 @@ def sweep_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
             part += f" of the {hyperparameter.component}"
         stated = f"{display_name(hyperparameter)} = {hyperparameter.value}"
         ablation = Ablation(
-            name=f"Vary the {title}",
+            # a bare "momentum" or "margin" needs its component to say which one
+            name=f"Vary the {title if symbol else part}",
             ablated_part=f"{part} (paper: {stated})",
             action=Action.REPLACE,
             replacement=labels,

@@ -17,7 +17,11 @@ from ablab.schema import Hyperparameter
 _MULTIPLIERS = (0.1, 0.5, 2.0, 10.0)
 _INTEGER_MULTIPLIERS = (0.2, 0.5, 2.0, 4.0)  # counts (K, layers, neighbours) rarely grow 10x
 _POWER_OF_TEN_NAMES = re.compile(r"learning[- ]rate|\blr\b|weight[- ]decay", re.IGNORECASE)
-_DURATION_NAMES = re.compile(r"\b(?:epochs?|iterations?|steps?|updates?)\b", re.IGNORECASE)
+_DURATION_NAMES = re.compile(
+    r"^(?:training|warm-up|pretraining|fine-tuning|number of(?: training)?) "
+    r"(?:epochs|iterations|steps|updates)\b",
+    re.IGNORECASE,
+)
 _UNIT_INTERVAL_NAMES = re.compile(
     r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b",
     re.IGNORECASE,
@@ -47,9 +51,9 @@ def _unit_interval_values(value: float) -> list[float]:
     if value > 0.5:
         # Close to 1 (momentum 0.99, EMA decay 0.996): scale the distance to 1 instead.
         gap = 1.0 - value
-        raw = [1.0 - gap * m for m in reversed(_MULTIPLIERS)]
+        raw = [1.0 - gap * m for m in reversed(_MULTIPLIERS) if gap * m < 0.999]
     else:
-        raw = [value * m for m in _MULTIPLIERS]
+        raw = [value * m for m in _MULTIPLIERS if value * m < 0.999]
     result = [x for x in raw if 0.0 < x < 1.0 and not math.isclose(x, value)]
     if len(result) < 3:
         midpoint = (value + 1.0) / 2
