@@ -24,6 +24,7 @@ from ablab.cli._common import (
     write_stdout,
 )
 from ablab.cli.plan_lm import MODEL_PLANNERS, ModelOptions, plan_with_model, resolve_planner
+from ablab.errors import ConfigError
 from ablab.planners import available_planners
 from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Mode, Plan
@@ -153,6 +154,13 @@ def plan(
         help="Ask the model even for requests already answered (see `ablab cache`).",
         rich_help_panel="Language models",
     ),
+    digests: Path | None = typer.Option(
+        None,
+        "--digests",
+        help="With --planner hybrid: ground each paper on its digest from this directory "
+        "(written by `ablab digest --out`) or file.",
+        rich_help_panel="Language models",
+    ),
 ) -> None:
     """Propose a ranked ablation plan for each paper.
 
@@ -171,8 +179,12 @@ def plan(
     sources = collect_sources(papers)
     chosen = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.md)
     planner = resolve_planner(planner, model)
+    if digests is not None and planner != "hybrid":
+        raise ConfigError("--digests grounds the hybrid planner: add --planner hybrid --model ...")
     if planner in MODEL_PLANNERS or model:
-        options = ModelOptions(model, base_url, concurrency, budget, max_input_tokens, no_cache)
+        options = ModelOptions(
+            model, base_url, concurrency, budget, max_input_tokens, no_cache, digests=digests
+        )
         plan_with_model(
             sources,
             mode=mode,
