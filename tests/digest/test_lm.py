@@ -313,3 +313,54 @@ def test_cli_with_a_model_shows_cost_and_resumes(server: LocalOpenAIServer, tmp_
     assert result.exit_code == 0, result.output
     assert "skipped" in result.output
     assert len(server.requests) == len(WRITERS)  # nothing asked twice
+
+
+def test_budget_stops_new_papers(server: LocalOpenAIServer, tmp_path: Path) -> None:
+    server.responder = _responder(scripted(lambda n: GOOD_RESULTS))
+    second = tmp_path / "tide-copy.md"
+    second.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["digest", str(EXAMPLE), str(second), "--model", "openai/gpt-4o-mini", "--no-cache"]
+    result = CliRunner().invoke(
+        app,
+        [
+            *args,
+            "--base-url",
+            server.base_url,
+            "-j",
+            "1",
+            "--budget",
+            "0.000000001",
+            "-o",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert result.exit_code == 1, result.output  # partial: one paper left for a rerun
+    assert "budget reached" in result.output
+    assert len(server.requests) == len(WRITERS)
+    assert "not_started" in result.output
+
+
+def test_model_failure_fails_the_paper_and_keeps_the_cost(
+    server: LocalOpenAIServer, tide: Paper
+) -> None:
+    def respond(body: dict[str, Any]) -> Reply:
+        if _part(body["messages"]) == "method":
+            return Reply.error(400, "context length exceeded")
+        return Reply.text(scripted(lambda n: GOOD_RESULTS)(body["messages"]))
+
+    server.responder = respond
+    from ablab.digest.batch import run_digests
+
+    async def go() -> Any:
+        model = get_model("openai/gpt-4o-mini", base_url=server.base_url)
+        try:
+            return await run_digests([EXAMPLE], model=model)
+        finally:
+            await model.aclose()  # type: ignore[attr-defined]
+
+    run = asyncio.run(go())
+    [result] = run.results
+    assert result.status == "failed" and result.digest is None
+    assert "context length exceeded" in (result.error or "")
+    assert result.usage.requests == len(WRITERS) - 1  # the two answers received are counted
+    assert run.usage.requests == len(WRITERS) - 1

@@ -41,16 +41,16 @@ def _cost(usage: Usage) -> str:
         "unknown (a price was not known)" if usage.cost_usd is None else f"${usage.cost_usd:.4f}"
     )
     return (
-        f"cost {money}: {usage.requests} requests, "
-        f"{usage.input_tokens} input and {usage.output_tokens} output tokens"
+        f"{usage.requests} requests, {usage.input_tokens:,} tokens in, "
+        f"{usage.output_tokens:,} out · cost {money}"
     )
 
 
-def _model(name: str, *, cache: bool, options: dict[str, Any]) -> Model:
-    from ablab.models import CachedModel, ResponseCache, default_cache_dir, get_model
+def _model(name: str, *, base_url: str | None, no_cache: bool) -> Model:
+    from ablab.models import CachedModel, ResponseCache, get_model
 
-    model = get_model(name, **options)
-    return CachedModel(model, ResponseCache(default_cache_dir())) if cache else model
+    model = get_model(name, base_url=base_url)
+    return model if no_cache else CachedModel(model, ResponseCache())
 
 
 def _summary(run: DigestRun, out: Path) -> Table:
@@ -75,13 +75,6 @@ def digest(
         help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project) or folders.",
         show_default=False,
     ),
-    model: str | None = typer.Option(
-        None,
-        "--model",
-        "-M",
-        help="Write with this model (provider/model, e.g. openai/gpt-4o-mini). "
-        "Without it the digest is written offline from the paper and its analysis.",
-    ),
     out: Path | None = typer.Option(
         None,
         "--out",
@@ -95,17 +88,54 @@ def digest(
     planner: str = typer.Option(
         "heuristic", "--planner", "-p", help="Planner whose ablations fill Next Checks."
     ),
-    repairs: int = typer.Option(
-        2, "--repairs", min=0, max=2, help="Repair rounds for failing sections (with --model)."
-    ),
-    concurrency: int = typer.Option(
-        4, "--concurrency", "-j", min=1, help="Papers in flight at once (with --model)."
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help="Write with this model (provider/model, e.g. openai/gpt-4o-mini; see `ablab "
+        "models`). Without it the digest is written offline from the paper and its analysis.",
+        rich_help_panel="Language models",
     ),
     base_url: str | None = typer.Option(
-        None, "--base-url", help="OpenAI-compatible endpoint overriding the provider's."
+        None,
+        "--base-url",
+        help="Endpoint of an OpenAI-compatible server, overriding the provider's.",
+        rich_help_panel="Language models",
     ),
-    cache: bool = typer.Option(
-        True, "--cache/--no-cache", help="Reuse stored model answers for identical requests."
+    repairs: int = typer.Option(
+        2,
+        "--repairs",
+        min=0,
+        max=2,
+        help="Rounds in which failing sections go back to the model.",
+        rich_help_panel="Language models",
+    ),
+    concurrency: int = typer.Option(
+        4,
+        "--concurrency",
+        "-j",
+        min=1,
+        help="Papers in flight at once.",
+        rich_help_panel="Language models",
+    ),
+    budget: float | None = typer.Option(
+        None,
+        "--budget",
+        min=0,
+        help="Stop starting papers once this run has spent this many US dollars.",
+        rich_help_panel="Language models",
+    ),
+    max_input_tokens: int | None = typer.Option(
+        None,
+        "--max-input-tokens",
+        min=1,
+        help="Cap on each writer's prompt tokens; long papers keep their most useful sections.",
+        rich_help_panel="Language models",
+    ),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Ask the model even for requests already answered (see `ablab cache`).",
+        rich_help_panel="Language models",
     ),
 ) -> None:
     """Write a paper digest (ver: rpa2) for each paper.
@@ -119,33 +149,27 @@ def digest(
       ablab digest paper.pdf --model openai/gpt-4o-mini --out digests/
     """
     sources = collect_sources(papers)
-    lm: Model | None = None
+    lm = _model(model, base_url=base_url, no_cache=no_cache) if model is not None else None
     options: dict[str, Any] = {}
-    if model is not None:
-        lm = _model(model, cache=cache, options={"base_url": base_url} if base_url else {})
-        options["repairs"] = repairs
-    failures = 0
+    if lm is not None:
+        options = {"repairs": repairs, "max_input_tokens": max_input_tokens}
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.fields[cost]}"),
         console=err_console,
         transient=True,
         disable=len(sources) < 2,
     ) as progress:
-        task = progress.add_task("digesting", total=len(sources), cost="")
+        task = progress.add_task("digesting", total=len(sources))
 
         def on_event(event: DigestEvent) -> None:
-            nonlocal failures
             cost = event.usage.cost_usd
-            progress.update(
-                task, advance=1, cost="" if lm is None or cost is None else f"${cost:.4f}"
-            )
+            spent = "" if lm is None else " · cost unknown" if cost is None else f" · ${cost:.4f}"
+            progress.update(task, completed=event.settled, description=f"digesting{spent}")
             result = event.result
             if result.status == "failed":
-                failures += 1
                 report_error(f"{result.source}: {result.error}")
             elif result.outcome is not None and result.outcome.problems:
                 err_console.print(
@@ -153,30 +177,51 @@ def digest(
                     f"{len(result.outcome.problems)} problem(s) left after "
                     f"{result.outcome.repair_rounds} repair round(s); unverified content dropped"
                 )
-            if out is None and result.digest is not None:
-                if fmt is DigestFormat.json:
-                    write_stdout(result.digest.model_dump_json(indent=2))
-                else:
-                    write_stdout(render_digest(result.digest))
 
-        run = asyncio.run(
-            run_digests(
-                sources,
-                model=lm,
-                out=out,
-                concurrency=concurrency,
-                planner=planner,
-                on_event=on_event,
-                **options,
-            )
-        )
-    if out is not None:
+        async def go() -> DigestRun:
+            try:
+                return await run_digests(
+                    sources,
+                    model=lm,
+                    out=out,
+                    concurrency=concurrency,
+                    planner=planner,
+                    budget_usd=budget,
+                    on_event=on_event,
+                    **options,
+                )
+            finally:
+                if lm is not None:
+                    from ablab.models.cache import aclose_model
+
+                    await aclose_model(lm)
+
+        run = asyncio.run(go())
+
+    if out is None:  # printed after the run, in the order the papers were given
+        for result in run.results:
+            if result.digest is None:
+                continue
+            if fmt is DigestFormat.json:
+                write_stdout(result.digest.model_dump_json(indent=2))
+            else:
+                write_stdout(render_digest(result.digest))
+    else:
         err_console.print(_summary(run, out))
     if lm is not None:
         err_console.print(_cost(run.usage))
-    if failures:
-        err_console.print(f"{failures} of {len(sources)} papers failed")
-        raise typer.Exit(EXIT_BAD_INPUT if failures == len(sources) else EXIT_PARTIAL_FAILURE)
+    if run.stop_reason:
+        err_console.print(
+            f"[yellow]stopped:[/] {escape(run.stop_reason)}; run the same command again to "
+            "continue (finished papers are kept)"
+        )
+    failed, not_started = run.count("failed"), run.count("not_started")
+    if failed:
+        err_console.print(f"{failed} of {len(sources)} papers failed")
+    if failed == len(sources):
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if failed or not_started:
+        raise typer.Exit(EXIT_PARTIAL_FAILURE)
 
 
 def register(app: typer.Typer) -> None:

@@ -41,7 +41,7 @@ FAILURES_FILE = "digest-failures.json"
 DIGEST_SUFFIX = ".digest.md"
 RECORD_SUFFIX = ".digest.json"
 
-Status = Literal["done", "skipped", "failed"]
+Status = Literal["done", "skipped", "failed", "not_started"]
 
 
 @dataclass
@@ -53,7 +53,8 @@ class DigestResult:
     paper_id: str | None
     """Id of the paper, once read."""
     status: Status
-    """done (written now), skipped (already in the run directory), failed."""
+    """done (written now), skipped (already in the run directory), failed, not_started (the
+    budget was spent)."""
     digest: Digest | None = None
     """The digest, for done and skipped papers."""
     outcome: DigestOutcome | None = None
@@ -87,6 +88,8 @@ class DigestRun:
     """What this run spent (cost None if a price was unknown)."""
     elapsed_s: float
     """Wall-clock seconds."""
+    stop_reason: str | None = None
+    """Why papers were left unstarted (budget), if they were."""
 
     def count(self, status: Status) -> int:
         """How many papers ended with ``status``."""
@@ -202,10 +205,15 @@ async def run_digests(
     out: Path | None = None,
     concurrency: int = 4,
     planner: str = "heuristic",
+    budget_usd: float | None = None,
     on_event: Callable[[DigestEvent], None] | None = None,
     **options: Any,
 ) -> DigestRun:
-    """Digest every source; one failure never stops the others (see the module docstring)."""
+    """Digest every source; one failure never stops the others (see the module docstring).
+
+    With ``budget_usd``, no new paper starts once this run has spent that much (papers in flight
+    finish); the rest are reported as not started.
+    """
     from ablab.papers import load_paper
     from ablab.papers.loader import default_paper_id
 
@@ -219,6 +227,18 @@ async def run_digests(
     ids = [_unique_id(default_paper_id(source), seen) for source in sources]
     total_usage = Usage()
     settled = 0
+    stop_reason: str | None = None
+
+    def budget_left() -> bool:
+        nonlocal stop_reason
+        if budget_usd is None or model is None:
+            return True
+        if total_usage.cost_usd is None:
+            stop_reason = "the model's price is unknown, so the budget cannot be kept"
+        elif total_usage.cost_usd >= budget_usd:
+            stop_reason = f"budget reached: ${total_usage.cost_usd:.4f} of ${budget_usd:.4f}"
+        return stop_reason is None
+
     gate = asyncio.Semaphore(max(1, concurrency if model is not None else 1))
 
     async def one(position: int, source: Path) -> None:
@@ -233,15 +253,19 @@ async def run_digests(
                 done = finished_digest(out, paper.id, fingerprint) if out is not None else None
                 if done is not None:
                     result.status, result.digest = "skipped", done
+                elif not budget_left():
+                    result.status = "not_started"
                 else:
                     outcome = await awrite_digest(paper, model=model, planner=planner, **options)
                     result.status, result.digest, result.outcome = "done", outcome.digest, outcome
                     result.usage = outcome.usage
                     if out is not None:
                         await asyncio.to_thread(write_outcome, out, paper, outcome, fingerprint)
-                failures.set(str(source), None)
+                if result.status != "not_started":
+                    failures.set(str(source), None)
             except Exception as exc:  # one bad paper must not sink the batch
                 result.status = "failed"
+                result.usage = getattr(exc, "usage", None) or Usage()
                 result.error = (
                     str(exc) if isinstance(exc, AblabError) else f"internal error: {exc!r}"
                 )
@@ -257,6 +281,7 @@ async def run_digests(
         results=[r for r in results if r is not None],
         usage=total_usage,
         elapsed_s=time.monotonic() - started,
+        stop_reason=stop_reason,
     )
 
 

@@ -18,7 +18,7 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -365,6 +365,17 @@ def _hints(writer: Writer, paper: Paper, analysis: Analysis) -> list[str]:
     return hints[:MAX_HINTS]
 
 
+class DigestFailure(AblabError):
+    """A digest could not be written (a model request failed for good); keeps what it cost."""
+
+    def __init__(self, message: str, *, usage: Usage, raw_responses: list[str]) -> None:
+        super().__init__(message)
+        self.usage = usage
+        """What the failed attempt cost."""
+        self.raw_responses = raw_responses
+        """The answers received before the failure, verbatim."""
+
+
 class LMDigestWriter:
     """Writes digests with a language model; see the module docstring."""
 
@@ -482,7 +493,7 @@ class LMDigestWriter:
             state.conversations[writer.name] = [*messages]
             self._take(state, outcome, writer, writer.fields, completion)
 
-        await asyncio.gather(*(first(w) for w in WRITERS))
+        await self._all(outcome, [first(w) for w in WRITERS])
         digest, problems = self._assemble(base, state, index)
 
         for round_number in range(1, self.repairs + 1):
@@ -490,14 +501,32 @@ class LMDigestWriter:
             if not failing:
                 break
             outcome.repair_rounds = round_number
-            await asyncio.gather(
-                *(self._repair(state, outcome, w, f, msgs) for w, (f, msgs) in failing.items())
+            await self._all(
+                outcome,
+                [self._repair(state, outcome, w, f, msgs) for w, (f, msgs) in failing.items()],
             )
             digest, problems = self._assemble(base, state, index)
 
         outcome.digest, outcome.problems = self._settle(digest, problems, index)
         outcome.usage = sum((c.usage for c in outcome.completions), Usage())
         return outcome
+
+    async def _all(self, outcome: DigestOutcome, calls: list[Coroutine[Any, Any, None]]) -> None:
+        """Run writer calls together; if one fails for good, fail the paper with what it cost."""
+        errors = [e for e in await asyncio.gather(*calls, return_exceptions=True) if e is not None]
+        if not errors:
+            return
+        for completion in outcome.completions:
+            forget(self.model, completion)  # a rerun must ask again, not replay half a digest
+        usage = sum((c.usage for c in outcome.completions), Usage())
+        first = errors[0]
+        if not isinstance(first, Exception):
+            raise first  # KeyboardInterrupt, cancellation: not ours to handle
+        if not isinstance(first, AblabError):
+            raise first
+        raise DigestFailure(
+            str(first), usage=usage, raw_responses=[c.text for c in outcome.completions]
+        ) from first
 
     def _take(
         self,
