@@ -23,6 +23,7 @@ from ablab.digest.write import DigestOutcome, awrite_digest
 from ablab.models import CachedModel, FakeModel, Message, ResponseCache, get_model
 from ablab.models.testing import LocalOpenAIServer, Reply, isolated_environment
 from ablab.papers import load_paper
+from ablab.runs import read_log
 from ablab.schema import Paper
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tide.md"
@@ -308,6 +309,11 @@ def test_cli_with_a_model_shows_cost_and_resumes(server: LocalOpenAIServer, tmp_
     assert digest.key_results == GOOD_RESULTS
     record = json.loads((out / "tide.digest.json").read_text(encoding="utf-8"))
     assert record["model"] == "openai/gpt-4o-mini" and record["usage"]["requests"] == 3
+    log = list(read_log(out))
+    calls = [r for r in log if r["kind"] == "call"]
+    assert len(calls) == len(WRITERS) and all(r["paper_id"] == "tide" for r in calls)
+    assert all(r["response"] and r["messages"] for r in calls)
+    assert [r["status"] for r in log if r["kind"] == "paper"] == ["done"]
 
     result = runner.invoke(app, [*args, server.base_url, "--out", str(out), "--no-cache"])
     assert result.exit_code == 0, result.output

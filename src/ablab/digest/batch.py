@@ -6,6 +6,7 @@ Layout of ``<out>/``::
     <paper_id>.digest.json   how it was written: model, usage, repair rounds, problems, config
     digests.json             {paper_id: {"digest": file, "model", "cost", "config"}}, written last
     digest-failures.json     papers that failed, with the reason
+    log.jsonl                every model call (prompt, answer, usage) and paper outcome
 
 A paper counts as done only once ``digests.json`` lists it, so the process may be killed at any
 moment; running the same command again skips every paper digested with the same configuration
@@ -35,6 +36,7 @@ from ablab.schema import Paper, Usage
 
 if TYPE_CHECKING:
     from ablab.models.base import Model
+    from ablab.runs.log import RunLog
 
 INDEX_FILE = "digests.json"
 FAILURES_FILE = "digest-failures.json"
@@ -221,6 +223,7 @@ async def run_digests(
     settings = _settings(model, planner, options)
     model_name = model.name if model is not None else OFFLINE
     failures = _Failures(out)
+    log = _run_log(out) if model is not None else None
     results: list[DigestResult | None] = [None] * len(sources)
     # Ids are fixed from the paths up front, so reruns give duplicates the same ids.
     seen: set[str] = set()
@@ -256,7 +259,9 @@ async def run_digests(
                 elif not budget_left():
                     result.status = "not_started"
                 else:
-                    outcome = await awrite_digest(paper, model=model, planner=planner, **options)
+                    outcome = await awrite_digest(
+                        paper, model=_logged(model, log, paper.id), planner=planner, **options
+                    )
                     result.status, result.digest, result.outcome = "done", outcome.digest, outcome
                     result.usage = outcome.usage
                     if out is not None:
@@ -271,6 +276,17 @@ async def run_digests(
                 )
                 failures.set(str(source), result.error)
             results[position] = result
+            if log is not None:
+                log.write(
+                    "paper",
+                    source=result.source,
+                    paper_id=result.paper_id,
+                    status=result.status,
+                    error=result.error,
+                    usage=result.usage.model_dump(),
+                    repair_rounds=result.outcome.repair_rounds if result.outcome else None,
+                    problems=[p.message for p in result.outcome.problems] if result.outcome else [],
+                )
             total_usage = total_usage + result.usage
             settled += 1
             if on_event is not None:
@@ -283,6 +299,23 @@ async def run_digests(
         elapsed_s=time.monotonic() - started,
         stop_reason=stop_reason,
     )
+
+
+def _run_log(out: Path | None) -> RunLog | None:
+    if out is None:
+        return None
+    from ablab.runs.log import RunLog
+
+    return RunLog(out)
+
+
+def _logged(model: Model | None, log: RunLog | None, paper_id: str) -> Model | None:
+    """``model`` wrapped so that each of its calls for ``paper_id`` goes to the run log."""
+    if model is None or log is None:
+        return model
+    from ablab.runs.log import LoggedModel
+
+    return LoggedModel(model, log, paper_id)
 
 
 def _unique_id(paper_id: str, seen: set[str]) -> str:
