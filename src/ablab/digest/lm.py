@@ -158,8 +158,15 @@ FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 """JSON schema of every field a writer answers."""
 
-_ARCHITECTURE = ("component_map", "critical_path", "design_tradeoffs", "failure_signatures")
-_ARCHITECTURE_ALL = (*_ARCHITECTURE, "first_experiments")
+_ARCHITECTURE_FIELDS = (
+    "component_map",
+    "critical_path",
+    "design_tradeoffs",
+    "failure_signatures",
+    "first_experiments",
+)
+"""Writer fields that live in ``Digest.architecture``."""
+_LEVELS = ("high", "medium", "low")
 _PROBLEM_FIELD = {"quick_facts": "primary_result", "architecture": "component_map"}
 """Digest section of a check problem -> the writer field that fixes it (else the same name)."""
 
@@ -267,15 +274,12 @@ def field_value(name: str, value: Any) -> Any:
         return [
             {
                 "claim": r["claim"],
-                "level": r["level"].capitalize() if r["level"].lower() in LEVELS else None,
+                "level": r["level"].capitalize() if r["level"].lower() in _LEVELS else None,
                 "note": r["note"] or None,
             }
             for r in records
         ]
     return _strings(value)
-
-
-LEVELS = ("high", "medium", "low")
 
 
 # --- assembling -------------------------------------------------------------------------------
@@ -296,7 +300,7 @@ def _digest_data(base: Digest, values: dict[str, Any], gaps: dict[str, str]) -> 
         if name == "primary_result":
             continue
         value = values.get(name, "" if FIELD_SCHEMAS[name] is _STRING else [])
-        if name in _ARCHITECTURE_ALL:
+        if name in _ARCHITECTURE_FIELDS:
             data["architecture"][name] = value
         else:
             data[name] = value
@@ -310,7 +314,7 @@ def _digest_data(base: Digest, values: dict[str, Any], gaps: dict[str, str]) -> 
 
 
 def _gap_key(name: str) -> str | None:
-    if name in _ARCHITECTURE_ALL:
+    if name in _ARCHITECTURE_FIELDS:
         return f"architecture.{name}"
     if name in ("primary_result", "tags"):
         return None
