@@ -11,7 +11,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ablab.batch import collect_sources
 from ablab.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_PARTIAL_FAILURE,
@@ -24,6 +23,7 @@ from ablab.cli._common import (
 from ablab.digest.batch import DIGEST_SUFFIX, DigestEvent, DigestRun, run_digests
 from ablab.digest.render import render_digest
 from ablab.schema import Usage
+from ablab.sources import collect_sources
 
 if TYPE_CHECKING:
     from ablab.models.base import Model

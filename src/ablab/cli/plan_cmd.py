@@ -9,25 +9,20 @@ from pathlib import Path
 import typer
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ablab.batch import Failure, collect_sources, plan_batch
 from ablab.cli._common import (
-    EXIT_BAD_INPUT,
-    EXIT_PARTIAL_FAILURE,
     cli_errors,
-    err_console,
     escape,
     out_console,
-    report_error,
     write_stdout,
 )
-from ablab.cli.plan_lm import MODEL_PLANNERS, ModelOptions, plan_with_model, resolve_planner
+from ablab.cli.plan_run import ModelOptions, resolve_planner, run_and_report
 from ablab.errors import ConfigError
 from ablab.planners import available_planners
 from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Mode, Plan
+from ablab.sources import collect_sources
 
 
 class OutputFormat(StrEnum):
@@ -178,58 +173,21 @@ def plan(
     """
     sources = collect_sources(papers)
     chosen = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.md)
-    planner = resolve_planner(planner, model)
-    if digests is not None and planner != "hybrid":
+    planner_name = resolve_planner(planner, model)
+    if digests is not None and planner_name != "hybrid":
         raise ConfigError("--digests grounds the hybrid planner: add --planner hybrid --model ...")
-    if planner in MODEL_PLANNERS or model:
-        options = ModelOptions(
-            model, base_url, concurrency, budget, max_input_tokens, no_cache, digests=digests
-        )
-        plan_with_model(
-            sources,
-            mode=mode,
-            k=k,
-            planner_name=planner,
-            options=options,
-            out=out,
-            print_plan=lambda result: print_plan(result, chosen),
-        )
-        return
-    failures: list[Failure] = []
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=len(sources) < 2,
-    ) as progress:
-        task = progress.add_task("planning", total=len(sources))
-
-        def on_done(source: Path, result: Plan | None, failure: Failure | None) -> None:
-            progress.advance(task)
-            if failure is not None:
-                failures.append(failure)
-                report_error(f"{failure.source}: {failure.error}")
-            elif result is not None and out is None:
-                print_plan(result, chosen)
-
-        batch = plan_batch(sources, mode=mode, k=k, planner=planner, out=out, on_done=on_done)
-
-    if out is not None:
-        summary = Table(title=f"Run directory {escape(str(out))}")
-        summary.add_column("Paper")
-        summary.add_column("Ablations", justify="right")
-        summary.add_column("File")
-        for result in batch.plans:
-            summary.add_row(
-                escape(result.paper_id), str(len(result.ablations)), escape(f"{result.paper_id}.md")
-            )
-        err_console.print(summary)
-    if failures:
-        err_console.print(f"{len(failures)} of {len(sources)} papers failed")
-        raise typer.Exit(EXIT_BAD_INPUT if len(failures) == len(sources) else EXIT_PARTIAL_FAILURE)
+    options = ModelOptions(
+        model, base_url, concurrency, budget, max_input_tokens, no_cache, digests=digests
+    )
+    run_and_report(
+        sources,
+        mode=mode,
+        k=k,
+        planner_name=planner_name,
+        options=options,
+        out=out,
+        print_plan=lambda result: print_plan(result, chosen),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""Plan many papers with a language model: concurrent, resumable, within a budget.
+"""Plan many papers with any planner: concurrent, resumable, within a budget.
 
 ``run_plans`` plans every paper with at most ``concurrency`` papers in flight. Each finished plan
 is written to the run directory atomically (``plans.json`` last, see
@@ -24,14 +24,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ablab import __version__
-from ablab.api import paper_view
-from ablab.batch import FAILURES_FILE
-from ablab.errors import AblabError, PaperError, PlanError
+from ablab.api import finish_plan, paper_view
+from ablab.errors import AblabError, PaperError
 from ablab.models.cache import aclose_model
 from ablab.papers import load_paper
 from ablab.planners.base import Planner
 from ablab.planners.lm import PlanFailure
-from ablab.render.runs import atomic_write_text, load_plan, plan_files, read_plans_index, write_plan
+from ablab.render.runs import (
+    FAILURES_FILE,
+    atomic_write_text,
+    load_plan,
+    plan_files,
+    read_plans_index,
+    write_plan,
+)
 from ablab.runs.log import RunLog
 from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
 
@@ -260,17 +266,7 @@ class _Run:
             plan = await asyncio.to_thread(
                 planner.plan, paper_view(paper, self.mode), mode=self.mode, k=self.k
             )
-            if not plan.ablations:
-                raise PlanError(f"planner {planner.name!r} found no ablation for {paper.id!r}")
-            plan = plan.model_copy(
-                update={
-                    "ablations": plan.ablations[: self.k],
-                    "paper_title": plan.paper_title or paper.title,
-                    "paper_hash": paper.content_hash,
-                    "versions": {"ablab": __version__, **plan.versions},
-                }
-            )
-            return plan, {}
+            return finish_plan(plan, paper, self.k), {}
         outcome = await outcome_of(paper_view(paper, self.mode), mode=self.mode, k=self.k)
         return outcome.plan, {"context": outcome.context.to_dict(), "notes": outcome.notes}
 

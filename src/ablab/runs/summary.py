@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ablab.batch import FAILURES_FILE
 from ablab.errors import ConfigError
-from ablab.render.runs import read_plans_index
+from ablab.render.runs import FAILURES_FILE, read_plans_index
 from ablab.runs.log import LOG_FILE, read_log
 from ablab.runs.runner import MANIFEST_FILE
 

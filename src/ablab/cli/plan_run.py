@@ -1,4 +1,4 @@
-"""The language-model path of ``ablab plan``: model, cache, concurrent resumable run, progress."""
+"""How ``ablab plan`` runs: build the planner (and its model), run the batch, report."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from ablab.cli._common import (
 from ablab.errors import ConfigError
 from ablab.models import CachedModel, ResponseCache, get_model
 from ablab.models.openai_compat import DEFAULT_TIMEOUT
-from ablab.planners import get_planner
+from ablab.planners import Planner, get_planner
 from ablab.runs import RunEvent, RunSummary, run_plans_sync
 from ablab.schema import Mode, Plan
 
@@ -64,7 +64,23 @@ def _money(summary: RunSummary) -> str:
     return "unknown (a model's price is unknown)" if cost is None else f"${cost:.4f}"
 
 
-def plan_with_model(
+def build_planner(planner_name: str, options: ModelOptions) -> Planner:
+    """The planner named ``planner_name``, with its model (cached unless told otherwise)."""
+    if options.model is None:
+        return get_planner(planner_name)
+    if planner_name in MODEL_OPTIONAL_PLANNERS:
+        # Its members build their own models from the name; samples must not share a cache.
+        return get_planner(planner_name, model=options.model)
+    model = get_model(options.model, base_url=options.base_url, timeout=options.timeout)
+    if not options.no_cache:
+        model = CachedModel(model, ResponseCache())
+    extra = {"digests": options.digests} if options.digests is not None else {}
+    return get_planner(
+        planner_name, model=model, max_input_tokens=options.max_input_tokens, **extra
+    )
+
+
+def run_and_report(
     sources: list[Path],
     *,
     mode: Mode,
@@ -74,20 +90,8 @@ def plan_with_model(
     out: Path | None,
     print_plan: Callable[[Plan], None],
 ) -> None:
-    """Plan ``sources`` with a language-model planner and report like the offline path."""
-    assert options.model is not None
-    if planner_name in MODEL_OPTIONAL_PLANNERS:
-        # Its members build their own models from the name; samples must not share a cache.
-        planner = get_planner(planner_name, model=options.model)
-    else:
-        model = get_model(options.model, base_url=options.base_url, timeout=options.timeout)
-        if not options.no_cache:
-            model = CachedModel(model, ResponseCache())
-        extra = {"digests": options.digests} if options.digests is not None else {}
-        planner = get_planner(
-            planner_name, model=model, max_input_tokens=options.max_input_tokens, **extra
-        )
-
+    """Plan ``sources`` (concurrent, resumable with ``out``), show progress, print or summarise."""
+    planner = build_planner(planner_name, options)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -95,6 +99,7 @@ def plan_with_model(
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
+        disable=len(sources) < 2,
     ) as progress:
         task = progress.add_task("planning", total=len(sources))
 
@@ -123,12 +128,20 @@ def plan_with_model(
     done, skipped = summary.count("done"), summary.count("skipped")
     failed, not_started = summary.count("failed"), summary.count("not_started")
     usage = summary.usage
-    err_console.print(
-        f"{done} planned, {skipped} already done, {failed} failed, {not_started} not started · "
-        f"{usage.requests} requests, {usage.input_tokens:,} tokens in, "
-        f"{usage.output_tokens:,} out · cost {_money(summary)} · {summary.elapsed_s:.1f} s"
-        + (f" · run directory {escape(str(out))} (ablab show)" if out is not None else "")
+    spent = (
+        f" · {usage.requests} requests, {usage.input_tokens:,} tokens in, "
+        f"{usage.output_tokens:,} out · cost {_money(summary)}"
+        if options.model is not None
+        else ""
     )
+    quiet = len(sources) == 1 and out is None and options.model is None  # the plan says it all
+    if not quiet:
+        err_console.print(
+            f"{done} planned, {skipped} already done, {failed} failed, {not_started} not started"
+            f"{spent} · {summary.elapsed_s:.1f} s"
+            + (f" · run directory {escape(str(out))} (ablab show)" if out is not None else ""),
+            soft_wrap=True,
+        )
     if summary.stop_reason:
         err_console.print(
             f"[yellow]stopped:[/] {escape(summary.stop_reason)}; run the same command again "
