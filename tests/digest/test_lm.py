@@ -370,3 +370,18 @@ def test_model_failure_fails_the_paper_and_keeps_the_cost(
     assert "context length exceeded" in (result.error or "")
     assert result.usage.requests == len(WRITERS) - 1  # the two answers received are counted
     assert run.usage.requests == len(WRITERS) - 1
+
+
+def test_fake_heuristic_runs_the_whole_lm_path_offline(tide: Paper, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["digest", str(EXAMPLE), "--model", "fake/heuristic", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{len(WRITERS)} requests" in result.output
+    digest = parse_digest((out / "tide.digest.md").read_text(encoding="utf-8"))
+    index = NumberIndex.of_paper(tide)
+    assert digest.key_results and all(index.missing(r) == [] for r in digest.key_results)
+    assert "Cross-View Consistency Module (CVCM)" in digest.architecture.component_map
+    # What the offline digest cannot fill comes back as "not filled", with its reason.
+    assert "architecture.failure_signatures" in digest.gaps
