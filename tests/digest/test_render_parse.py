@@ -270,3 +270,23 @@ def test_render_then_parse_gives_the_same_digest(digest: Digest) -> None:
     back = parse_digest(text)
     assert back == digest
     assert render_digest(back) == text
+
+
+def test_separators_inside_items_cannot_split_them() -> None:
+    digest = Digest(
+        title="T",
+        foundational_learning=[FoundationalConcept(concept="**KL** divergence", why="a; b")],
+        open_questions=[OpenQuestion(title="**Scale**", detail="**Bold** start")],
+        architecture=ArchitectureOnboarding(
+            component_map=["encoder -> head", "memory→gate", "decoder"],
+            critical_path=["a->b"],
+            design_tradeoffs=["KL vs JS; or MSE", "top-1 vs top-2"],
+        ),
+    )
+    assert digest.architecture.component_map == ["encoder to head", "memory to gate", "decoder"]
+    assert digest.architecture.design_tradeoffs[0] == "KL vs JS, or MSE"
+    assert digest.foundational_learning[0].concept == "KL divergence"
+    assert digest.open_questions[0].title == "Scale"
+    assert parse_digest(render_digest(digest)) == digest
+    bare = Digest(title="T", open_questions=[OpenQuestion(detail="**Bold** start: a question")])
+    assert parse_digest(render_digest(bare)) == bare  # a bare bold start stays the detail

@@ -72,7 +72,8 @@ class DigestLibrary:
 
     def find(self, paper: Paper) -> Digest | None:
         """The digest of ``paper``: same content hash by record, else same title; else None."""
-        if self.where.is_dir():
+        # Ids are file-name slugs; one that is not (an API caller's) never names a path here.
+        if self.where.is_dir() and re.fullmatch(r"[\w.-]+", paper.id) and ".." not in paper.id:
             by_id = self.where / f"{paper.id}{DIGEST_SUFFIX}"
             recorded = _recorded_hash(by_id) if by_id.exists() else None
             if recorded == paper.content_hash:

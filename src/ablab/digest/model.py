@@ -10,6 +10,7 @@ A section a writer cannot fill honestly stays empty and gets an entry in :attr:`
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -32,6 +33,28 @@ def _clean_paragraphs(text: str) -> str:
 Line = Annotated[str, AfterValidator(_fold)]
 """A single-line text field (newlines and runs of spaces are folded into one space)."""
 
+
+def _no_bold(text: str) -> str:
+    return _fold(text.replace("**", ""))
+
+
+def _no_arrow(text: str) -> str:
+    return _fold(re.sub(r"\s*(?:->|→)\s*", " to ", text))
+
+
+def _no_semicolon(text: str) -> str:
+    return _fold(text.replace(";", ","))
+
+
+BoldFree = Annotated[str, AfterValidator(_no_bold)]
+"""A single line written between ``**`` markers, so it cannot hold any itself."""
+
+ArrowFree = Annotated[str, AfterValidator(_no_arrow)]
+"""An item of an arrow-joined list (``a -> b``): an arrow inside it becomes "to"."""
+
+SemicolonFree = Annotated[str, AfterValidator(_no_semicolon)]
+"""An item of a ``; ``-joined list: a semicolon inside it becomes a comma."""
+
 Paragraphs = Annotated[str, AfterValidator(_clean_paragraphs)]
 """Free text of one or more paragraphs separated by a blank line."""
 
@@ -52,7 +75,7 @@ class QuickFact(_Model):
 class FoundationalConcept(_Model):
     """Background a reader needs: ``- **concept**: why; quick check: how to verify``."""
 
-    concept: Line
+    concept: BoldFree
     """The concept or technique."""
     why: Line = ""
     """Why the method needs it."""
@@ -63,7 +86,7 @@ class FoundationalConcept(_Model):
 class OpenQuestion(_Model):
     """A question the paper leaves open: ``- **title**: detail`` (or ``- detail``)."""
 
-    title: Line | None = None
+    title: BoldFree | None = None
     """Short topic (``Multi-class extension``); None when only the detail is known."""
     detail: Line
     """The question, in the paper's terms."""
@@ -86,11 +109,11 @@ class ConfidenceRating(_Model):
 class ArchitectureOnboarding(_Model):
     """What an engineer needs to start working on the method."""
 
-    component_map: list[Line] = Field(default_factory=list)
+    component_map: list[ArrowFree] = Field(default_factory=list)
     """Components in data-flow order (rendered joined by `` -> ``)."""
-    critical_path: list[Line] = Field(default_factory=list)
+    critical_path: list[ArrowFree] = Field(default_factory=list)
     """The steps the method's gain depends on, in order (joined by `` -> ``)."""
-    design_tradeoffs: list[Line] = Field(default_factory=list)
+    design_tradeoffs: list[SemicolonFree] = Field(default_factory=list)
     """Choices with alternatives (joined by ``; ``)."""
     failure_signatures: list[Line] = Field(default_factory=list)
     """Symptoms of a broken implementation and their likely cause."""
