@@ -601,9 +601,7 @@ class LMDigestWriter:
         fields: list[str],
         problems: list[str],
     ) -> None:
-        request = _render(
-            "digest_repair.md.j2", problems=problems, fields=fields, structured=state.structured
-        )
+        request = _render("digest_repair.md.j2", problems=problems, fields=fields)
         conversation = [
             *state.conversations[writer.name],
             Message(role="assistant", content=state.last_answer.get(writer.name) or "(empty)"),
