@@ -439,3 +439,7 @@ class Analysis(_Model):
     """Reported metrics, most used first."""
     existing_ablations: list[ExistingAblation] = Field(default_factory=list)
     """Ablations the paper already reports."""
+    absent_parts: list[Component] = Field(default_factory=list)
+    """Standard parts the paper says its method does without ("no memory bank is used",
+    "neither negative pairs nor a momentum encoder"), named in the paper's words: never
+    something to remove, but adding them back tests the claim that they are not needed."""

@@ -32,6 +32,9 @@ class DesignEntry:
     """How much ablating this choice usually tells about a method (1 low .. 9 high)."""
     triggers: tuple[str, ...]
     """Lower-case words one of which every match contains (selects the patterns to run)."""
+    whole_model: bool = False
+    """The entry names a whole network family (Transformer, GCN, U-Net): a paper titled after it
+    *is* that family, so swapping the family out is not an ablation of the paper."""
 
 
 _LOSS_DISTANCES = ("L2 (mean squared error) distance", "cosine distance")
@@ -203,6 +206,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("ResNet-50", "Swin Transformer", "ConvNeXt"),
         4,
         triggers=("vit", "vision"),
+        whole_model=True,
     ),
     DesignEntry(
         None,
@@ -211,6 +215,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("ViT-S/16", "ResNet-18", "ResNet-101"),
         4,
         triggers=("resnet",),
+        whole_model=True,
     ),
     DesignEntry(
         "graph convolutional network (GCN)",
@@ -219,6 +224,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("GAT", "GraphSAGE", "GIN"),
         6,
         triggers=("gcn", "gcns", "graph"),
+        whole_model=True,
     ),
     DesignEntry(
         "graph attention network (GAT)",
@@ -227,6 +233,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("GCN", "GraphSAGE", "GIN"),
         6,
         triggers=("gat", "gats", "graph"),
+        whole_model=True,
     ),
     DesignEntry(
         "LSTM",
@@ -235,6 +242,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("GRU", "Transformer encoder", "1D CNN"),
         5,
         triggers=("lstm", "lstms", "bilstm", "bi", "long"),
+        whole_model=True,
     ),
     DesignEntry(
         "GRU",
@@ -243,6 +251,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("LSTM", "Transformer encoder"),
         5,
         triggers=("gru", "grus", "gated"),
+        whole_model=True,
     ),
     DesignEntry(
         "Transformer",
@@ -251,6 +260,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("LSTM", "MLP", "CNN"),
         5,
         triggers=("transformer", "transformers", "self"),
+        whole_model=True,
     ),
     DesignEntry(
         "U-Net",
@@ -259,6 +269,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("FPN decoder", "encoder-decoder without skip connections"),
         4,
         triggers=("unet", "u"),
+        whole_model=True,
     ),
     DesignEntry(
         "MLP",
@@ -275,6 +286,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("MLP", "Transformer"),
         3,
         triggers=("cnn", "cnns", "convolutional"),
+        whole_model=True,
     ),
     DesignEntry(
         "LoRA",

@@ -161,9 +161,13 @@ def _descriptor(text: str) -> str | None:
     """The trailing hyperparameter-like noun phrase of ``text`` (``"the student temperature"``)."""
     tail: list[str] = []
     for word in reversed(text.split()):
-        if word.lower() in _DESC_STOP or not word[0].isalpha():
+        opens = word[0] in "([{"
+        word = word.lstrip("([{") if opens else word  # "(patch size p = 2)": keep "patch"
+        if not word or word.lower() in _DESC_STOP or not word[0].isalpha() or word[-1] in ",;:":
             break
         tail.insert(0, word)
+        if opens:
+            break
     if not tail or tail[-1].lower().rstrip("s") not in _HP_NOUNS:
         return None
     return " ".join(tail[-3:])

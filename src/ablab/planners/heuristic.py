@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ablab.analysis import analyze, same_target, target_key
+from ablab.analysis.identity import method_names
 from ablab.analysis.matching import TargetKey
 from ablab.analysis.metrics import fallback_metric
 from ablab.errors import PlanError
-from ablab.planners.heuristic_additions import addition_candidates
+from ablab.planners.heuristic_additions import absent_part_candidates, addition_candidates
 from ablab.planners.heuristic_candidates import (
     Candidate,
     component_candidates,
@@ -105,8 +106,9 @@ class HeuristicPlanner:
         reviewer = mode is Mode.REVIEWER
         found = [
             *component_candidates(analysis),
-            *design_candidates(analysis, reviewer),
+            *design_candidates(analysis, reviewer, method_names(paper.title, paper.abstract)),
             *sweep_candidates(analysis, reviewer),
+            *absent_part_candidates(analysis, reviewer),
             *addition_candidates(paper.full_text()),
         ]
         if reviewer and analysis.existing_ablations:

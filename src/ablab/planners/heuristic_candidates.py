@@ -64,12 +64,12 @@ def component_label(component: Component) -> str:
 def _removable(component: Component) -> bool:
     if component.kind == "data":
         return False
-    if component.novel:
-        return True
     tokens = words(component.name)
     head = singular(tokens[-1]) if tokens else ""
     if head in STANDARD_PART_HEADS:
-        return False
+        return False  # a network needs its encoder, even a novel one: that is a REPLACE
+    if component.novel:
+        return True
     if component.kind == "module":
         return component.mentions >= 3
     return (
@@ -122,14 +122,34 @@ def _entry_for(choice: str) -> DesignEntry | None:
     return DESIGN_ENTRIES[match.entry] if match else None
 
 
-def design_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
-    """REPLACE each design choice with its standard alternatives."""
+def is_the_method(
+    entry: DesignEntry | None, choice: str, title: str, names: frozenset[str]
+) -> bool:
+    """Whether a whole-model choice (``Transformer``) is what the paper itself is: it names the
+    paper's method or appears in its title ("... Vision Transformers with Shifted Windows")."""
+    if entry is None or not entry.whole_model:
+        return False
+    if term_key(choice) in names:
+        return True
+    return any(DESIGN_ENTRIES[m.entry] is entry for m in DESIGN_VOCAB.find(title))
+
+
+def design_candidates(
+    analysis: Analysis, reviewer: bool, method: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """REPLACE each design choice with its standard alternatives.
+
+    ``method`` holds the keys of the method's own names (see
+    :func:`ablab.analysis.identity.method_names`): the network family the paper *is* is kept.
+    """
     novel = {c.name.lower() for c in analysis.components if c.novel}
     candidates = []
     for rank, design in enumerate(analysis.design_choices):
         if not design.alternatives:
             continue
         entry = _entry_for(design.choice)
+        if is_the_method(entry, design.choice, analysis.title, method):
+            continue
         weight = float(entry.weight) if entry else 4.0
         used_for = design.used_for
         central = used_for is not None and (
@@ -192,7 +212,7 @@ def sweep_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
         score += (0.5 if reviewer else 0.0) - 0.1 * rank
         symbol = symbol_key(hyperparameter.symbol) if hyperparameter.symbol else None
         title = hyperparameter.name
-        if symbol and symbol not in title:
+        if symbol and symbol not in title.split():
             title = f"{title} {symbol}"
         part = title
         if hyperparameter.component and hyperparameter.component.lower() not in part.lower():
@@ -201,7 +221,7 @@ def sweep_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
         ablation = Ablation(
             # a bare "momentum" or "margin" needs its component to say which one
             name=f"Vary the {title if symbol else part}",
-            ablated_part=f"{part} (paper: {stated})",
+            ablated_part=part,  # the stated value goes in the rationale, not in the part's name
             action=Action.REPLACE,
             replacement=labels,
             rationale=(
