@@ -352,6 +352,8 @@ class Component(_Model):
     """What sort of part it is."""
     acronym: str | None = None
     """Acronym, if the paper defines one."""
+    symbol: str | None = None
+    """Math symbol the paper names the part with ("a prediction MLP *h*"), if any."""
     novel: bool = False
     """Whether the paper presents it as its own ("our", "proposed", "we introduce")."""
     mentions: int = 0

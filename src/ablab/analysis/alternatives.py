@@ -35,6 +35,9 @@ class DesignEntry:
     whole_model: bool = False
     """The entry names a whole network family (Transformer, GCN, U-Net): a paper titled after it
     *is* that family, so swapping the family out is not an ablation of the paper."""
+    specialises: str | None = None
+    """Name of a more general entry this one refines (adaLN refines LayerNorm): when a paper
+    makes both, the general one is only a part of the specific one, not a choice of its own."""
 
 
 _LOSS_DISTANCES = ("L2 (mean squared error) distance", "cosine distance")
@@ -165,6 +168,20 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("LayerNorm", "GroupNorm", "no normalization"),
         5,
         triggers=("batch", "batchnorm", "bn"),
+    ),
+    DesignEntry(
+        "adaptive layer norm (adaLN)",
+        "normalization",
+        r"\badaptive (?:layer|instance|group)[- ]?norm(?:ali[sz]ation)?\b|(?-i:\badaLN\b|\bAdaIN\b)"
+        r"|\bFiLM (?:layers?|conditioning)\b",
+        (
+            "cross-attention to the condition",
+            "in-context conditioning (condition tokens in the input sequence)",
+            "adding the condition embedding to the input",
+        ),
+        6,
+        triggers=("adaptive", "adaln", "adain", "film"),
+        specialises="LayerNorm",
     ),
     DesignEntry(
         "LayerNorm",
@@ -307,10 +324,10 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
     DesignEntry(
         "residual connections",
         "architecture",
-        r"\bresidual connections?\b|\bskip connections?\b",
+        r"\b(?:residual|skip|shortcut) connections?\b|\bidentity shortcuts?\b",
         ("no residual connections",),
         4,
-        triggers=("residual", "skip"),
+        triggers=("residual", "skip", "shortcut", "identity"),
     ),
     # --- activations and gates
     DesignEntry(
@@ -431,10 +448,15 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
     DesignEntry(
         "alternating optimization",
         "schedule",
-        r"\balternat(?:e|es|ed|ing|ion)\b",
+        # an optimisation schedule, not any alternation ("blocks alternate between two window
+        # partitions", "alternate between sampling data and optimizing")
+        r"\balternating (?:optimi[sz]ation|minimi[sz]ation|training|updates?)\b"
+        r"|\balternately (?:optimi[sz]|train|updat|minimi[sz])\w*"
+        r"|\b(?:training|optimi[sz]ation|updates?) alternates?\b"
+        r"|\balternat(?:e|es|ed|ing) between (?:optimi[sz]ing|training|updating|minimi[sz]ing)\b",
         ("joint (simultaneous) optimization of all losses",),
         8,
-        triggers=("alternate", "alternates", "alternated", "alternating", "alternation"),
+        triggers=("alternate", "alternates", "alternated", "alternating", "alternately"),
     ),
     DesignEntry(
         "two-stage training",
@@ -485,6 +507,15 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("no stop-gradient",),
         6,
         triggers=("stop", "stopgrad"),
+    ),
+    DesignEntry(
+        "EMA of the weights",
+        "optimizer",
+        r"\b(?:exponential )?moving average of (?:the |all )?(?:model |network )?"
+        r"(?:weights|parameters)\b|(?-i:\bEMA\b) (?:of the |model )?weights\b",
+        ("the final weights without averaging",),
+        1,
+        triggers=("moving", "ema"),
     ),
     DesignEntry(
         "EMA teacher",

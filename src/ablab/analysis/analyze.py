@@ -10,6 +10,7 @@ from ablab.analysis.hyperparameters import find_hyperparameters
 from ablab.analysis.metrics import find_metrics
 from ablab.analysis.sentences import SKIPPED_ROLES, Sentence, iter_sentences
 from ablab.analysis.terms import term_key
+from ablab.analysis.variants import find_model_variants
 from ablab.schema import Analysis, Component, Mode, Paper
 
 
@@ -32,7 +33,8 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
     hyperparameters = find_hyperparameters(sentences, index)
     # A design choice is "used for" a component only when named right next to it.
     design = find_design(sentences, lambda text, at: index.nearest(text, at, 40), index.of_section)
-    design_choices = design.choices
+    variants = find_model_variants(sentences)
+    design_choices = design.choices + ([variants] if variants else [])
     tables = [(section, table) for section in sections for table in section.tables]
     metrics = find_metrics(sentences, tables)
     known = [c.name for c in components] + [h.name for h in hyperparameters]

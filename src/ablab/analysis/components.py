@@ -19,7 +19,7 @@ from ablab.analysis.identity import method_names
 from ablab.analysis.negation import negation_at
 from ablab.analysis.sentences import EvidenceKeeper, Sentence
 from ablab.analysis.terms import STOPWORDS, VERBS, WORD, singular, term_key, word_set, words
-from ablab.schema import Component, ComponentKind, SectionRole
+from ablab.schema import Component, ComponentKind, Evidence, SectionRole
 
 _MODULE_HEADS = word_set(
     "module layer block head mlp encoder decoder network net branch unit adapter memory bank gate "
@@ -28,7 +28,7 @@ _MODULE_HEADS = word_set(
 )
 _MECHANISM_HEADS = word_set(
     "mechanism attention strategy scheme operation operator sampler sampling fusion aggregation "
-    "aggregator alignment distillation refinement propagation gating masking"
+    "aggregator alignment distillation refinement propagation gating masking bias trick"
 )
 HEAD_KINDS: dict[str, ComponentKind] = {
     **dict.fromkeys(_MODULE_HEADS, "module"),
@@ -57,6 +57,8 @@ _GENERIC_MODIFIERS = word_set(
     novel main same final auxiliary
     """
 )
+_SOFT_MODIFIERS = _GENERIC_MODIFIERS | word_set("learned learnable trainable lightweight")
+"""Words that qualify a part without naming a different one ("a small projection head")."""
 _JUNK_WORDS = word_set("table tab figure fig section sec eq equation appendix algorithm alg et al")
 # Words that say the paper presents the part as its own, right before its name.
 _NOVEL_BEFORE = re.compile(
@@ -78,6 +80,11 @@ STANDARD_PART_HEADS = frozenset(
 """Head words of standard parts every model of a kind has (never the paper's own invention,
 never removable: a network needs its encoder)."""
 _NOVEL_WORDS = frozenset({"our", "proposed", "novel"})
+# A single-letter symbol naming the part just mentioned: "a prediction MLP h maps", "the
+# projection head $g$,". Not "a"/"I", which are words.
+_SYMBOL_AFTER = re.compile(
+    r"\s+\$?((?![aAI]\b)[A-Za-z\u0370-\u03ff](?:_\{?\w+\}?)?)\$?(?=[\s,.;:)(]|$)"
+)
 _NO_CANDIDATE_ROLES = frozenset({SectionRole.RELATED_WORK, SectionRole.REFERENCES})
 _METHOD_ROLES = frozenset({SectionRole.METHOD})
 _DESCRIBING_ROLES = frozenset(
@@ -111,6 +118,10 @@ class _Candidate:
     """A sentence saying the method does without the part (not merely replaces it)."""
     announced: bool = False
     """Named after "we propose/introduce" in the same sentence."""
+    symbol: str | None = None
+    """Math symbol the paper names the part with ("a prediction MLP h")."""
+    heading: str | None = None
+    """Section id of a method subsection titled with exactly this name."""
 
 
 def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
@@ -247,11 +258,18 @@ class _Collector:
                 # "We propose X, ... and a feature alignment module": novel if the paper also
                 # gives it an acronym (checked once every sentence has been read).
                 candidate.announced = True
-            # A method subsection titled after a part ("Feature Alignment Module") presents it
-            # as the paper's own, unless it is a standard part such as an encoder.
+            symbol = _SYMBOL_AFTER.match(text, start + len(phrase))
+            if symbol and candidate.symbol is None and not heading:
+                candidate.symbol = symbol.group(1)  # "a prediction MLP h maps ..."
+            whole = phrase.strip().lower() == text.strip().lower()
+            if heading and whole:
+                candidate.heading = sentence.section_id
+            # A method subsection titled after a part ("Feature Alignment Module", "Shifted
+            # window attention") presents it as the paper's own, unless it is a standard part
+            # such as an encoder.
             if (
                 heading
-                and _is_capitalised(phrase)
+                and (whole or _is_capitalised(phrase))
                 and candidate.kind != "data"
                 and singular(words(phrase)[-1]) not in STANDARD_PART_HEADS
             ):
@@ -280,7 +298,26 @@ def _merge_suffixes(by_key: dict[str, _Candidate], acronyms: dict[str, str]) -> 
         ]
         if len(owners) == 1:
             redirect[candidate.key] = owners[0]
+    _merge_modified(by_key, redirect)
     return redirect
+
+
+def _merge_modified(by_key: dict[str, _Candidate], redirect: dict[str, str]) -> None:
+    """Map longer keys to the shorter part they only qualify: ``learned relative position bias``
+    -> ``relative position bias`` when a method subsection is titled with the shorter name or
+    the paper gives it a symbol; ``small projection head`` -> ``projection head`` when the
+    extra words are generic."""
+    for candidate in by_key.values():
+        if candidate.key in redirect or candidate.acronym:
+            continue
+        parts = candidate.key.split()
+        for cut in range(1, len(parts) - 1):
+            short = by_key.get(" ".join(parts[cut:]))
+            if short is None or short.key in redirect or short.acronym:
+                continue
+            if short.heading or short.symbol or all(w in _SOFT_MODIFIERS for w in parts[:cut]):
+                redirect[candidate.key] = short.key
+                break
 
 
 def _count_mentions(
@@ -372,6 +409,7 @@ def find_parts(
     for short, long in redirect.items():
         owner, merged = by_key[long], by_key[short]
         owner.novel = owner.novel or merged.novel
+        owner.symbol = owner.symbol or merged.symbol
         owner.phrase_hits += merged.phrase_hits
     variants: dict[tuple[str, ...], str] = {}
     for key in by_key:
@@ -407,7 +445,7 @@ def find_parts(
     kept = [
         c
         for c in kept
-        if (c.novel or c.acronym or c.capitalised or c.mentions >= 2)
+        if (c.novel or c.acronym or c.capitalised or c.symbol or c.mentions >= 2)
         and c not in negated
         and (c.novel or c.method_mentions or not has_method)
     ]
@@ -418,9 +456,10 @@ def find_parts(
                 name=c.name,
                 kind=c.kind,
                 acronym=c.acronym,
+                symbol=c.symbol,
                 novel=c.novel,
                 mentions=c.mentions,
-                evidence=c.evidence.result(),
+                evidence=_evidence(c, sentences),
             )
             for c in kept[:MAX_COMPONENTS]
         ],
@@ -436,3 +475,14 @@ def find_parts(
             if c.absent is not None
         ],
     )
+
+
+def _evidence(candidate: _Candidate, sentences: Sequence[Sentence]) -> list[Evidence]:
+    """The candidate's quotes; a part named only by its subsection title ("Shifted window
+    attention") is quoted from the first sentence of that subsection instead of the title."""
+    evidence = candidate.evidence.result()
+    if candidate.heading and (not evidence or evidence[0].quote == candidate.name):
+        first = next((s for s in sentences if s.section_id == candidate.heading), None)
+        if first is not None:
+            evidence = [first.evidence(), *(e for e in evidence if e.quote != candidate.name)]
+    return evidence[:2]

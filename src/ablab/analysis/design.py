@@ -172,6 +172,8 @@ def find_design(
                 if near is not None and not _names_itself(near, choice, match.text):
                     item.used_for = near
     made = [f for f in found.values() if f.weight > 0 and (f.in_method or not has_method)]
+    refined = {f.entry.specialises for f in made if f.entry.specialises}
+    made = [f for f in made if f.choice not in refined]
     ranked = sorted(
         made, key=lambda f: (-(f.entry.weight + min(f.weight, 6.0) / 2), f.first_index, f.choice)
     )

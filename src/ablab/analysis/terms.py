@@ -102,3 +102,9 @@ def repeats(a: str, b: str) -> bool:
         return False
     shared = len(left & right)
     return left <= right or right <= left or shared * 2 >= min(len(left), len(right)) + 1
+
+
+def shares_word(a: str, b: str) -> bool:
+    """Whether two names share a content word ("window size" / "window-based MSA"), so that
+    "A of the B" would say a word twice."""
+    return bool(_content_parts(a) & _content_parts(b))

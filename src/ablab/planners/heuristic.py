@@ -23,6 +23,7 @@ from ablab.planners.heuristic_candidates import (
     sweep_candidates,
 )
 from ablab.planners.heuristic_reasoning import build_reasoning
+from ablab.planners.heuristic_scale import scale_candidate
 from ablab.schema import Analysis, Mode, Paper, Plan
 
 PLANNER_VERSION = "1"
@@ -104,10 +105,12 @@ class HeuristicPlanner:
     def candidates(self, paper: Paper, analysis: Analysis, mode: Mode) -> list[Candidate]:
         """Every candidate, filtered against the paper's existing ablations in reviewer mode."""
         reviewer = mode is Mode.REVIEWER
+        scale = scale_candidate(analysis, reviewer)
         found = [
             *component_candidates(analysis),
             *design_candidates(analysis, reviewer, method_names(paper.title, paper.abstract)),
-            *sweep_candidates(analysis, reviewer),
+            *([scale] if scale else []),
+            *sweep_candidates(analysis, reviewer, skip_sizes=scale is not None),
             *absent_part_candidates(analysis, reviewer),
             *addition_candidates(paper.full_text()),
         ]
