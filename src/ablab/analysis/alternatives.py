@@ -359,7 +359,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "pooling",
         r"\b(?:mean|average|avg)[- ]pool(?:ing|ed)?\b|\bglobal average pooling\b",
         ("max pooling", "attention pooling", "[CLS] token"),
-        5,
+        4,  # global average pooling ends most CNNs: rarely what a paper's claims rest on
         triggers=("mean", "average", "avg", "global"),
     ),
     DesignEntry(
@@ -367,7 +367,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "pooling",
         r"\bmax[- ]pool(?:ing|ed)?\b",
         ("mean pooling", "attention pooling"),
-        5,
+        4,
         triggers=("max",),
     ),
     DesignEntry(
@@ -419,6 +419,14 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("SGD with momentum", "LAMB"),
         2,
         triggers=("adam", "adamw"),
+    ),
+    DesignEntry(
+        "LARS/LAMB large-batch optimizer",
+        "optimizer",
+        r"(?-i:\bLARS\b|\bLAMB\b)",
+        ("SGD with momentum", "AdamW"),
+        3,
+        triggers=("lars", "lamb"),
     ),
     DesignEntry(
         "SGD",

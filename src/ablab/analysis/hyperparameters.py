@@ -26,6 +26,8 @@ from ablab.analysis.symbols import symbol_key as canonical_symbol
 from ablab.analysis.terms import STOPWORDS, VERBS, term_key, word_set
 from ablab.schema import Evidence, Hyperparameter, SectionRole
 
+# "the number of layers from 1 to 10": the counted noun stops before a linking word.
+_NOT_LINK = r"(?!(?:from|to|in|on|at|for|with|of|and|or|is|was|are|were|used|per|between)\b)"
 NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
     ("learning rate", r"(?:initial |base |peak |max(?:imum)? )?learning[- ]rates?|lr"),
     ("batch size", r"(?:mini-?)?batch[- ]sizes?"),
@@ -51,7 +53,7 @@ NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
     ("top-k", r"top-?k"),
     ("beam size", r"beam (?:size|width)"),
     ("sequence length", r"(?:max(?:imum)? )?(?:sequence|context) length"),
-    ("number", r"number of (?:[a-z-]+ ){0,2}[a-z-]+"),
+    ("number", rf"number of (?:{_NOT_LINK}[a-z-]+ ){{0,2}}{_NOT_LINK}[a-z-]+"),
 )  # fmt: skip
 """Hyperparameters recognised by name: (canonical name, regex source)."""
 

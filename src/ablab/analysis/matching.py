@@ -38,8 +38,17 @@ class TargetKey:
     tokens: frozenset[str]
 
 
+# Names of one quantity written two ways: "Depth" (an ablation heading) is the "number of layers".
+_SAME_QUANTITY = (
+    (re.compile(r"\bnumber of (?:[\w-]+ )?layers\b", re.I), "depth"),
+    (re.compile(r"\bhidden (?:size|dimension|width|units)\b", re.I), "width"),
+)
+
+
 def target_key(text: str, acronyms: Mapping[str, str] | None = None) -> TargetKey:
     """The key of ``text``; acronyms known in ``acronyms`` (ACR -> expansion) add their words."""
+    for pattern, quantity in _SAME_QUANTITY:
+        text = pattern.sub(quantity, text)
     symbols = {symbol_key(m.group(0)) for m in _GREEK.finditer(text)}
     symbols.update(w for w in words(text) if len(w) == 1 and w.isupper() and w not in "AI")
     found_acronyms = {w for w in words(text) if is_acronym(w)}

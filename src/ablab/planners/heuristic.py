@@ -22,6 +22,7 @@ from ablab.planners.heuristic_candidates import (
     design_candidates,
     sweep_candidates,
 )
+from ablab.planners.heuristic_focus import focus
 from ablab.planners.heuristic_reasoning import build_reasoning
 from ablab.planners.heuristic_scale import scale_candidate
 from ablab.schema import Analysis, Mode, Paper, Plan
@@ -105,19 +106,30 @@ class HeuristicPlanner:
     def candidates(self, paper: Paper, analysis: Analysis, mode: Mode) -> list[Candidate]:
         """Every candidate, filtered against the paper's existing ablations in reviewer mode."""
         reviewer = mode is Mode.REVIEWER
-        scale = scale_candidate(analysis, reviewer)
-        found = [
-            *component_candidates(analysis),
-            *design_candidates(analysis, reviewer, method_names(paper.title, paper.abstract)),
-            *([scale] if scale else []),
-            *sweep_candidates(analysis, reviewer, skip_sizes=scale is not None),
-            *absent_part_candidates(analysis, reviewer),
-            *addition_candidates(paper.full_text()),
-        ]
-        if reviewer and analysis.existing_ablations:
-            acronyms = {c.acronym: c.name for c in analysis.components if c.acronym}
-            existing = [target_key(e.target, acronyms) for e in analysis.existing_ablations]
-            found = [c for c in found if not _already_reported(c, existing, acronyms)]
+        acronyms = {c.acronym: c.name for c in analysis.components if c.acronym}
+        existing = [target_key(e.target, acronyms) for e in analysis.existing_ablations]
+        if not reviewer:
+            existing = []
+
+        def new(found: list[Candidate]) -> list[Candidate]:
+            return [c for c in found if not _already_reported(c, existing, acronyms)]
+
+        # When the model size as a whole is already varied (or cannot be), its single sizes
+        # are swept on their own.
+        scale = new([c for c in [scale_candidate(analysis, reviewer)] if c is not None])
+        method = method_names(paper.title, paper.abstract)
+        found = new(
+            [
+                *component_candidates(analysis),
+                *design_candidates(analysis, reviewer, method),
+                *scale,
+                *sweep_candidates(analysis, reviewer, skip_sizes=bool(scale)),
+                *absent_part_candidates(analysis, reviewer),
+                *addition_candidates(paper.full_text()),
+            ]
+        )
+        absent = [part.name for part in analysis.absent_parts]
+        found = focus(found, paper.title, paper.abstract, method, absent)
         return sorted(found, key=lambda c: -c.score)  # stable: ties keep generation order
 
     def plan(self, paper: Paper, *, mode: Mode, k: int) -> Plan:

@@ -17,7 +17,15 @@ from ablab.analysis.symbols import symbol_key
 from ablab.analysis.terms import shares_word, singular, term_key, words
 from ablab.analysis.variants import MODEL_SIZE
 from ablab.planners.heuristic_sweeps import display_name, is_model_size, is_size, sweep_labels
-from ablab.schema import Ablation, Action, Analysis, Component, Evidence, Hyperparameter
+from ablab.schema import (
+    Ablation,
+    Action,
+    Analysis,
+    Component,
+    DesignChoice,
+    Evidence,
+    Hyperparameter,
+)
 
 _GENERIC_TRAINING = re.compile(
     r"learning rate|\blr\b|batch size|weight decay|epochs|iterations|steps|warm-up|"
@@ -106,11 +114,17 @@ def modifier_ablation(name: str) -> tuple[str, str] | None:
     return base, f"{base} without {stem}ing"
 
 
+_INPUT_EMBEDDINGS = frozenset({"token", "word", "input", "patch", "output", "wordpiece"})
+
+
 def _removable(component: Component) -> bool:
     if component.kind == "data":
         return False
     tokens = words(component.name)
     head = singular(tokens[-1]) if tokens else ""
+    if head == "embedding" and len(tokens) > 1:
+        # a segment, position or timestep embedding is an extra input; token embeddings are not
+        return tokens[-2].lower() not in _INPUT_EMBEDDINGS and component.mentions >= 2
     if head in STANDARD_PART_HEADS:
         return False  # a network needs its encoder, even a novel one: that is a REPLACE
     if component.novel:
@@ -217,6 +231,17 @@ def is_the_method(
     return any(DESIGN_ENTRIES[m.entry] is entry for m in DESIGN_VOCAB.find(title))
 
 
+def _written(design: DesignChoice, entry: DesignEntry | None) -> str:
+    """The choice's name plus the paper's own words for it ("InfoNCE contrastive loss NT-Xent"),
+    so that an ablation the paper reports under its own name is recognised."""
+    forms = [design.choice]
+    for evidence in design.evidence:
+        for match in DESIGN_VOCAB.find(evidence.quote):
+            if DESIGN_ENTRIES[match.entry] is entry and match.text not in forms:
+                forms.append(match.text)
+    return " ".join(forms)
+
+
 def design_candidates(
     analysis: Analysis, reviewer: bool, method: frozenset[str] = frozenset()
 ) -> list[Candidate]:
@@ -274,7 +299,9 @@ def design_candidates(
             evidence=design.evidence[:2],
         )
         candidates.append(
-            Candidate(ablation, score, "design", design.choice.lower(), design.choice, why)
+            Candidate(
+                ablation, score, "design", design.choice.lower(), _written(design, entry), why
+            )
         )
     return candidates
 

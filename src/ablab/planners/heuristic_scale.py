@@ -64,4 +64,6 @@ def scale_candidate(analysis: Analysis, reviewer: bool) -> Candidate | None:
     )
     why = f"{rationale} Sizes to compare: {'; '.join(replacement)}."
     score = SCALE_SCORE + (0.5 if reviewer else 0.0)
-    return Candidate(ablation, score, "sweep", MODEL_SIZE, "model size", why)
+    # Matched against existing ablations by every size it varies ("number of layers").
+    match_text = f"{MODEL_SIZE} {described}"
+    return Candidate(ablation, score, "sweep", MODEL_SIZE, match_text, why)
