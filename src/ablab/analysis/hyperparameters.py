@@ -156,6 +156,10 @@ _SHARE_OF = re.compile(
     re.IGNORECASE,
 )
 _MASKING = re.compile(r"\bmask", re.IGNORECASE)
+_PARTICIPLES = {
+    "mask": "masked", "choose": "chosen", "select": "selected", "drop": "dropped",
+    "corrupt": "corrupted", "sample": "sampled", "replace": "replaced",
+}  # fmt: skip
 GENERIC_NAMES = frozenset(
     {
         "learning rate", "batch size", "weight decay", "momentum", "dropout rate",
@@ -358,8 +362,8 @@ class _Reader:
                 continue
             what = match.group("what").lower()
             masking = _MASKING.search(text) or _MASKING.search(sentence.section_title)
-            verb = match.group("verb").lower().rstrip("s")
-            name = "masking ratio" if masking else f"share of {what} {verb}ed"
+            verb = _PARTICIPLES[match.group("verb").lower().rstrip("s").removesuffix("ed")]
+            name = "masking ratio" if masking else f"share of {what} {verb}"
             self._add(sentence, match, name, None)
 
     def _read_descriptions(self, sentence: Sentence) -> None:
