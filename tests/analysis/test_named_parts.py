@@ -91,7 +91,7 @@ def test_adaptive_layer_norm_refines_layer_norm() -> None:
         "We use adaptive layer norm (adaLN): the scale and shift of each layer norm are "
         "regressed from the condition."
     )
-    assert "adaptive layer norm (adaLN)" in found and "LayerNorm" not in found
+    assert "adaLN conditioning (adaptive layer norm)" in found and "LayerNorm" not in found
     assert "LayerNorm" in _choices("Each block applies layer normalization first.")
 
 

@@ -170,15 +170,11 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         triggers=("batch", "batchnorm", "bn"),
     ),
     DesignEntry(
-        "adaptive layer norm (adaLN)",
+        "adaLN conditioning (adaptive layer norm)",
         "normalization",
         r"\badaptive (?:layer|instance|group)[- ]?norm(?:ali[sz]ation)?\b|(?-i:\badaLN\b|\bAdaIN\b)"
         r"|\bFiLM (?:layers?|conditioning)\b",
-        (
-            "cross-attention to the condition",
-            "in-context conditioning (condition tokens in the input sequence)",
-            "adding the condition embedding to the input",
-        ),
+        ("cross-attention conditioning", "in-context conditioning", "additive conditioning"),
         6,
         triggers=("adaptive", "adaln", "adain", "film"),
         specialises="LayerNorm",
@@ -325,7 +321,11 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "residual connections",
         "architecture",
         r"\b(?:residual|skip|shortcut) connections?\b|\bidentity shortcuts?\b",
-        ("no residual connections",),
+        (
+            "no residual connections",
+            "projection (1x1 convolution) shortcuts",
+            "gated (highway) connections",
+        ),
         4,
         triggers=("residual", "skip", "shortcut", "identity"),
     ),

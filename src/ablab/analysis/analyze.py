@@ -9,6 +9,7 @@ from ablab.analysis.design import DESIGN_VOCAB, find_design
 from ablab.analysis.existing import find_existing_ablations
 from ablab.analysis.hyperparameters import find_hyperparameters
 from ablab.analysis.metrics import find_metrics
+from ablab.analysis.rejected import find_rejected_alternatives
 from ablab.analysis.sentences import SKIPPED_ROLES, Sentence, iter_sentences
 from ablab.analysis.symbols import symbol_key
 from ablab.analysis.terms import term_key
@@ -36,7 +37,8 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
     # A design choice is "used for" a component only when named right next to it.
     design = find_design(sentences, lambda text, at: index.nearest(text, at, 40), index.of_section)
     variants = find_model_variants(sentences)
-    design_choices = design.choices + ([variants] if variants else [])
+    design_choices = [*design.choices, *find_rejected_alternatives(sentences)]
+    design_choices += [variants] if variants else []
     tables = [(section, table) for section in sections for table in section.tables]
     metrics = find_metrics(sentences, tables)
     known = [c.name for c in components] + [h.name for h in hyperparameters]

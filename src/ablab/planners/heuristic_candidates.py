@@ -39,6 +39,10 @@ _METHOD_KNOBS = re.compile(
 )
 
 
+PAPER_ALTERNATIVE_WEIGHT = 6.5
+"""Weight of a choice whose alternative the paper itself names and turns down."""
+
+
 @dataclass
 class Candidate:
     """One possible ablation with what the planner needs to rank and explain it."""
@@ -135,6 +139,8 @@ def _removable(component: Component) -> bool:
     if component.kind == "other":
         # "next sentence prediction (NSP)": a named part without a telling head word
         return component.acronym is not None and component.mentions >= 2
+    if head == "trick":
+        return component.mentions >= 1  # a named technique, even when named once
     return (
         component.kind in ("loss", "regularizer", "mechanism", "stage") and component.mentions >= 2
     )
@@ -231,15 +237,24 @@ def is_the_method(
     return any(DESIGN_ENTRIES[m.entry] is entry for m in DESIGN_VOCAB.find(title))
 
 
-def _written(design: DesignChoice, entry: DesignEntry | None) -> str:
-    """The choice's name plus the paper's own words for it ("InfoNCE contrastive loss NT-Xent"),
-    so that an ablation the paper reports under its own name is recognised."""
-    forms = [design.choice]
+def _own_words(design: DesignChoice, entry: DesignEntry | None) -> list[str]:
+    """The paper's own words for a design choice, as its evidence quotes write them."""
+    forms: list[str] = []
     for evidence in design.evidence:
         for match in DESIGN_VOCAB.find(evidence.quote):
             if DESIGN_ENTRIES[match.entry] is entry and match.text not in forms:
                 forms.append(match.text)
-    return " ".join(forms)
+    return forms
+
+
+def _with_own_name(design: DesignChoice, forms: list[str]) -> str:
+    """``InfoNCE contrastive loss (NT-Xent)``: the standard name, and the paper's own name for
+    it when that is a different proper name or acronym."""
+    for form in forms:
+        capitals = sum(c.isupper() for c in form)
+        if capitals >= 2 and " " not in form and form.lower() not in design.choice.lower():
+            return f"{design.choice} ({form})"
+    return design.choice
 
 
 def design_candidates(
@@ -260,18 +275,25 @@ def design_candidates(
             entry, design.choice, analysis.title, method
         ):
             continue  # the model size is varied by its own rule (heuristic_scale)
-        weight = float(entry.weight) if entry else 4.0
+        # no vocabulary entry: the paper itself named the alternative ("instead of X")
+        weight = float(entry.weight) if entry else PAPER_ALTERNATIVE_WEIGHT
         used_for = design.used_for
         central = used_for is not None and (
             used_for.lower() in novel or re.search(r"loss|objective", used_for, re.I) is not None
         )
         score = weight + (1.5 if central else 0.0) + (1.0 if reviewer else 0.0) - 0.1 * rank
-        part = f"{design.choice} used in the {used_for}" if used_for else design.choice
+        forms = _own_words(design, entry)
+        label = part_name(_with_own_name(design, forms))
+        part = f"{label} used in the {used_for}" if used_for else label
         replacement = design.alternatives[:3]
         shown = ", ".join(replacement)
         removes = all(a.lower().startswith("no ") for a in replacement)
         verb = "Remove" if removes else "Replace"
-        name = f"{verb} the {design.choice}" + (f" in the {used_for}" if used_for else "")
+        name = f"{verb} the {part_name(design.choice)}" + (
+            f" in the {used_for}" if used_for else ""
+        )
+        if entry is None and len(replacement) == 1 and len(replacement[0].split()) <= 6:
+            name += f" with {replacement[0]}"  # the paper's own alternative says what is asked
         use = f"{design.choice}" + (f" for the {used_for}" if used_for else "")
         if removes:
             rationale = (
@@ -299,8 +321,16 @@ def design_candidates(
             evidence=design.evidence[:2],
         )
         candidates.append(
+            # matched against existing ablations by the paper's own words too
             Candidate(
-                ablation, score, "design", design.choice.lower(), _written(design, entry), why
+                ablation,
+                score,
+                "design",
+                # the paper's own alternative to a part is a question of its own, next to
+                # removing or simplifying that part
+                design.choice.lower() + (" vs alternative" if entry is None else ""),
+                " ".join([label, *forms]),
+                why,
             )
         )
     return candidates
