@@ -54,3 +54,8 @@ def test_depth_and_width_are_the_same_quantity_under_two_names() -> None:
     assert same_target(target_key("Depth"), target_key("number of layers"))
     assert same_target(target_key("hidden size"), target_key("width of the model"))
     assert not same_target(target_key("Depth"), target_key("number of heads"))
+
+
+def test_generic_words_do_not_make_a_target_more_specific() -> None:
+    assert same_target(target_key("Data augmentation"), target_key("photometric augmentations"))
+    assert not same_target(target_key("training data"), target_key("training loss"))

@@ -106,3 +106,36 @@ def test_named_model_sizes_become_one_choice() -> None:
     # sizes only named in the results are not the method's own
     results = section("Results", "BERT-Base and BERT-Large both win.", SectionRole.RESULTS)
     assert find_model_variants(sentences_of(results)) is None
+
+
+def test_alternatives_the_paper_turns_down() -> None:
+    from ablab.analysis.rejected import find_rejected_alternatives
+
+    noise = section(
+        "Noise prediction parameterization",
+        "Instead of predicting the posterior mean directly, the network predicts the noise.",
+    )
+    window = section(
+        "Shifted window attention",
+        "Each block replaces global multi-head self-attention (MSA) with window-based MSA.",
+    )
+    vague = section("Training details", "Rather than tuning the learning rate, we fix it.")
+    several = section("Encoder and decoder", "Instead of recurrent layers, we use attention.")
+    found = {
+        d.choice: d.alternatives
+        for d in find_rejected_alternatives(sentences_of(noise, window, vague, several))
+    }
+    assert found == {
+        "Noise prediction parameterization": ["predicting the posterior mean directly"],
+        "Shifted window attention": ["global multi-head self-attention"],
+    }
+
+
+def test_a_named_trick_is_a_component_after_one_mention() -> None:
+    text = "For stability we apply a renormalization trick to the adjacency matrix."
+    (trick,) = find_parts(sentences_of(section("Method", text))).components
+    assert (trick.name, trick.kind) == ("renormalization trick", "mechanism")
+
+
+def test_scale_augmentation_is_a_choice() -> None:
+    assert "scale augmentation" in _choices("Images are resized at random for scale augmentation.")

@@ -233,3 +233,48 @@ def test_a_method_centred_on_its_own_mechanisms() -> None:
     assert "Add an absolute position embedding" in names
     assert any(n.startswith("Vary the window size") for n in names)
     assert not any("Winda" in n or "alternating" in n or "Transformer" in n for n in names)
+
+
+def test_a_choice_the_paper_argues_for_ranks_higher() -> None:
+    def lars(quote: str) -> float:
+        choice = DesignChoice(
+            choice="LARS/LAMB large-batch optimizer",
+            category="optimizer",
+            alternatives=["SGD with momentum"],
+            evidence=[Evidence(quote=quote)],
+        )
+        (candidate,) = design_candidates(_analysis(design_choices=[choice]), False)
+        return candidate.score
+
+    assert lars("Because SGD is unstable at this size, we use LARS.") > lars("We use LARS.")
+
+
+def test_the_papers_own_alternative_and_own_name() -> None:
+    rejected = DesignChoice(
+        choice="Noise prediction parameterization",
+        category="other",
+        alternatives=["predicting the posterior mean"],
+    )
+    loss = DesignChoice(
+        choice="InfoNCE contrastive loss",
+        category="distance",
+        alternatives=["triplet loss with a margin"],
+        evidence=[Evidence(quote="We use the normalized temperature-scaled loss (NT-Xent).")],
+    )
+    found = design_candidates(_analysis(design_choices=[rejected, loss]), False)
+    by_part = {c.ablation.ablated_part: c for c in found}
+    own = by_part["noise prediction parameterization"]
+    assert own.ablation.name == (
+        "Replace the noise prediction parameterization with predicting the posterior mean"
+    )
+    assert own.score > by_part["InfoNCE contrastive loss (NT-Xent)"].score - 1
+    assert "NT-Xent" in by_part["InfoNCE contrastive loss (NT-Xent)"].match_text
+
+
+def test_a_model_size_the_paper_varied_is_not_swept_piecewise() -> None:
+    from ablab.analysis import target_key
+    from ablab.planners.heuristic_scale import model_size_varied
+
+    assert model_size_varied(target_key("Effect of model size"))
+    assert model_size_varied(target_key("depth and width"))
+    assert not model_size_varied(target_key("number of layers"))

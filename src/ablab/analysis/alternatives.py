@@ -208,7 +208,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "normalization",
         r"\bsoftmax\b",
         ("sparsemax", "sigmoid", "entmax"),
-        4,
+        3,  # mostly the standard output of a classifier; a choice only inside gates or attention
         triggers=("softmax",),
     ),
     # --- architectures
@@ -590,6 +590,14 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("weak augmentation (crop and flip)", "no augmentation"),
         4,
         triggers=("strong", "heavy", "aggressive"),
+    ),
+    DesignEntry(
+        "scale augmentation",
+        "augmentation",
+        r"\bscale augmentation\b|\bmulti-?scale training\b|\brandom(?:ly)? resiz(?:e|ed|ing)\b",
+        ("single-scale training", "a narrower range of scales"),
+        3,
+        triggers=("scale", "multiscale", "multi", "random", "randomly"),
     ),
     # --- sampling
     DesignEntry(

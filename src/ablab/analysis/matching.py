@@ -24,7 +24,7 @@ HYPERPARAMETER_NOUNS = word_set(
 
 _GENERIC = word_set(
     "module layer loss component block mechanism part network head term objective model "
-    "method step stage training"
+    "method step stage training data"
 )
 """Words too common to identify a part alone."""
 
@@ -81,7 +81,10 @@ def same_target(a: TargetKey, b: TargetKey) -> bool:
     if a.acronyms & b.acronyms:
         return True
     overlap = a.tokens & b.tokens
-    smaller = min(len(a.tokens), len(b.tokens))
+    # generic words ("data augmentation", "fusion module") do not make a name more specific
+    smaller = min(
+        len(a.tokens - _GENERIC) or len(a.tokens), len(b.tokens - _GENERIC) or len(b.tokens)
+    )
     if smaller == 0:
         return False
     if smaller == 1:

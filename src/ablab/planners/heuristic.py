@@ -24,7 +24,7 @@ from ablab.planners.heuristic_candidates import (
 )
 from ablab.planners.heuristic_focus import focus
 from ablab.planners.heuristic_reasoning import build_reasoning
-from ablab.planners.heuristic_scale import scale_candidate
+from ablab.planners.heuristic_scale import model_size_varied, scale_candidate
 from ablab.schema import Analysis, Mode, Paper, Plan
 
 PLANNER_VERSION = "1"
@@ -114,16 +114,18 @@ class HeuristicPlanner:
         def new(found: list[Candidate]) -> list[Candidate]:
             return [c for c in found if not _already_reported(c, existing, acronyms)]
 
-        # When the model size as a whole is already varied (or cannot be), its single sizes
-        # are swept on their own.
+        # When the model size cannot be varied as a whole, or only one of its sizes was
+        # already varied, the single sizes are swept on their own; when the paper already
+        # varied the model size itself, none of them is.
         scale = new([c for c in [scale_candidate(analysis, reviewer)] if c is not None])
+        skip_sizes = bool(scale) or any(model_size_varied(k) for k in existing)
         method = method_names(paper.title, paper.abstract)
         found = new(
             [
                 *component_candidates(analysis),
                 *design_candidates(analysis, reviewer, method),
                 *scale,
-                *sweep_candidates(analysis, reviewer, skip_sizes=bool(scale)),
+                *sweep_candidates(analysis, reviewer, skip_sizes=skip_sizes),
                 *absent_part_candidates(analysis, reviewer),
                 *addition_candidates(paper.full_text()),
             ]

@@ -39,6 +39,14 @@ _METHOD_KNOBS = re.compile(
 )
 
 
+# "Because SGD is unstable at these sizes, we use LARS", "aggregated over all devices, so that
+# ...": a choice the paper argues for is a claim, and claims are what ablations test.
+_JUSTIFIED = re.compile(
+    r"\b(?:because|since|so that|in order to|otherwise|to (?:avoid|prevent|stabili[sz]e|ensure))\b",
+    re.IGNORECASE,
+)
+JUSTIFIED_BONUS = 1.5
+"""Added to a design choice whose evidence argues for it."""
 PAPER_ALTERNATIVE_WEIGHT = 6.5
 """Weight of a choice whose alternative the paper itself names and turns down."""
 
@@ -282,6 +290,7 @@ def design_candidates(
             used_for.lower() in novel or re.search(r"loss|objective", used_for, re.I) is not None
         )
         score = weight + (1.5 if central else 0.0) + (1.0 if reviewer else 0.0) - 0.1 * rank
+        score += JUSTIFIED_BONUS if any(_JUSTIFIED.search(e.quote) for e in design.evidence) else 0
         forms = _own_words(design, entry)
         label = part_name(_with_own_name(design, forms))
         part = f"{label} used in the {used_for}" if used_for else label

@@ -8,6 +8,7 @@ doubled together.
 
 from __future__ import annotations
 
+from ablab.analysis.matching import TargetKey
 from ablab.analysis.symbols import symbol_key
 from ablab.analysis.variants import MODEL_SIZE
 from ablab.planners.heuristic_candidates import Candidate
@@ -67,3 +68,10 @@ def scale_candidate(analysis: Analysis, reviewer: bool) -> Candidate | None:
     # Matched against existing ablations by every size it varies ("number of layers").
     match_text = f"{MODEL_SIZE} {described}"
     return Candidate(ablation, score, "sweep", MODEL_SIZE, match_text, why)
+
+
+def model_size_varied(existing: TargetKey) -> bool:
+    """Whether an existing ablation varies the model's size as a whole ("Effect of model size",
+    "depth and width")."""
+    tokens = existing.tokens
+    return {"model", "size"} <= tokens or {"depth", "width"} <= tokens or "scale" in tokens

@@ -23,7 +23,8 @@ _DURATION_NAMES = re.compile(
     re.IGNORECASE,
 )
 _UNIT_INTERVAL_NAMES = re.compile(
-    r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b",
+    r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b|"
+    r"^(?:Adam|AdamW|LAMB)\b",
     re.IGNORECASE,
 )
 
