@@ -78,3 +78,12 @@ def test_dataset_prefixed_columns_share_the_metric_name() -> None:
     found = _run(section("Results", "", SectionRole.RESULTS, tables=[table]))
     assert [m.name for m in found] == ["ROC-AUC", "ESOL RMSE"]
     assert found[1].higher_is_better is False
+
+
+def test_fallback_metrics_follow_the_order_tasks_are_named() -> None:
+    from ablab.analysis.metrics import fallback_metrics
+
+    text = "A backbone for image classification, object detection and semantic segmentation."
+    assert fallback_metrics(text) == ["accuracy", "mAP", "mIoU"]
+    assert fallback_metrics(text, limit=1) == ["accuracy"]
+    assert fallback_metrics("A theory of everything.") == []

@@ -99,7 +99,7 @@ def test_the_network_family_the_paper_is_titled_after_is_kept() -> None:
     norm = DesignChoice(choice="LayerNorm", category="normalization", alternatives=["BatchNorm"])
     titled = _analysis(title="Pre-training of Deep Bidirectional Transformers", design_choices=[
         transformer, norm])  # fmt: skip
-    assert [c.ablation.name for c in design_candidates(titled, False)] == ["Replace the LayerNorm"]
+    assert [c.ablation.name for c in design_candidates(titled, False)] == ["Replace LayerNorm"]
     named = _analysis(title="Attention Is All You Need", design_choices=[transformer])
     assert design_candidates(named, False, frozenset({"transformer"})) == []
     assert len(design_candidates(named, False)) == 1

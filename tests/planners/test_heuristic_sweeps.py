@@ -86,3 +86,13 @@ def test_format_value() -> None:
     assert format_value(128.0) == "128"
     assert format_value(0.5, "75%") == "50%"
     assert format_value(0.14000000000000001) == "0.14"
+
+
+def test_window_and_patch_sizes_stay_near_the_stated_size() -> None:
+    from ablab.planners.heuristic_sweeps import sweep_values
+    from ablab.schema import Hyperparameter
+
+    window = Hyperparameter(name="window size", value="7", numeric=7.0)
+    assert sweep_values(window) == [4.0, 5.0, 9.0, 14.0]
+    patch = Hyperparameter(name="patch size", value="4", numeric=4.0)
+    assert sweep_values(patch) == [2.0, 8.0]

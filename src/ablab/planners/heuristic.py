@@ -13,7 +13,7 @@ from typing import Any
 from ablab.analysis import analyze, same_target, target_key
 from ablab.analysis.identity import method_names
 from ablab.analysis.matching import TargetKey
-from ablab.analysis.metrics import fallback_metric
+from ablab.analysis.metrics import fallback_metrics
 from ablab.errors import PlanError
 from ablab.planners.heuristic_additions import absent_part_candidates, addition_candidates
 from ablab.planners.heuristic_candidates import (
@@ -82,11 +82,16 @@ def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
         top = analysis.metrics[0].mentions
         chosen = [m.name for m in analysis.metrics[:MAX_METRICS] if 4 * m.mentions >= top]
         return chosen, "These are the paper's own metrics, the ones it reports most."
-    fallback = fallback_metric(text)
+    fallback = fallback_metrics(text, limit=MAX_METRICS)
     if fallback:
-        return [fallback], (
-            f"The paper names no metric that could be recognised; {fallback} is the usual metric "
-            "for its task and should be replaced by the paper's main metric."
+        usual = (
+            f"{fallback[0]} is the usual metric for its task"
+            if len(fallback) == 1
+            else f"{', '.join(fallback)} are the usual metrics for the tasks it names"
+        )
+        return fallback, (
+            f"The paper names no metric that could be recognised; {usual}, to be replaced by "
+            "the paper's main metric."
         )
     return ["main task metric"], (
         "The paper names no metric that could be recognised and its task is unclear; report the "

@@ -245,6 +245,13 @@ def is_the_method(
     return any(DESIGN_ENTRIES[m.entry] is entry for m in DESIGN_VOCAB.find(title))
 
 
+def _the(name: str) -> str:
+    """``the cosine similarity`` but ``BatchNorm``, ``InfoNCE contrastive loss``: technique
+    names written with capitals read without an article."""
+    first = name.split(" ", 1)[0]
+    return name if any(c.isupper() for c in first) else f"the {name}"
+
+
 def _own_words(design: DesignChoice, entry: DesignEntry | None) -> list[str]:
     """The paper's own words for a design choice, as its evidence quotes write them."""
     forms: list[str] = []
@@ -298,7 +305,7 @@ def design_candidates(
         shown = ", ".join(replacement)
         removes = all(a.lower().startswith("no ") for a in replacement)
         verb = "Remove" if removes else "Replace"
-        name = f"{verb} the {part_name(design.choice)}" + (
+        name = f"{verb} {_the(part_name(design.choice))}" + (
             f" in the {used_for}" if used_for else ""
         )
         if entry is None and len(replacement) == 1 and len(replacement[0].split()) <= 6:

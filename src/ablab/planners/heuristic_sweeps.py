@@ -22,6 +22,7 @@ _DURATION_NAMES = re.compile(
     r"(?:epochs|iterations|steps|updates)\b",
     re.IGNORECASE,
 )
+_SPATIAL_SIZE_NAMES = re.compile(r"\b(?:window|patch|kernel|crop) size\b", re.IGNORECASE)
 _UNIT_INTERVAL_NAMES = re.compile(
     r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b|"
     r"^(?:Adam|AdamW|LAMB)\b",
@@ -36,6 +37,9 @@ def _written_as_integer(value: str) -> bool:
 def _integer_values(value: int, name: str) -> list[float]:
     if _DURATION_NAMES.search(name):
         raw = [value / 2, value * 2]
+    elif _SPATIAL_SIZE_NAMES.search(name):
+        # a window or patch of size 1 is no window at all: stay near the stated size
+        raw = [max(2.0, value / 2), value * 2] + ([value - 2, value + 2] if value >= 5 else [])
     elif value >= 4 and value & (value - 1) == 0:
         raw = [value / 4, value / 2, value * 2, value * 4]
     else:
