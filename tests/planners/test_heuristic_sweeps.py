@@ -94,5 +94,5 @@ def test_window_and_patch_sizes_stay_near_the_stated_size() -> None:
 
     window = Hyperparameter(name="window size", value="7", numeric=7.0)
     assert sweep_values(window) == [4.0, 5.0, 9.0, 14.0]
-    patch = Hyperparameter(name="patch size", value="4", numeric=4.0)
-    assert sweep_values(patch) == [2.0, 8.0]
+    patch = Hyperparameter(name="patch size", value="2", numeric=2.0)
+    assert sweep_values(patch) == [1.0, 4.0, 8.0]

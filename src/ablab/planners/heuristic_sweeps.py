@@ -38,8 +38,8 @@ def _integer_values(value: int, name: str) -> list[float]:
     if _DURATION_NAMES.search(name):
         raw = [value / 2, value * 2]
     elif _SPATIAL_SIZE_NAMES.search(name):
-        # a window or patch of size 1 is no window at all: stay near the stated size
-        raw = [max(2.0, value / 2), value * 2] + ([value - 2, value + 2] if value >= 5 else [])
+        # stay near the stated size: halve, double, and step by two (or quadruple small ones)
+        raw = [value / 2, value * 2] + ([value - 2, value + 2] if value >= 5 else [value * 4])
     elif value >= 4 and value & (value - 1) == 0:
         raw = [value / 4, value / 2, value * 2, value * 4]
     else:
