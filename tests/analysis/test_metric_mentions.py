@@ -87,3 +87,13 @@ def test_fallback_metrics_follow_the_order_tasks_are_named() -> None:
     assert fallback_metrics(text) == ["accuracy", "mAP", "mIoU"]
     assert fallback_metrics(text, limit=1) == ["accuracy"]
     assert fallback_metrics("A theory of everything.") == []
+
+
+def test_top_k_errors_are_not_accuracies() -> None:
+    from .builders import section, sentences_of
+
+    found = find_metrics(
+        sentences_of(section("Abstract", "We reach 3.57% top-5 error and 19.4% top-1 err.")), []
+    )
+    names = {m.name: m.higher_is_better for m in found}
+    assert names == {"top-5 error": False, "top-1 err": False}  # as the paper writes it

@@ -278,3 +278,23 @@ def test_a_model_size_the_paper_varied_is_not_swept_piecewise() -> None:
     assert model_size_varied(target_key("Effect of model size"))
     assert model_size_varied(target_key("depth and width"))
     assert not model_size_varied(target_key("number of layers"))
+
+
+def test_the_reasoning_says_why_a_part_ranks_first_and_what_is_absent() -> None:
+    text = """# Twin Nets: Stop-Gradient Siamese Learning
+
+## Abstract
+
+Our method, Twin Nets, needs no momentum encoder; a stop-gradient prevents collapse.
+
+## 1 Method
+
+We apply a stop-gradient to the target branch. The loss uses the cosine similarity. We use a
+batch size of 512.
+"""
+    paper = paper_from_markdown(text, paper_id="twin")
+    plan = HeuristicPlanner().plan(paper, mode=Mode.AUTHOR, k=3)
+    assert plan.ablations[0].name == "Remove the stop-gradient"
+    assert "The paper's title names it." in plan.reasoning
+    assert "does without a momentum encoder" in plan.reasoning
+    assert "Add a momentum encoder" in [a.name for a in plan.ablations]

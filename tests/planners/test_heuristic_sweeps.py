@@ -96,3 +96,13 @@ def test_window_and_patch_sizes_stay_near_the_stated_size() -> None:
     assert sweep_values(window) == [4.0, 5.0, 9.0, 14.0]
     patch = Hyperparameter(name="patch size", value="2", numeric=2.0)
     assert sweep_values(patch) == [1.0, 4.0, 8.0]
+
+
+def test_depths_halve_and_double() -> None:
+    from ablab.planners.heuristic_sweeps import sweep_values
+    from ablab.schema import Hyperparameter
+
+    deep = Hyperparameter(name="number of layers", value="34", numeric=34.0)
+    assert sweep_values(deep) == [17.0, 68.0]
+    shallow = Hyperparameter(name="number of layers of the GCN", value="2", numeric=2.0)
+    assert sweep_values(shallow) == [1.0, 3.0, 4.0]

@@ -69,6 +69,10 @@ class Candidate:
     """One or two sentences for the reasoning trace (Markdown)."""
 
 
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
 def _quote(evidence: list[Evidence]) -> str:
     if not evidence:
         return ""
@@ -199,7 +203,7 @@ def _removal(component: Component, label: str, claim: str) -> tuple[Ablation, st
         evidence=component.evidence[:2],
     )
     why = (
-        f"{claim}, mentioned {component.mentions} times{_quote(component.evidence)}. "
+        f"{claim}, mentioned {_times(component.mentions)}{_quote(component.evidence)}. "
         f"Removing it tests whether it is needed at all: {how}."
     )
     return ablation, why

@@ -69,13 +69,18 @@ def focus(
             focused.append(candidate)  # the paper says it does without these: no claim on them
             continue
         part = _words(_head(candidate.ablation.ablated_part)) - _VAGUE
-        bonus = 0.0
+        bonus, notes = 0.0, []
         if part & title_words:
             bonus += TITLE_BONUS
+            notes.append("The paper's title names it.")
         claimed = bool(part) and 2 * len(part & abstract_words) >= len(part)
         if claimed:
             bonus += ABSTRACT_BONUS
+            notes.append("The abstract's claims involve it.")
             if candidate.family == "sweep" and candidate.score < GENERIC_SCORE:
                 bonus += CLAIMED_SETTING_BONUS
-        focused.append(replace(candidate, score=candidate.score + bonus) if bonus else candidate)
+        if bonus:
+            why = " ".join([candidate.why, *notes])
+            candidate = replace(candidate, score=candidate.score + bonus, why=why)
+        focused.append(candidate)
     return focused

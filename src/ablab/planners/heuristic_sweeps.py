@@ -22,6 +22,7 @@ _DURATION_NAMES = re.compile(
     r"(?:epochs|iterations|steps|updates)\b",
     re.IGNORECASE,
 )
+_LAYER_NAMES = re.compile(r"\bnumber of (?:[\w-]+ )?layers\b|\bdepth\b", re.IGNORECASE)
 _SPATIAL_SIZE_NAMES = re.compile(r"\b(?:window|patch|kernel|crop) size\b", re.IGNORECASE)
 _UNIT_INTERVAL_NAMES = re.compile(
     r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b|"
@@ -37,6 +38,9 @@ def _written_as_integer(value: str) -> bool:
 def _integer_values(value: int, name: str) -> list[float]:
     if _DURATION_NAMES.search(name):
         raw = [value / 2, value * 2]
+    elif _LAYER_NAMES.search(name):
+        # depth: halve and double, and one layer more or less for shallow networks
+        raw = [value / 2, value * 2] + ([value - 1, value + 1] if value <= 4 else [])
     elif _SPATIAL_SIZE_NAMES.search(name):
         # stay near the stated size: halve, double, and step by two (or quadruple small ones)
         raw = [value / 2, value * 2] + ([value - 2, value + 2] if value >= 5 else [value * 4])
