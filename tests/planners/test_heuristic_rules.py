@@ -298,3 +298,25 @@ batch size of 512.
     assert "The paper's title names it." in plan.reasoning
     assert "does without a momentum encoder" in plan.reasoning
     assert "Add a momentum encoder" in [a.name for a in plan.ablations]
+
+
+def test_the_only_loss_is_never_removed() -> None:
+    only = _analysis(components=[Component(name="Set prediction loss", kind="loss", novel=True)])
+    assert component_candidates(only) == []
+    auxiliary = _analysis(
+        components=[Component(name="Auxiliary decoding losses", kind="loss", novel=True)]
+    )
+    assert [c.ablation.name for c in component_candidates(auxiliary)] == [
+        "Remove the auxiliary decoding losses"
+    ]
+    two = _analysis(
+        components=[
+            Component(name="consistency loss", kind="loss", mentions=3),
+            Component(name="separation loss", kind="loss", mentions=3),
+        ]
+    )
+    assert len(component_candidates(two)) == 2
+    simplified = _analysis(
+        components=[Component(name="Simplified training objective", kind="loss", novel=True)]
+    )
+    assert component_candidates(simplified)[0].ablation.action is Action.REPLACE

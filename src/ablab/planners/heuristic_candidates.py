@@ -171,9 +171,13 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
     """REMOVE each removable component, the paper's own ones first; a part named by what is
     done to a base part ("shifted window attention") is REPLACEd by the base without it."""
     candidates = []
+    losses = sum(c.kind == "loss" for c in analysis.components)
     for rank, component in enumerate(analysis.components):
         if not _removable(component):
             continue
+        modified = modifier_ablation(part_name(component.name))
+        if modified is None and component.kind == "loss" and not _extra_loss(component, losses):
+            continue  # training needs its objective: without another loss there is nothing left
         label = component_label(component)
         if component.novel:
             score = 10.0 + min(component.mentions, 20) / 10 - 0.25 * rank
@@ -181,7 +185,6 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
         else:
             score = 4.5 + min(component.mentions, 10) / 10 - 0.2 * rank
             claim = f"The {label} is a distinct part of the method"
-        modified = modifier_ablation(part_name(component.name))
         if modified is not None:
             ablation, why = _without_modifier(component, label, claim, modified)
         else:
@@ -190,6 +193,14 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
             Candidate(ablation, score, "component", term_key(component.name), label, why)
         )
     return candidates
+
+
+_EXTRA_LOSS = re.compile(r"\b(?:auxiliary|additional|extra|regulari[sz]\w*|penalty)\b", re.I)
+
+
+def _extra_loss(component: Component, losses: int) -> bool:
+    """Whether a loss can be left out: the paper has another loss, or calls it an extra."""
+    return losses >= 2 or _EXTRA_LOSS.search(component.name) is not None
 
 
 def _removal(component: Component, label: str, claim: str) -> tuple[Ablation, str]:
