@@ -97,3 +97,7 @@ def test_top_k_errors_are_not_accuracies() -> None:
     )
     names = {m.name: m.higher_is_better for m in found}
     assert names == {"top-5 error": False, "top-1 err": False}  # as the paper writes it
+
+
+def test_segment_embeddings_are_not_segmentation() -> None:
+    assert fallback_metric("A learned segment embedding marks each sentence.") is None

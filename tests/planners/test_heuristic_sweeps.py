@@ -106,3 +106,15 @@ def test_depths_halve_and_double() -> None:
     assert sweep_values(deep) == [17.0, 68.0]
     shallow = Hyperparameter(name="number of layers of the GCN", value="2", numeric=2.0)
     assert sweep_values(shallow) == [1.0, 3.0, 4.0]
+
+
+def test_unnamed_counts_read_as_counts() -> None:
+    from ablab.planners.heuristic_sweeps import sweep_labels
+    from ablab.schema import Hyperparameter
+
+    layers = Hyperparameter(name="number of layers of the GCN", value="2", numeric=2.0)
+    assert sweep_labels(layers) == ["1 layer", "3 layers", "4 layers"]
+    units = Hyperparameter(name="number of hidden units", value="16", numeric=16.0)
+    assert sweep_labels(units)[0] == "4 hidden units"
+    heads = Hyperparameter(name="number of heads", symbol="h", value="8", numeric=8.0)
+    assert sweep_labels(heads)[0] == "h = 2"

@@ -129,7 +129,7 @@ METRIC_ENTRIES: tuple[MetricEntry, ...] = (
 """Known metrics, specific before general."""
 
 TASK_FALLBACK_METRICS: tuple[tuple[str, str], ...] = (
-    (r"\bsegment", "mIoU"),
+    (r"\bsegmentation\b", "mIoU"),  # not "segment embeddings"
     (r"\bdetect", "mAP"),
     (r"\b(?:image|video) (?:generation|synthesis)|\bdiffusion\b|\bGANs?\b", "FID"),
     (r"\btranslation\b", "BLEU"),

@@ -12,7 +12,7 @@ from ablab.analysis.matching import TargetKey
 from ablab.analysis.symbols import symbol_key
 from ablab.analysis.variants import MODEL_SIZE
 from ablab.planners.heuristic_candidates import Candidate
-from ablab.planners.heuristic_sweeps import display_name, format_value, is_model_size
+from ablab.planners.heuristic_sweeps import display_name, is_model_size, value_label
 from ablab.schema import Ablation, Action, Analysis, Hyperparameter
 
 SCALE_SCORE = 5.0
@@ -30,7 +30,7 @@ def _config(sizes: list[Hyperparameter], factor: float) -> str:
     values = []
     for size in sizes:
         scaled = max(1.0, float(round((size.numeric or 1.0) * factor)))
-        values.append(f"{display_name(size)} = {format_value(scaled, size.value or '')}")
+        values.append(value_label(size, scaled))
     return ", ".join(values)
 
 

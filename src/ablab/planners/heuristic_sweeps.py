@@ -12,6 +12,7 @@ import math
 import re
 
 from ablab.analysis.symbols import symbol_key
+from ablab.analysis.terms import singular
 from ablab.schema import Hyperparameter
 
 _MULTIPLIERS = (0.1, 0.5, 2.0, 10.0)
@@ -23,6 +24,8 @@ _DURATION_NAMES = re.compile(
     re.IGNORECASE,
 )
 _LAYER_NAMES = re.compile(r"\bnumber of (?:[\w-]+ )?layers\b|\bdepth\b", re.IGNORECASE)
+# "number of layers of the GCN" -> "layers"; "number of hidden units" -> "hidden units"
+_COUNTED = re.compile(r"^number of (?P<noun>(?:hidden )?[a-z-]+s)\b")
 _SPATIAL_SIZE_NAMES = re.compile(r"\b(?:window|patch|kernel|crop) size\b", re.IGNORECASE)
 _UNIT_INTERVAL_NAMES = re.compile(
     r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b|"
@@ -111,11 +114,20 @@ def display_name(hyperparameter: Hyperparameter) -> str:
     return symbol_key(hyperparameter.symbol) if hyperparameter.symbol else hyperparameter.name
 
 
+def value_label(hyperparameter: Hyperparameter, x: float) -> str:
+    """One value as a plan item: ``τ = 0.035``, or ``3 layers`` for an unnamed count."""
+    written = format_value(x, hyperparameter.value or "")
+    counted = _COUNTED.match(hyperparameter.name)
+    if counted and not hyperparameter.symbol:
+        noun = counted.group("noun")
+        return f"{written} {singular(noun) if x == 1 else noun}"
+    return f"{display_name(hyperparameter)} = {written}"
+
+
 def sweep_labels(hyperparameter: Hyperparameter) -> list[str]:
-    """Replacement values as plan items: ``["τ = 0.035", "τ = 0.14", ...]``."""
-    label = display_name(hyperparameter)
-    like = hyperparameter.value or ""
-    return [f"{label} = {format_value(x, like)}" for x in sweep_values(hyperparameter)]
+    """Replacement values as plan items: ``["τ = 0.035", "τ = 0.14", ...]``, ``["1 layer",
+    "4 layers"]``."""
+    return [value_label(hyperparameter, x) for x in sweep_values(hyperparameter)]
 
 
 # Depth and width. Not the number of attention heads: with the usual d_k = d_model / h, heads
