@@ -129,3 +129,14 @@ def test_the_method_itself_is_not_one_of_its_components() -> None:
         "Swin Transformer: Hierarchical Vision Transformers",
     ).components
     assert "Swin Transformer" not in [c.name for c in components]
+
+
+def test_token_offsets_skip_words_inside_earlier_tokens() -> None:
+    from ablab.analysis.components import _offset
+    from ablab.analysis.terms import words
+
+    text = "We apply a stop-gradient, so the gradient stops (no gradient here)."
+    tokens = words(text)
+    for index, token in enumerate(tokens):
+        assert text[_offset(text, tokens, index) :].startswith(token)
+    assert _offset(text, tokens, tokens.index("gradient")) == text.index("the gradient") + 4

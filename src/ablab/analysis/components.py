@@ -333,8 +333,8 @@ def _count_mentions(
     """Second pass: count every variant, longest match first, one pass over the words."""
     longest = max((len(v) for v in variants), default=0)
     for sentence in sentences:
-        spans = [m for m in WORD.finditer(sentence.text) if m.group(0)[0].isalnum()]
-        tokens = [m.group(0).lower() for m in spans]
+        raw = words(sentence.text)
+        tokens = [w.lower() for w in raw]
         singulars = [singular(t) for t in tokens]
         in_method = sentence.role in _METHOD_ROLES
         describes = sentence.role in _DESCRIBING_ROLES
@@ -352,12 +352,21 @@ def _count_mentions(
                         candidate.mentions += 1
                         candidate.method_mentions += in_method
                         if describes:
-                            _note_negation(candidate, sentence, spans[i].start())
+                            _note_negation(candidate, sentence, _offset(sentence.text, raw, i))
                         if about == key:
                             candidate.evidence.add(sentence, pin=True)
                     step, last_key, last_end = n, key, i + n
                     break
             i += step
+
+
+def _offset(text: str, tokens: list[str], index: int) -> int:
+    """Where token ``index`` of ``tokens`` (the :func:`words` of ``text``) starts in ``text``."""
+    at, end = 0, 0
+    for token in tokens[: index + 1]:
+        found = text.find(token, end)
+        at, end = (found, found + len(token)) if found >= 0 else (at, end)
+    return at
 
 
 def _note_negation(candidate: _Candidate, sentence: Sentence, start: int) -> None:

@@ -83,8 +83,10 @@ _DURATION = re.compile(
 )
 # A Greek symbol; its description is read from the words just before it ("student temperature τ").
 _GREEK = re.compile(GREEK_SYMBOL)
-# A Greek symbol, or a capital letter, that a hyperparameter noun may stand before ("order K").
-_DESCRIBED_SYMBOL = re.compile(rf"{GREEK_SYMBOL}|(?<![\w$\\])\$?[A-Z]\$?(?![\w'’-])")
+# A capital letter right after a hyperparameter noun ("order K", "size N").
+_HP_NOUN_WORDS = "|".join(sorted(HYPERPARAMETER_NOUNS))
+_LATIN_DESCRIBED = re.compile(rf"\b(?:{_HP_NOUN_WORDS})s? \$?(?P<sym>[A-Z])\$?(?![\w'’-])")
+_LONE_CAPITAL = re.compile(r"\s\$?[A-Z]\$?(?![\w'’-])")
 _DESC_AFTER = re.compile(
     rf"\$?(?P<sym>{GREEK_SYMBOL}|\b[A-Z]\b)\$?\s+(?P<verb>is|denotes|represents|controls|balances|"
     r"weights|scales|trades off)\s+(?P<rest>[^,.;:]{3,80})"
@@ -94,6 +96,8 @@ _WEIGHTED_BY = re.compile(
     rf"(?P<what>(?:[\w-]+\s+){{0,3}}(?:term|loss|objective|regularizer|regulariser|penalty)),?\s+"
     rf"(?:is\s+)?(?:weighted|scaled|multiplied|balanced)\s+by\s+\$?(?P<sym>{GREEK_SYMBOL})"
 )
+# Cheap gate for _WEIGHTED_BY, whose lazy noun phrase is slow to try at every position.
+_BY_VERB = re.compile(r"\b(?:weighted|scaled|multiplied|balanced)\s+by\b")
 _EVERY = re.compile(
     rf"\b[Ee]very\s+\$?(?P<sym>{SYMBOL})\$?\s+(?P<unit>iterations|steps|epochs|updates|batches)\b"
 )
@@ -368,12 +372,13 @@ class _Reader:
 
     def _read_descriptions(self, sentence: Sentence) -> None:
         text = sentence.text
-        for match in _DESCRIBED_SYMBOL.finditer(text):
-            name = _descriptor(text[max(0, match.start() - 60) : match.start()].rstrip(" $"))
+        described = [(m.group(0), m.start()) for m in _GREEK.finditer(text)]
+        if _LONE_CAPITAL.search(text):  # cheap check before the slower noun alternation
+            described += [(m.group("sym"), m.start("sym")) for m in _LATIN_DESCRIBED.finditer(text)]
+        for symbol, start in described:
+            name = _descriptor(text[max(0, start - 60) : start].rstrip(" $"))
             if name:
-                self._describe(
-                    match.group(0), name.lower(), self.index.nearest(text, match.start())
-                )
+                self._describe(symbol, name.lower(), self.index.nearest(text, start))
         for match in _DESC_AFTER.finditer(text):
             rest = match.group("rest").strip()
             component = self.index.first(rest)
@@ -388,7 +393,7 @@ class _Reader:
             else:
                 name = _descriptor(rest)
             self._describe(match.group("sym"), name, component)
-        for match in _WEIGHTED_BY.finditer(text):
+        for match in _WEIGHTED_BY.finditer(text) if _BY_VERB.search(text) else ():
             what: list[str] = []
             for word in reversed(match.group("what").split()):  # the noun phrase before "weighted"
                 if word.lower() in STOPWORDS or word.lower() in VERBS:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-# A cue and what may stand between it and the mention: no sentence or clause break, and none of
-# the words that start a positive statement again ("replaces X with Y": Y is used).
+# A cue; what may stand between it and the mention is checked separately: no sentence or clause
+# break, and none of the words that start a positive statement again ("replaces X with Y": Y is
+# used).
 _CUE = re.compile(
     r"\b(?:(?P<absent>no|not|without|neither|nor|free\s+of|dispens(?:e|es|ed|ing)\s+with)|"
-    r"(?P<replaced>instead\s+of|rather\s+than|replac(?:e|es|ed|ing)|remov(?:e|es|ed|ing)))\b"
-    r"(?P<gap>[^.;:!?]*)$",
+    r"(?P<replaced>instead\s+of|rather\s+than|replac(?:e|es|ed|ing)|remov(?:e|es|ed|ing)))\b",
     re.IGNORECASE,
 )
+_BREAK = re.compile(r"[.;:!?]")
 _POSITIVE_AGAIN = re.compile(
     r"\b(?:with|but|while|whereas|which|that|uses?|using|and\s+(?:use|add|apply)|by|to|from|"
     r"is|are|was|were)\b",
@@ -35,13 +36,14 @@ something else in its place ("replaces the U-Net with a transformer", "instead o
 def negation_at(text: str, start: int) -> Negation | None:
     """How the mention starting at ``text[start]`` is negated in its clause, or None."""
     before = text[max(0, start - _MAX_GAP - 20) : start]
-    match = _CUE.search(before)
-    if match is None:
+    cues = list(_CUE.finditer(before))
+    if not cues:
         return None
-    gap = match.group("gap")
-    if len(gap) > _MAX_GAP or _POSITIVE_AGAIN.search(gap):
+    last = cues[-1]  # the cue nearest the mention decides
+    gap = before[last.end() :]
+    if len(gap) > _MAX_GAP or _BREAK.search(gap) or _POSITIVE_AGAIN.search(gap):
         return None
-    return "absent" if match.group("absent") else "replaced"
+    return "absent" if last.group("absent") else "replaced"
 
 
 def negated_at(text: str, start: int) -> bool:
