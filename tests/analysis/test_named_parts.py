@@ -139,3 +139,25 @@ def test_a_named_trick_is_a_component_after_one_mention() -> None:
 
 def test_scale_augmentation_is_a_choice() -> None:
     assert "scale augmentation" in _choices("Images are resized at random for scale augmentation.")
+
+
+def test_the_mechanism_a_title_names_is_the_papers_own() -> None:
+    body = section(
+        "Method",
+        "Attention is computed inside local windows. Consecutive layers use shifted windows, "
+        "so information crosses window borders.",
+    )
+    title = "Winda: Hierarchical Vision Transformers with Shifted Windows"
+    (mechanism,) = find_parts(sentences_of(body), title).components
+    assert (mechanism.name, mechanism.novel) == ("Shifted Windows", True)
+    assert mechanism.mentions == 1
+    # a whole network named after "with" is the method, not one of its parts
+    backbone = "Scalable Diffusion Models with Transformers"
+    assert (
+        find_parts(sentences_of(section("Method", "The transformer is deep.")), backbone).components
+        == []
+    )
+    # a subsection already naming the mechanism is enough
+    titled = section("Shifted window attention", "Consecutive blocks use shifted windows.")
+    found = find_parts(sentences_of(titled), title, [_heading("Shifted window attention")])
+    assert [c.name for c in found.components] == ["Shifted window attention"]

@@ -276,6 +276,50 @@ class _Collector:
                 candidate.novel = True
 
 
+# "... Vision Transformers with Shifted Windows", "Learning X via Y": the mechanism a title
+# names after its last "with"/"via"/"using"/"through".
+_TITLE_MECHANISM = re.compile(
+    r"\b(?:with|via|using|through)\s+(?:an?\s+|the\s+)?"
+    r"(?P<phrase>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){1,3}?)\s*(?:\bfor\b.*)?$"
+)
+
+
+def _add_title_mechanism(collector: _Collector, title: str, sentences: Sequence[Sentence]) -> None:
+    """The mechanism a title names ("with Shifted Windows") is the paper's own part when the
+    method text uses it and no subsection already names it; a whole network ("with
+    Transformers") is the method itself, not a part."""
+    match = _TITLE_MECHANISM.search(title.rpartition(":")[2])
+    if match is None:
+        return
+    phrase = match.group("phrase").strip()
+    tokens = [t.lower() for t in words(phrase)]
+    head = singular(tokens[-1])
+    if head in STANDARD_PART_HEADS or head in {"model", "network", "learning"}:
+        return
+    if any(w in STOPWORDS for w in tokens) or DESIGN_VOCAB.first(phrase):
+        return
+    key = term_key(phrase)
+    if any(
+        key in c.key or set(key.split()) <= set(c.key.split())
+        for c in collector.by_key.values()
+        if c.heading
+    ):
+        return  # a subsection already names it ("Shifted window attention")
+    described = next(
+        (s for s in sentences if s.role in _METHOD_ROLES and key.split()[-1] in s.text.lower()),
+        None,
+    )
+    if described is None:
+        return
+    kind = HEAD_KINDS.get(head, "mechanism")
+    candidate = collector.by_key.get(key)
+    if candidate is None:
+        candidate = _Candidate(key, phrase, kind, described.index)
+        collector.by_key[key] = candidate
+    candidate.novel = True
+    candidate.evidence.add(described)
+
+
 def _named_trick(candidate: _Candidate) -> bool:
     """A "renormalization trick" is a named technique even when the paper names it once."""
     return candidate.key.endswith(" trick") and candidate.method_mentions > 0
@@ -418,6 +462,7 @@ def find_parts(
     for heading in headings:
         if heading.role in _METHOD_ROLES:
             collector.read(heading, heading=True)
+    _add_title_mechanism(collector, title, sentences)
     by_key = collector.by_key
     redirect = _merge_suffixes(by_key, collector.acronyms)
     for short, long in redirect.items():
