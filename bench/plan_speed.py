@@ -29,10 +29,12 @@ TRAJECTORIES = REPO.parent / "shared" / "fixtures" / "ablationbench-trajectories
 
 
 def _paper_sources() -> list[Path]:
+    """The bundled example, the dataset paper summaries, and the test fixture papers."""
     sources = sorted((REPO / "examples").glob("*.md"))
+    sources += sorted((REPO / "examples" / "datasets" / "papers").glob("*.md"))
     fixtures = REPO / "tests" / "fixtures" / "papers"
     if fixtures.exists():
-        sources += sorted(p for p in fixtures.iterdir() if p.suffix in {".md", ".txt"})
+        sources += sorted(fixtures.rglob("*.md"))
         sources += sorted(p for p in fixtures.iterdir() if p.is_dir() and any(p.glob("*.tex")))
     return sources
 
