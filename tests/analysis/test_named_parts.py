@@ -161,3 +161,11 @@ def test_the_mechanism_a_title_names_is_the_papers_own() -> None:
     titled = section("Shifted window attention", "Consecutive blocks use shifted windows.")
     found = find_parts(sentences_of(titled), title, [_heading("Shifted window attention")])
     assert [c.name for c in found.components] == ["Shifted window attention"]
+
+
+def test_a_clause_is_not_what_a_choice_is_used_for() -> None:
+    found = _choices("An addition to clipping is a penalty on the KL divergence of the policies.")
+    assert found["KL divergence"] is None or " is " not in found["KL divergence"]
+    assert _choices("We use the KL divergence for the consistency loss.")["KL divergence"] == (
+        "consistency loss"
+    )

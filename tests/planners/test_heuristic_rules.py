@@ -320,3 +320,14 @@ def test_the_only_loss_is_never_removed() -> None:
         components=[Component(name="Simplified training objective", kind="loss", novel=True)]
     )
     assert component_candidates(simplified)[0].ablation.action is Action.REPLACE
+
+
+def test_a_use_reads_mid_sentence() -> None:
+    choice = DesignChoice(
+        choice="softmax",
+        category="normalization",
+        alternatives=["sparsemax"],
+        used_for="Scaled dot-product attention",
+    )
+    (candidate,) = design_candidates(_analysis(design_choices=[choice]), False)
+    assert candidate.ablation.name == "Replace the softmax in the scaled dot-product attention"

@@ -63,12 +63,17 @@ def _loss_phrase(text: str, position: int) -> str | None:
         words = match.group(1).split()
         while words and (words[0].lower() in STOPWORDS or words[0].lower() in VERBS):
             words.pop(0)
-        if len(words) < 2 or DESIGN_VOCAB.first(match.group(1)):
+        if len(words) < 2 or DESIGN_VOCAB.first(match.group(1)) or not _is_phrase(" ".join(words)):
             continue
         distance = abs(match.start() - position)
         if best is None or distance < best[0]:
             best = (distance, " ".join(words))
     return best[1] if best else None
+
+
+def _is_phrase(text: str) -> bool:
+    """Whether ``text`` reads as a noun phrase: no function words or verbs inside it."""
+    return not any(w.lower() in STOPWORDS or w.lower() in VERBS for w in text.split())
 
 
 def _names_itself(used_for: str, choice: str, written: str) -> bool:
@@ -162,6 +167,8 @@ def find_design(
             if item.used_for_explicit or entry.category in _GLOBAL_CATEGORIES:
                 continue  # whole-run choices (optimiser, backbone) are not "used for" one part
             after = _USED_FOR_AFTER.match(text[match.end :])
+            if after and not _is_phrase(after.group(1)):
+                after = None  # "to clipping is a penalty": a clause, not the name of a part
             if after and not _names_itself(after.group(1), choice, match.text):
                 item.used_for, item.used_for_explicit = after.group(1), True
             elif item.used_for is None:

@@ -307,7 +307,7 @@ def design_candidates(
             continue  # the model size is varied by its own rule (heuristic_scale)
         # no vocabulary entry: the paper itself named the alternative ("instead of X")
         weight = float(entry.weight) if entry else PAPER_ALTERNATIVE_WEIGHT
-        used_for = design.used_for
+        used_for = part_name(design.used_for) if design.used_for else None
         central = used_for is not None and (
             used_for.lower() in novel or re.search(r"loss|objective", used_for, re.I) is not None
         )
