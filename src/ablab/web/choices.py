@@ -1,0 +1,92 @@
+"""What the home page offers: planners, and the models whose keys are set (never the keys)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from ablab.errors import ConfigError
+from ablab.planners import available_planners
+from ablab.schema import DEFAULT_K, Mode
+
+OFFLINE_PLANNER = "heuristic"
+"""The planner that needs no model."""
+
+MAX_K = 50
+"""Most ablations one web request may ask for."""
+
+
+class PlannerOption(BaseModel):
+    """A planner the user may pick."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    name: str
+    """Registry name (``heuristic``, ``lm``...)."""
+    needs_model: bool
+    """Whether a model must be chosen with it."""
+
+
+class ModelOption(BaseModel):
+    """A model the user may pick: its key is set, or it needs none."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    name: str
+    """``provider/model`` name."""
+    note: str = ""
+    """Short description."""
+
+
+class Options(BaseModel):
+    """Everything the planning form offers."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    planners: list[PlannerOption]
+    """Available planners; the offline one first."""
+    models: list[ModelOption]
+    """Models usable right now (their keys are set)."""
+    modes: list[Mode]
+    """author and reviewer."""
+    default_k: dict[Mode, int]
+    """k used when none is given, per mode."""
+    max_k: int = MAX_K
+    """Largest k accepted."""
+
+
+def planner_options() -> list[PlannerOption]:
+    """Registered planners, the offline planner first."""
+    names = sorted(available_planners(), key=lambda name: (name != OFFLINE_PLANNER, name))
+    return [PlannerOption(name=name, needs_model=name != OFFLINE_PLANNER) for name in names]
+
+
+def model_options() -> list[ModelOption]:
+    """Models whose keys are set (or that need none); empty while ``ablab.models`` is absent."""
+    try:
+        from ablab.models import usable_models  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    return [ModelOption(name=name, note=note) for name, note in usable_models()]
+
+
+def options() -> Options:
+    """The planning form's choices."""
+    return Options(
+        planners=planner_options(),
+        models=model_options(),
+        modes=list(Mode),
+        default_k=dict(DEFAULT_K),
+    )
+
+
+def check_choice(planner: str, model: str | None, k: int | None) -> None:
+    """ConfigError unless the planner exists, a model is given exactly when needed, k in range."""
+    known = {option.name: option for option in planner_options()}
+    if planner not in known:
+        raise ConfigError(f"unknown planner {planner!r}; choose one of: {', '.join(known)}")
+    if known[planner].needs_model and not model:
+        raise ConfigError(f"planner {planner!r} needs a model")
+    if model and model not in {option.name for option in model_options()}:
+        raise ConfigError(f"model {model!r} is not available (is its key set?)")
+    if k is not None and not 1 <= k <= MAX_K:
+        raise ConfigError(f"k must be between 1 and {MAX_K}, got {k}")
