@@ -1,6 +1,7 @@
 """Offline planning speed and memory: bundled + fixture papers, and a 60-page synthetic paper.
 
-Run: ``.venv/bin/python bench/plan_speed.py`` (prints figures, writes bench/results/plan_speed.json).
+Run: ``.venv/bin/python bench/plan_speed.py``; prints figures and writes
+bench/results/plan_speed.json.
 Target: a 60-page paper planned in under 1 s on one core.
 """
 

@@ -25,7 +25,7 @@ def synthetic_paper(pages: int, seed: int = 0) -> str:
         "",
         "## Abstract",
         "",
-        "We propose a synthetic method built from many named modules to benchmark ablation planners.",
+        "We propose a synthetic method built from many named modules to benchmark planners.",
         "",
     ]
     words = 0
@@ -44,7 +44,8 @@ def synthetic_paper(pages: int, seed: int = 0) -> str:
                 f"We introduce the {name} ({acronym}), a novel module of our method. "
                 f"The {acronym} loss is weighted by {greek} = {value} and uses KL divergence. "
                 f"We set K to {rng.randint(2, 9)} and train with a learning rate of 1e-4. "
-                + _FILLER * 3
+                + _FILLER
+                * 3
             )
             out += [f"### {section}.{sub} The {name}", "", paragraph, ""]
             words += len(paragraph.split())

@@ -43,8 +43,10 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def guarded(self: socket.socket, address: object) -> object:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in {"127.0.0.1", "localhost", "::1"} and not (
-            host.startswith("127.") or self.family == socket.AF_UNIX
+        if (
+            isinstance(host, str)
+            and host not in {"127.0.0.1", "localhost", "::1"}
+            and not (host.startswith("127.") or self.family == socket.AF_UNIX)
         ):
             raise RuntimeError(f"test tried to reach the network: {address!r}")
         return real_connect(self, address)  # type: ignore[arg-type]

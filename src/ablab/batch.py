@@ -42,12 +42,12 @@ def collect_sources(inputs: Iterable[Path]) -> list[Path]:
         if path.is_dir() and not _is_latex_project(path):
             children = sorted(path.iterdir())
             found = [
-                c
-                for c in children
-                if _is_paper_file(c) or (c.is_dir() and _is_latex_project(c))
+                c for c in children if _is_paper_file(c) or (c.is_dir() and _is_latex_project(c))
             ]
             if not found:
-                raise PaperError(f"{path}: no papers found (looked for {', '.join(PAPER_SUFFIXES)})")
+                raise PaperError(
+                    f"{path}: no papers found (looked for {', '.join(PAPER_SUFFIXES)})"
+                )
             sources.extend(found)
         else:
             sources.append(path)

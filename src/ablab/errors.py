@@ -6,7 +6,7 @@ class AblabError(Exception):
 
 
 class PaperError(AblabError):
-    """A paper could not be read (empty, binary, corrupt, encrypted, too large, unsafe archive...)."""
+    """A paper could not be read (empty, binary, corrupt, encrypted, too large, unsafe...)."""
 
 
 class TrajectoryFormatError(AblabError):

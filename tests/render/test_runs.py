@@ -32,7 +32,13 @@ def test_writes_ablationbench_layout(tmp_path: Path) -> None:
     write_plan(tmp_path, _plan("beta", cost=None))
     lines = (tmp_path / "alpha.jsonl").read_text().splitlines()
     assert [json.loads(line) for line in lines] == [
-        {"name": "n", "ablated_part": "p", "action": "REMOVE", "replacement": None, "metrics": ["acc"]},
+        {
+            "name": "n",
+            "ablated_part": "p",
+            "action": "REMOVE",
+            "replacement": None,
+            "metrics": ["acc"],
+        },
         {"name": "m", "ablated_part": "q", "action": "ADD", "replacement": ["x"], "metrics": []},
     ]
     index = read_plans_index(tmp_path)
@@ -58,7 +64,9 @@ def test_rewriting_a_plan_replaces_it_without_duplicates(tmp_path: Path) -> None
     ]
 
 
-def test_a_crash_mid_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_mid_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "plans.json"
     target.write_text('{"old": 1}')
 

@@ -71,7 +71,9 @@ def _plan(**overrides: object) -> Plan:
         "model": "offline",
         "reasoning": "Because.",
         "ablations": [
-            Ablation(name="Drop A", ablated_part="module A", action="remove", metrics=["acc", "F1"]),
+            Ablation(
+                name="Drop A", ablated_part="module A", action="remove", metrics=["acc", "F1"]
+            ),
             Ablation(
                 name="Swap B",
                 ablated_part="loss B",
@@ -93,7 +95,9 @@ def test_render_plan_layout_and_parse_back() -> None:
     assert "- **Action**: REMOVE\n- **Metrics**: acc, F1" in text
     assert "- **Replacement**: \n  - L2\n  - cosine\n" in text
     back = parse_trajectory(text).to_plan()
-    assert [a.to_bench_dict() for a in back.ablations] == [a.to_bench_dict() for a in plan.ablations]
+    assert [a.to_bench_dict() for a in back.ablations] == [
+        a.to_bench_dict() for a in plan.ablations
+    ]
     assert back.reasoning == "Because."
 
 

@@ -43,7 +43,9 @@ def _tables(analysis: Analysis) -> list[Table]:
     for column in ("Name", "Symbol", "Value", "Section"):
         hyper.add_column(column)
     for h in analysis.hyperparameters:
-        hyper.add_row(escape(h.name), escape(h.symbol or ""), escape(h.value or ""), _where(h.evidence))
+        hyper.add_row(
+            escape(h.name), escape(h.symbol or ""), escape(h.value or ""), _where(h.evidence)
+        )
     design = Table(title="Design choices")
     for column in ("Choice", "Category", "Alternatives", "Section"):
         design.add_column(column)

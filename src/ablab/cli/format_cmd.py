@@ -62,7 +62,9 @@ def parse(
 
 
 def render(
-    plan_file: Path = typer.Argument(..., help="A plan JSON file (<id>.plan.json).", show_default=False),
+    plan_file: Path = typer.Argument(
+        ..., help="A plan JSON file (<id>.plan.json).", show_default=False
+    ),
     fmt: RenderFormat = typer.Option(RenderFormat.md, "--format", "-f", help="Output format."),
 ) -> None:
     """Render a plan JSON file as trajectory Markdown (or AblationBench JSONL).

@@ -37,10 +37,18 @@ REASONING_BOX = _BOX.format(
 )
 PLAN_BOXES = {
     Mode.AUTHOR: _BOX.format(
-        light="#f3e5f5", mid="#e1bee7", border="#9c27b0", heading="#7b1fa2", title="📋 Ablation Plan"
+        light="#f3e5f5",
+        mid="#e1bee7",
+        border="#9c27b0",
+        heading="#7b1fa2",
+        title="📋 Ablation Plan",
     ),
     Mode.REVIEWER: _BOX.format(
-        light="#e8f5e8", mid="#c8e6c9", border="#4caf50", heading="#2e7d32", title="📋 Ablation Plan"
+        light="#e8f5e8",
+        mid="#c8e6c9",
+        border="#4caf50",
+        heading="#2e7d32",
+        title="📋 Ablation Plan",
     ),
 }
 _CLOSE = "</div>"
@@ -125,7 +133,9 @@ def _parse_ablation(block: str, where: str) -> Ablation:
         fields[key] = match["value"]
     missing = {"ablated part", "action"} - fields.keys()
     if missing:
-        raise TrajectoryFormatError(f"{where}: ablation {name!r} lacks {', '.join(sorted(missing))}")
+        raise TrajectoryFormatError(
+            f"{where}: ablation {name!r} lacks {', '.join(sorted(missing))}"
+        )
     try:
         action = Action(fields["action"].strip().upper())
     except ValueError as exc:
@@ -147,7 +157,9 @@ def parse_trajectory(text: str, where: str = "<trajectory>") -> Trajectory:
     body = text[:-1] if trailing_newline else text
     title_match = _TITLE_RE.search(body)
     if not body.startswith(STYLE_BLOCK) or not title_match:
-        raise TrajectoryFormatError(f"{where}: not a trajectory (style block or title line missing)")
+        raise TrajectoryFormatError(
+            f"{where}: not a trajectory (style block or title line missing)"
+        )
     parts = title_match["title"].split("/")
     if len(parts) < 3:
         raise TrajectoryFormatError(f"{where}: title must be planner/model/paper_id")
@@ -156,13 +168,12 @@ def parse_trajectory(text: str, where: str = "<trajectory>") -> Trajectory:
     if not rest.startswith(REASONING_BOX):
         raise TrajectoryFormatError(f"{where}: reasoning box missing after the title")
     rest = rest[len(REASONING_BOX) :]
-    for mode, box in PLAN_BOXES.items():
-        separator = f"\n{_CLOSE}\n\n{box}"
-        if separator in rest:
-            reasoning, plan_body = rest.rsplit(separator, 1)
-            break
-    else:
+    found = [(m, f"\n{_CLOSE}\n\n{box}") for m, box in PLAN_BOXES.items()]
+    found = [(m, separator) for m, separator in found if separator in rest]
+    if not found:
         raise TrajectoryFormatError(f"{where}: plan box (purple or green) missing")
+    mode, separator = found[0]
+    reasoning, plan_body = rest.rsplit(separator, 1)
     if not plan_body.endswith(_CLOSE):
         raise TrajectoryFormatError(f"{where}: plan box is not closed with </div>")
     plan_body = plan_body[: -len(_CLOSE)]

@@ -1,0 +1,95 @@
+"""Reading source files safely: size caps before reading, binary detection, encoding fallback."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ablab.errors import PaperError
+
+# Share of control characters (other than tab/newline/form feed) above which text is binary.
+_MAX_CONTROL_SHARE = 0.01
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_size(path: Path, max_bytes: int) -> int:
+    """Return the size of the regular file ``path``; raise PaperError if missing or too large.
+
+    Uses ``stat`` only, so a huge (even sparse) file is refused without reading it.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise PaperError(f"{path}: no such file or directory") from None
+    except OSError as exc:
+        raise PaperError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if info.st_size > max_bytes:
+        raise PaperError(
+            f"{path}: file is too large ({info.st_size:,} bytes; the limit is {max_bytes:,})"
+        )
+    return info.st_size
+
+
+def read_source_bytes(path: Path, max_bytes: int) -> bytes:
+    """Read a paper file, refusing missing, oversized, unreadable and empty files."""
+    check_size(path, max_bytes)
+    try:
+        with path.open("rb") as handle:
+            # Read one byte past the cap: the file may have grown since ``stat``.
+            data = handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        raise PaperError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise PaperError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise PaperError(f"{path}: file is too large (the limit is {max_bytes:,} bytes)")
+    if not data:
+        raise PaperError(f"{path}: file is empty")
+    return data
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
+    return controls > _MAX_CONTROL_SHARE * max(len(text), 1)
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode ``data`` as text; return the text and any warnings.
+
+    Tries UTF-8 (with or without BOM), then charset-normalizer's best guess when it is installed,
+    then cp1252/latin-1, so a paper saved in a legacy encoding is read rather than refused.
+    Raises PaperError for binary data (NUL bytes, control characters) and for blank text.
+    """
+    if b"\x00" in data:
+        raise PaperError(f"{name}: looks like a binary file (contains NUL bytes), not text")
+    warnings: list[str] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text, encoding = _decode_legacy(data)
+        warnings.append(f"{name}: not valid UTF-8; decoded as {encoding}")
+    if _looks_binary(text):
+        raise PaperError(f"{name}: looks like a binary file (control characters), not text")
+    if not text.strip():
+        raise PaperError(f"{name}: file is empty (only whitespace)")
+    return text, warnings
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # optional: fall back to the most common legacy encoding
+        pass
+    else:
+        best = from_bytes(data).best()
+        if best is not None and best.encoding:
+            return str(best), best.encoding
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:  # cp1252 leaves five bytes undefined; latin-1 maps every byte
+        return data.decode("latin-1"), "latin-1"
