@@ -70,9 +70,7 @@ def plan_job(store: RunStore, source: PaperInput, request: PlanRequest) -> JobFu
             1,
         )
         options = {"model": request.model} if request.model else {}
-        plan = plan_paper(
-            paper, mode=request.mode, k=request.k, planner=request.planner, **options
-        )
+        plan = plan_paper(paper, mode=request.mode, k=request.k, planner=request.planner, **options)
         progress.stage("saving the plan", 2)
         out = store.run_dir(request.run_name, create=True)
         # The paper goes first: plans.json, written last by write_plan, marks the plan complete.

@@ -20,9 +20,47 @@ DEFAULT_THRESHOLD = 0.34
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
-    "a an and the of to in on for with without by from via using use into as at or is are be "
-    "its it this that remove removing replace replacing add adding ablation ablate ablating "
-    "effect impact study".split()
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "without",
+        "by",
+        "from",
+        "via",
+        "using",
+        "use",
+        "into",
+        "as",
+        "at",
+        "or",
+        "is",
+        "are",
+        "be",
+        "its",
+        "it",
+        "this",
+        "that",
+        "remove",
+        "removing",
+        "replace",
+        "replacing",
+        "add",
+        "adding",
+        "ablation",
+        "ablate",
+        "ablating",
+        "effect",
+        "impact",
+        "study",
+    ]
 )
 
 

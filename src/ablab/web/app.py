@@ -124,8 +124,6 @@ def create_app(
         ]
         if _wants_json(request):
             return JSONResponse({"detail": errors}, status_code=422)
-        return page(
-            request, "error.html", 422, title="Invalid request", message="; ".join(errors)
-        )
+        return page(request, "error.html", 422, title="Invalid request", message="; ".join(errors))
 
     return app

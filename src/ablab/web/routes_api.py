@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
 from ablab.errors import AblabError
@@ -116,7 +116,7 @@ def get_options() -> Options:
 )
 async def create_plan(
     ctx: Ctx,
-    file: Annotated[UploadFile | None, File(description="Paper file (.pdf, .tex, .md, ...)")] = None,
+    file: Annotated[UploadFile | None, File(description="Paper file (.pdf, .tex, .md...)")] = None,
     text: Annotated[str, Form(description="Pasted paper text (instead of a file)")] = "",
     mode: Annotated[Mode, Form()] = Mode.AUTHOR,
     k: Annotated[int | None, Form(ge=1, le=MAX_K)] = None,
@@ -200,10 +200,14 @@ def get_plan(ctx: Ctx, run: Name, paper_id: Name) -> Plan:
     return ctx.store.load_plan(run, paper_id)
 
 
+DOWNLOAD_NAMES = {"jsonl": "{id}.jsonl", "md": "{id}.md", "json": "{id}.plan.json"}
+"""File names offered for each download format."""
+
+
 @router.get(
     "/runs/{run}/plans/{paper_id}/download/{fmt}",
     summary="Download a plan file",
-    response_class=FileResponse,
+    response_class=Response,
     responses={
         200: {"content": {media: {} for media in DOWNLOADS.values()}},
         404: {"description": "No such plan"},
@@ -211,12 +215,13 @@ def get_plan(ctx: Ctx, run: Name, paper_id: Name) -> Plan:
 )
 def download_plan(
     ctx: Ctx, run: Name, paper_id: Name, fmt: Literal["jsonl", "md", "json"]
-) -> FileResponse:
+) -> Response:
     """The plan as AblationBench JSONL, trajectory Markdown, or the full plan JSON."""
-    path = ctx.store.plan_file(run, paper_id, fmt)
-    extension = {"jsonl": "jsonl", "md": "md", "json": "plan.json"}[fmt]
-    return FileResponse(
-        path, media_type=DOWNLOADS[fmt], filename=f"{paper_id}.{extension}"
+    filename = DOWNLOAD_NAMES[fmt].format(id=paper_id)
+    return Response(
+        ctx.store.plan_bytes(run, paper_id, fmt),
+        media_type=DOWNLOADS[fmt],
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -54,8 +54,14 @@ class WebLinks:
 LINKS = WebLinks()
 
 
-def _home(request: Request, ctx: AppContext, *, error: str | None = None, status: int = 200,
-          form: dict[str, str] | None = None) -> HTMLResponse:
+def _home(
+    request: Request,
+    ctx: AppContext,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     recent = sorted(
         ((run.name, plan) for run in ctx.store.runs() for plan in run.plans.values()),
         key=lambda item: item[1].created_at,
@@ -100,8 +106,9 @@ async def plan_form(
         source = await read_source(file, text)
         job = submit_plan(ctx, source, PlanRequest(mode, k_value, planner, model or None))
     except ValueError:
-        return _home(request, ctx, error=f"k must be a whole number from 1 to {MAX_K}",
-                     status=400, form=form)
+        return _home(
+            request, ctx, error=f"k must be a whole number from 1 to {MAX_K}", status=400, form=form
+        )
     except HTTPException as exc:
         return _home(request, ctx, error=str(exc.detail), status=exc.status_code, form=form)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
@@ -150,5 +157,6 @@ def compare_page(request: Request, ctx: Ctx, paper_id: Name) -> HTMLResponse:
     if not entries:
         raise NotFound(f"no plans for paper {paper_id!r}")
     view = build_comparison(paper_id, entries)
-    return page(request, "compare.html", title=f"Compare: {view.paper_title}", view=view,
-                links=LINKS)
+    return page(
+        request, "compare.html", title=f"Compare: {view.paper_title}", view=view, links=LINKS
+    )

@@ -2,9 +2,12 @@
 
 A runs directory holds one sub-folder per run (a planner/model/mode combination), each written by
 :func:`ablab.render.runs.write_plan`: ``<paper_id>.plan.json`` plus its ``.jsonl`` and ``.md``.
-The web app also stores the paper it planned as ``<paper_id>.paper.json`` so evidence can link to
-the section it quotes. Names that come from requests are checked against :data:`SAFE_NAME` and the
-resolved path must stay inside the root, so no request can reach another file.
+A folder of trajectory Markdown files only (such as the published AblationBench trajectories) is
+a run too: its plans are parsed from the ``.md`` files. The web app also stores the paper it
+planned as ``<paper_id>.paper.json`` so evidence can link to the section it quotes.
+
+Names that come from requests are checked against :data:`SAFE_NAME` and the resolved path must
+stay inside the root, so no request can reach another file.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ablab.errors import TrajectoryFormatError
 from ablab.render.runs import plan_files
+from ablab.render.trajectory import parse_trajectory, render_plan_markdown
 from ablab.schema import Paper, Plan
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -25,6 +30,8 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 PLAN_SUFFIX = ".plan.json"
 PAPER_SUFFIX = ".paper.json"
+TRAJECTORY_SUFFIX = ".md"
+_TRAJECTORY_MARK = "trajectory-box"
 
 DOWNLOADS = {"jsonl": "application/x-ndjson", "md": "text/markdown", "json": "application/json"}
 """Formats a plan can be downloaded in, with their media types."""
@@ -58,6 +65,8 @@ class Run:
     """A folder of plans made by one planner/model."""
 
     name: str
+    path: Path
+    """The run's folder."""
     plans: dict[str, Plan] = field(default_factory=dict)
     """Plans by paper id."""
     errors: list[str] = field(default_factory=list)
@@ -92,7 +101,7 @@ class RunStore:
         return resolved
 
     def run_dir(self, run: str, *, create: bool = False) -> Path:
-        """The folder of ``run``; NotFound for an unsafe name or (unless ``create``) a missing one."""
+        """The folder of ``run``; NotFound for a bad name or (unless ``create``) a missing one."""
         if not is_safe_name(run):
             raise NotFound(f"no run named {run!r}")
         path = self.root / run
@@ -104,7 +113,7 @@ class RunStore:
         return path
 
     def plan_file(self, run: str, paper_id: str, fmt: str) -> Path:
-        """The ``jsonl``/``md``/``json`` file of one plan."""
+        """The ``jsonl``/``md``/``json`` file of one plan (NotFound when it is not on disk)."""
         if fmt not in DOWNLOADS or not is_safe_name(paper_id):
             raise NotFound(f"no {fmt} file for {paper_id!r}")
         path = self._inside(plan_files(self.run_dir(run), paper_id)[fmt])
@@ -120,18 +129,36 @@ class RunStore:
             cached = self._cache.get(path)
             if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
                 return cached[2]
-        plan = Plan.model_validate_json(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if path.name.endswith(PLAN_SUFFIX):
+            plan = Plan.model_validate_json(text)
+        else:
+            plan = parse_trajectory(text, where=path.name).to_plan()
         with self._lock:
             self._cache[path] = (stat.st_mtime_ns, stat.st_size, plan)
         return plan
 
     def load_plan(self, run: str, paper_id: str) -> Plan:
-        """The plan of ``paper_id`` in ``run``."""
-        path = self.plan_file(run, paper_id, "json")
+        """The plan of ``paper_id`` in ``run`` (from its ``.plan.json``, else its trajectory)."""
+        if not is_safe_name(paper_id):
+            raise NotFound(f"no plan for {paper_id!r}")
+        directory = self.run_dir(run)
+        for suffix in (PLAN_SUFFIX, TRAJECTORY_SUFFIX):
+            path = self._inside(directory / f"{paper_id}{suffix}")
+            if path.is_file() and (suffix == PLAN_SUFFIX or _is_trajectory(path)):
+                try:
+                    return self._read_plan(path)
+                except (OSError, ValueError, ValidationError, TrajectoryFormatError) as exc:
+                    raise NotFound(f"plan {paper_id!r} in run {run!r} is unreadable") from exc
+        raise NotFound(f"no plan for {paper_id!r} in run {run!r}")
+
+    def plan_bytes(self, run: str, paper_id: str, fmt: str) -> bytes:
+        """A plan in ``fmt``: the file written with it, else rendered from the plan."""
         try:
-            return self._read_plan(path)
-        except (OSError, ValueError, ValidationError) as exc:
-            raise NotFound(f"plan {paper_id!r} in run {run!r} is unreadable: {exc}") from exc
+            return self.plan_file(run, paper_id, fmt).read_bytes()
+        except NotFound:
+            pass
+        return render_plan_file(self.load_plan(run, paper_id), fmt)
 
     def load_paper(self, run: str, paper_id: str) -> Paper | None:
         """The paper stored next to a plan by the web app, or None (plans made by the CLI)."""
@@ -150,14 +177,18 @@ class RunStore:
         return self._scan(self.run_dir(run))
 
     def _scan(self, directory: Path) -> Run:
-        result = Run(name=directory.name)
-        for path in sorted(directory.glob(f"*{PLAN_SUFFIX}")):
-            paper_id = path.name[: -len(PLAN_SUFFIX)]
-            if not is_safe_name(paper_id) or not path.is_file():
+        result = Run(name=directory.name, path=directory)
+        for path in sorted(directory.iterdir()):
+            paper_id = _plan_id(path.name)
+            if paper_id is None or paper_id in result.plans or not is_safe_name(paper_id):
                 continue
+            if path.name.endswith(TRAJECTORY_SUFFIX) and (
+                (directory / f"{paper_id}{PLAN_SUFFIX}").exists() or not _is_trajectory(path)
+            ):
+                continue  # the .plan.json is richer; other Markdown files are not plans
             try:
                 result.plans[paper_id] = self._read_plan(self._inside(path))
-            except (OSError, ValueError, ValidationError, NotFound) as exc:
+            except (OSError, ValueError, ValidationError, TrajectoryFormatError, NotFound) as exc:
                 result.errors.append(f"{path.name}: {type(exc).__name__}")
         return result
 
@@ -193,6 +224,34 @@ class RunStore:
             if paper is not None:
                 return paper
         return None
+
+
+def _plan_id(name: str) -> str | None:
+    for suffix in (PLAN_SUFFIX, TRAJECTORY_SUFFIX):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
+def _is_trajectory(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return _TRAJECTORY_MARK in handle.read(4096)
+    except OSError:
+        return False
+
+
+def render_plan_file(plan: Plan, fmt: str) -> bytes:
+    """The bytes :func:`ablab.render.runs.write_plan` writes for ``fmt``."""
+    if fmt == "jsonl":
+        text = plan.to_jsonl() + ("\n" if plan.ablations else "")
+    elif fmt == "md":
+        text = render_plan_markdown(plan)
+    elif fmt == "json":
+        text = plan.model_dump_json(indent=2) + "\n"
+    else:
+        raise NotFound(f"unknown format {fmt!r}")
+    return text.encode("utf-8")
 
 
 def read_json_object(path: Path) -> dict[str, object] | None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from ablab.errors import PaperError
 from ablab.papers import load_paper, paper_from_markdown
+from ablab.papers.loader import default_paper_id
+from ablab.papers.tree import slugify
 from ablab.schema import Paper
 
 PAPER_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".pdf", ".tex", ".md", ".markdown", ".txt")
@@ -42,18 +44,23 @@ def upload_suffix(filename: str) -> str:
     )
 
 
+def base_name(filename: str) -> str:
+    """The client's file name without any directory part (either slash)."""
+    return re.split(r"[\\/]", filename)[-1]
+
+
 def paper_id_for_upload(filename: str) -> str:
-    """Paper id from the client's file name (its base name without suffix, sanitised)."""
-    base = re.split(r"[\\/]", filename)[-1]
-    suffix = upload_suffix(base)
-    return slug(base[: -len(suffix)])
+    """Paper id from the client's file name: the same id ``ablab plan`` gives that file."""
+    base = base_name(filename)
+    upload_suffix(base)
+    return default_paper_id(Path(base))
 
 
 def paper_id_for_text(text: str) -> str:
     """Paper id for pasted text: a slug of its first Markdown heading, else ``pasted-paper``."""
     for line in text.splitlines():
         if line.startswith("# "):
-            return slug(line[2:].lower(), fallback="pasted-paper", limit=60)
+            return slugify(line[2:]) or "pasted-paper"
     return "pasted-paper"
 
 
@@ -68,7 +75,7 @@ def read_upload(data: bytes, filename: str) -> Paper:
         path.write_bytes(data)
         paper = load_paper(path, paper_id=paper_id)
     # The temporary path means nothing once the directory is gone; keep the client's name instead.
-    return paper.model_copy(update={"source_path": Path(filename).name or None})
+    return paper.model_copy(update={"source_path": base_name(filename) or None})
 
 
 def read_pasted(text: str) -> Paper:
