@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ablab import __version__
-from ablab.cli import analyze_cmd, format_cmd, plan_cmd
+from ablab.cli import analyze_cmd, format_cmd, plan_cmd, report_cmd, serve_cmd
 
 app = typer.Typer(
     name="ablab",
@@ -43,6 +43,8 @@ def _root(
 plan_cmd.register(app)
 analyze_cmd.register(app)
 format_cmd.register(app)
+serve_cmd.register(app)
+report_cmd.register(app)
 
 
 def main() -> None:
