@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, UploadFile
 from fastapi.responses import Response
@@ -27,6 +27,26 @@ Name = Annotated[str, Path(pattern=SAFE_NAME.pattern, description="A run name or
 
 class _Out(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class ErrorBody(_Out):
+    """A refusal."""
+
+    detail: str
+    """Why the request was refused."""
+
+
+class ValidationErrors(_Out):
+    """Fields that failed validation."""
+
+    detail: list[str]
+    """One ``field: problem`` line per error."""
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "No such run, paper or job"},
+    422: {"model": ValidationErrors, "description": "Malformed name"},
+}
 
 
 class PlanSummary(_Out):
@@ -112,7 +132,12 @@ def get_options() -> Options:
     "/plans",
     status_code=202,
     summary="Plan a paper in the background",
-    responses={400: {"description": "Bad input"}, 429: {"description": "Too many jobs queued"}},
+    responses={
+        400: {"model": ErrorBody, "description": "Bad input (no paper, unknown planner...)"},
+        413: {"model": ErrorBody, "description": "Upload larger than the limit"},
+        422: {"model": ValidationErrors, "description": "Malformed field"},
+        429: {"model": ErrorBody, "description": "Too many jobs queued"},
+    },
 )
 async def create_plan(
     ctx: Ctx,
@@ -152,7 +177,7 @@ def submit_plan(ctx: AppContext, source: PaperInput, request: PlanRequest) -> Jo
         raise HTTPException(429, str(exc)) from None
 
 
-@router.get("/jobs/{job_id}", summary="Status of a background job")
+@router.get("/jobs/{job_id}", summary="Status of a background job", responses=NOT_FOUND)
 def get_job(ctx: Ctx, job_id: str) -> JobStatus:
     """The job's state, stage and, once done, where its result is."""
     status = ctx.jobs.get(job_id)
@@ -194,7 +219,7 @@ def list_runs(ctx: Ctx) -> list[RunSummary]:
     return result
 
 
-@router.get("/runs/{run}/plans/{paper_id}", summary="One plan", responses={404: {}})
+@router.get("/runs/{run}/plans/{paper_id}", summary="One plan", responses=NOT_FOUND)
 def get_plan(ctx: Ctx, run: Name, paper_id: Name) -> Plan:
     """The full plan: reasoning, ablations with evidence, usage, provenance."""
     return ctx.store.load_plan(run, paper_id)
@@ -210,7 +235,7 @@ DOWNLOAD_NAMES = {"jsonl": "{id}.jsonl", "md": "{id}.md", "json": "{id}.plan.jso
     response_class=Response,
     responses={
         200: {"content": {media: {} for media in DOWNLOADS.values()}},
-        404: {"description": "No such plan"},
+        **NOT_FOUND,
     },
 )
 def download_plan(
@@ -225,7 +250,7 @@ def download_plan(
     )
 
 
-@router.get("/compare/{paper_id}", summary="A paper's plans side by side", responses={404: {}})
+@router.get("/compare/{paper_id}", summary="A paper's plans side by side", responses=NOT_FOUND)
 def compare(ctx: Ctx, paper_id: Name) -> Comparison:
     """Every run's plan for the paper, with matching ablations on the same row."""
     entries = ctx.store.plans_for_paper(paper_id)
