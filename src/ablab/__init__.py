@@ -1,3 +1,54 @@
-"""ablab: plan and judge ablation studies of machine-learning papers."""
+"""ablab: plan and judge ablation studies of machine-learning papers.
+
+Typical use::
+
+    import ablab
+    plan = ablab.plan("paper.pdf", mode="reviewer")
+    print(ablab.render_trajectory(ablab.Trajectory.from_plan(plan)))
+"""
 
 __version__ = "0.1.0"
+
+from ablab.analysis import analyze  # noqa: E402
+from ablab.api import plan_paper  # noqa: E402
+from ablab.errors import AblabError, PaperError, PlanError, TrajectoryFormatError  # noqa: E402
+from ablab.papers import author_view, load_paper  # noqa: E402
+from ablab.render.trajectory import parse_trajectory, render_trajectory  # noqa: E402
+from ablab.schema import (  # noqa: E402
+    Ablation,
+    Action,
+    Analysis,
+    Mode,
+    Paper,
+    Plan,
+    Section,
+    Trajectory,
+    Usage,
+)
+
+plan = plan_paper
+"""Alias of :func:`ablab.api.plan_paper`."""
+
+__all__ = [
+    "AblabError",
+    "Ablation",
+    "Action",
+    "Analysis",
+    "Mode",
+    "Paper",
+    "PaperError",
+    "Plan",
+    "PlanError",
+    "Section",
+    "Trajectory",
+    "TrajectoryFormatError",
+    "Usage",
+    "__version__",
+    "analyze",
+    "author_view",
+    "load_paper",
+    "parse_trajectory",
+    "plan",
+    "plan_paper",
+    "render_trajectory",
+]

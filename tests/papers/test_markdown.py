@@ -126,3 +126,14 @@ def test_setext_headings_and_deterministic_hash() -> None:
     assert first == second
     assert first.content_hash == second.content_hash
     assert paper_from_markdown(text + "!", paper_id="x").content_hash != first.content_hash
+
+
+def test_benchmark_style_ids_survive_and_unsafe_names_are_slugified(tmp_path: Path) -> None:
+    from ablab.papers.loader import default_paper_id
+
+    assert default_paper_id(Path("Machine_Learning_from_Explanations.md")) == (
+        "Machine_Learning_from_Explanations"
+    )
+    assert default_paper_id(Path("proj.v2.tar.gz")) == "proj.v2"
+    unsafe = default_paper_id(Path("../My Paper (final).pdf"))
+    assert "/" not in unsafe and " " not in unsafe and unsafe

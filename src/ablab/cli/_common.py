@@ -26,7 +26,7 @@ EXIT_PARTIAL_FAILURE = 1
 
 def report_error(message: str) -> None:
     """Print a one-line error to stderr (no markup interpretation of user text)."""
-    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
 
 
 def escape(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ablab.papers.limits import DEFAULT_MAX_BYTES
@@ -13,16 +14,23 @@ from ablab.schema import Paper
 
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 
 
 def default_paper_id(path: Path) -> str:
-    """Slug of the file stem (archive suffixes removed), or of the directory name."""
+    """The file stem (archive suffixes removed) or directory name, slugified only when unsafe.
+
+    Safe stems are kept as they are because benchmark ids (``Machine_Learning_from_Explanations``)
+    must survive the round trip from dataset to run directory.
+    """
     name = path.name
     lowered = name.lower()
     for suffix in (*_ARCHIVE_SUFFIXES, ".pdf", ".tex", ".txt", *_MARKDOWN_SUFFIXES):
         if lowered.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
+    if _SAFE_ID.fullmatch(name):
+        return name
     return slugify(name) or "paper"
 
 
@@ -51,7 +59,7 @@ def load_paper(
 
         return paper_from_latex_archive(path, data, paper_id=paper_id, max_bytes=max_bytes)
     text, warnings = decode_text(data, str(path))
-    paper = _paper_from_text_source(path, lowered, text, paper_id, sha256_hex(data))
+    paper = _paper_from_text_source(path, lowered, text, paper_id, sha256_hex(data), max_bytes)
     if warnings:
         paper = paper.model_copy(update={"warnings": [*warnings, *paper.warnings]})
     return paper
@@ -62,7 +70,7 @@ def _is_archive_magic(data: bytes) -> bool:
 
 
 def _paper_from_text_source(
-    path: Path, lowered: str, text: str, paper_id: str, content_hash: str
+    path: Path, lowered: str, text: str, paper_id: str, content_hash: str, max_bytes: int
 ) -> Paper:
     source = str(path)
     front, _ = split_frontmatter(text)
@@ -77,7 +85,7 @@ def _paper_from_text_source(
     ):
         from ablab.papers.latex import paper_from_latex_file
 
-        return paper_from_latex_file(path, text, paper_id=paper_id, content_hash=content_hash)
+        return paper_from_latex_file(path, paper_id=paper_id, max_bytes=max_bytes)
     if lowered.endswith(_MARKDOWN_SUFFIXES) or _looks_like_markdown(text):
         return paper_from_markdown(
             text, paper_id=paper_id, source_path=source, content_hash=content_hash

@@ -34,6 +34,10 @@ _CHUNK = 64 * 1024
 _MAX_WALKED_FILES = 20_000
 
 
+class SourcesTooLargeError(PaperError):
+    """The files of a project exceed the size budget (always fatal, never skipped)."""
+
+
 class UnsafePathError(Exception):
     """An include name that would leave the project root (reported as a warning)."""
 
@@ -64,6 +68,10 @@ class Project:
 
     def exists(self, rel: str) -> bool:
         """Whether ``rel`` names a regular file in the project."""
+        return self.status(rel) == "ok"
+
+    def status(self, rel: str) -> str:
+        """ "ok" (a file in the project), "missing", or "outside" (a symlink leaving the root)."""
         raise NotImplementedError
 
     def _load(self, rel: str) -> bytes:
@@ -80,9 +88,9 @@ class Project:
         self.read_files[rel] = data
         return data
 
-    def too_large(self) -> PaperError:
+    def too_large(self) -> SourcesTooLargeError:
         """The error for a project whose sources exceed the size budget."""
-        return PaperError(
+        return SourcesTooLargeError(
             f"{self.label}: LaTeX sources exceed the limit of {self._max_bytes:,} bytes"
         )
 
@@ -124,11 +132,13 @@ class DirectoryProject(Project):
                         found.append(rel)
         return sorted(found)
 
-    def exists(self, rel: str) -> bool:
+    def status(self, rel: str) -> str:
         try:
-            return self._inside(rel).is_file()
-        except (UnsafePathError, OSError):
-            return False
+            return "ok" if self._inside(rel).is_file() else "missing"
+        except UnsafePathError:
+            return "outside"
+        except OSError:
+            return "missing"
 
     def _load(self, rel: str) -> bytes:
         target = self._inside(rel)
@@ -153,8 +163,8 @@ class MemoryProject(Project):
     def tex_files(self) -> list[str]:
         return sorted(rel for rel in self._files if rel.lower().endswith(".tex"))
 
-    def exists(self, rel: str) -> bool:
-        return rel in self._files
+    def status(self, rel: str) -> str:
+        return "ok" if rel in self._files else "missing"
 
     def _load(self, rel: str) -> bytes:
         if rel not in self._files:

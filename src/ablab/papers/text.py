@@ -36,6 +36,7 @@ _ROLE_WORDS = frozenset(
         "limitations",
     }
 )
+_BARE_LETTER = re.compile(r"^(?P<num>[A-Z])\s+(?P<rest>[A-Z]\S*(?:\s+\S+)*)$")
 _ABSTRACT_LEAD = re.compile(r"^abstract\s*[:.\u2014\u2013-]\s*(?P<rest>\S.*)$", re.IGNORECASE)
 
 
@@ -87,11 +88,18 @@ class HeadingDetector:
         self._namespace: str | None = None
         self._last: tuple[int, ...] | None = None
 
-    def numbered(self, line: str) -> tuple[str, str, int] | None:
-        """Return (number, title, level) if ``line`` is the next numbered heading, else None."""
+    def numbered(self, line: str, *, bare_letters: bool = False) -> tuple[str, str, int] | None:
+        """Return (number, title, level) if ``line`` is the next numbered heading, else None.
+
+        ``bare_letters`` also accepts "A Proofs" (appendix letters without a dot), which only a
+        styled (bold or large) PDF line can safely claim, and only after numbered sections.
+        """
         if len(line) > _MAX_HEADING_CHARS:
             return None
         number, title = split_number(line)
+        bare = _BARE_LETTER.match(line) if bare_letters and number is None else None
+        if bare and self._namespace == "num":
+            number, title = bare["num"], bare["rest"]
         if number is None or not _heading_shaped(title):
             return None
         parsed = _parse_number(number)
@@ -143,6 +151,7 @@ def parse_lines(lines: Sequence[str], styles: Sequence[str] | None = None) -> Pa
 
     ``styles`` (from PDF fonts) gives each line "" (body font), "bold" or "large"; when given,
     numbered and ALL-CAPS headings must be styled, and short "large" lines are headings too.
+    Without styles every line is "plain": numbered and ALL-CAPS headings are recognised.
     """
     detector = HeadingDetector()
     front: list[str] = []
@@ -150,7 +159,7 @@ def parse_lines(lines: Sequence[str], styles: Sequence[str] | None = None) -> Pa
     parts: list[tuple[RawSection, list[str]]] = []
     for index, raw_line in enumerate(lines):
         line = " ".join(raw_line.split())
-        style = styles[index] if styles is not None else "bold"
+        style = styles[index] if styles is not None else "plain"
         heading = _heading(line, style, detector) if line else None
         if heading is None:
             body.append(raw_line.rstrip())
@@ -174,7 +183,7 @@ def _heading(
         return line.rstrip(":."), None, 1, ""
     if not style:
         return None
-    numbered = detector.numbered(line)
+    numbered = detector.numbered(line, bare_letters=style in ("bold", "large"))
     if numbered:
         number, title, level = numbered
         return title, number, level, ""
@@ -196,7 +205,7 @@ def paper_from_text(
     title = ""
     if first < len(lines):
         candidate = " ".join(lines[first].split())
-        probe = _heading(candidate, "bold", HeadingDetector())
+        probe = _heading(candidate, "plain", HeadingDetector())
         if probe is None and len(candidate) <= 200:
             title, lines = candidate, lines[first + 1 :]
     doc = parse_lines(lines)

@@ -1,0 +1,503 @@
+"""Design choices papers make and the standard alternatives worth trying instead.
+
+This is the one place where ablab's knowledge of "X is usually compared with Y" lives; the
+analyzer detects the choices with ``pattern`` and the heuristic planner proposes ``alternatives``.
+Entries are ordered from specific to general: when two patterns could match the same words the
+earlier entry wins (``vision transformer`` before ``transformer``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ablab.analysis.terms import word_set
+from ablab.schema import DesignCategory
+
+
+@dataclass(frozen=True, slots=True)
+class DesignEntry:
+    """One kind of design choice."""
+
+    name: str | None
+    """Canonical name; None to use the paper's own words (``ResNet-50``)."""
+    category: DesignCategory
+    """Family of the choice."""
+    pattern: str
+    """Regex source finding the choice, matched case-insensitively; wrap acronyms in ``(?-i:...)``
+    so that a lower-case ``kl`` or ``bn`` in prose is not taken for one (no capturing groups)."""
+    alternatives: tuple[str, ...]
+    """Standard alternatives, most informative first."""
+    weight: int
+    """How much ablating this choice usually tells about a method (1 low .. 9 high)."""
+
+
+_LOSS_DISTANCES = ("L2 (mean squared error) distance", "cosine distance")
+
+DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
+    # --- divergences between distributions
+    DesignEntry(
+        "KL divergence",
+        "divergence",
+        r"\bKL[- ]?div(?:ergence)?s?\b|\bKullback[- –]Leibler(?: divergence)?\b|\bD_\{?KL\b"
+        r"|(?-i:\bKL\b)",
+        ("Jensen-Shannon divergence", *_LOSS_DISTANCES, "Wasserstein distance"),
+        8,
+    ),
+    DesignEntry(
+        "Jensen-Shannon divergence",
+        "divergence",
+        r"\bJensen[- –]Shannon(?: divergence)?\b|\bJS[- ]divergence\b|(?-i:\bJSD\b)",
+        ("KL divergence", *_LOSS_DISTANCES),
+        8,
+    ),
+    DesignEntry(
+        "Wasserstein distance",
+        "divergence",
+        r"\bWasserstein(?: distance)?\b|\bearth mover'?s distance\b",
+        ("KL divergence", "maximum mean discrepancy (MMD)", "Sinkhorn divergence"),
+        7,
+    ),
+    DesignEntry(
+        "maximum mean discrepancy",
+        "divergence",
+        r"\bmaximum mean discrepancy\b|(?-i:\bMMD\b)",
+        ("KL divergence", "Wasserstein distance", "moment matching (CORAL)"),
+        7,
+    ),
+    # --- regression and similarity losses
+    DesignEntry(
+        "smooth L1 (Huber) loss",
+        "distance",
+        r"\bsmooth[- ](?:L1|ℓ1|\\ell_1)(?: loss)?\b|\bHuber loss\b",
+        ("L1 loss", "L2 (mean squared error) loss"),
+        6,
+    ),
+    DesignEntry(
+        "L1 loss",
+        "distance",
+        r"\b(?:L1|ℓ1|\\ell_1)[- ](?:loss|distance|reconstruction loss)\b|\bmean absolute error\b",
+        ("L2 (mean squared error) loss", "smooth L1 (Huber) loss"),
+        6,
+    ),
+    DesignEntry(
+        "mean squared error",
+        "distance",
+        r"\bmean[- ]squared[- ]error\b|(?-i:\bMSE\b)|\b(?:L2|ℓ2|\\ell_2)[- ](?:loss|distance)\b"
+        r"|\bsquared (?:L2|ℓ2|Euclidean) distance\b",
+        ("L1 loss", "smooth L1 (Huber) loss", "cosine distance"),
+        6,
+    ),
+    DesignEntry(
+        "cosine similarity",
+        "distance",
+        r"\bcosine[- ](?:similarity|distance|loss)\b",
+        ("L2 (Euclidean) distance", "dot-product similarity"),
+        5,
+    ),
+    DesignEntry(
+        "Euclidean distance",
+        "distance",
+        r"\bEuclidean distance\b",
+        ("cosine distance", "L1 (Manhattan) distance"),
+        5,
+    ),
+    # --- representation-learning objectives
+    DesignEntry(
+        "InfoNCE contrastive loss",
+        "distance",
+        r"\bInfoNCE\b|\bNT-Xent\b|\bcontrastive loss\b",
+        ("triplet loss with a margin", "BYOL-style regression loss without negatives"),
+        7,
+    ),
+    DesignEntry(
+        "triplet loss",
+        "distance",
+        r"\btriplet (?:loss|margin loss)\b",
+        ("InfoNCE contrastive loss", "pairwise contrastive loss"),
+        6,
+    ),
+    DesignEntry(
+        "hinge loss",
+        "distance",
+        r"\bhinge (?:loss|penalty)\b",
+        ("softplus (logistic) penalty", "squared hinge penalty"),
+        5,
+    ),
+    DesignEntry(
+        "focal loss",
+        "distance",
+        r"\bfocal loss\b",
+        ("cross-entropy loss", "class-balanced cross-entropy"),
+        5,
+    ),
+    DesignEntry(
+        "cross-entropy loss",
+        "distance",
+        r"\b(?:binary |categorical )?cross[- ]?entropy(?: loss)?\b",
+        ("focal loss", "label-smoothed cross-entropy"),
+        2,
+    ),
+    # --- normalisation
+    DesignEntry(
+        "BatchNorm",
+        "normalization",
+        r"\bbatch[- ]?norm(?:ali[sz]ation)?\b|(?-i:\bBN\b)",
+        ("LayerNorm", "GroupNorm", "no normalization"),
+        5,
+    ),
+    DesignEntry(
+        "LayerNorm",
+        "normalization",
+        r"\blayer[- ]?norm(?:ali[sz]ation)?\b",
+        ("BatchNorm", "RMSNorm", "no normalization"),
+        4,
+    ),
+    DesignEntry(
+        "GroupNorm",
+        "normalization",
+        r"\bgroup[- ]?norm(?:ali[sz]ation)?\b",
+        ("BatchNorm", "LayerNorm"),
+        4,
+    ),
+    DesignEntry(
+        "ℓ2 normalization",
+        "normalization",
+        r"\b(?:ℓ2|L2|\\ell_2)[- ]normali[sz](?:ed|ation|ing)\b",
+        ("unnormalized features", "BatchNorm on the features"),
+        5,
+    ),
+    DesignEntry(
+        "softmax",
+        "normalization",
+        r"\bsoftmax\b",
+        ("sparsemax", "sigmoid", "entmax"),
+        4,
+    ),
+    # --- architectures
+    DesignEntry(
+        None,
+        "architecture",
+        r"(?-i:\bViT-[A-Z][a-z]?(?:/\d+)?)|\bvision transformers?\b",
+        ("ResNet-50", "Swin Transformer", "ConvNeXt"),
+        4,
+    ),
+    DesignEntry(
+        None,
+        "architecture",
+        r"(?-i:\bResNet-?\d+\b)",
+        ("ViT-S/16", "ResNet-18", "ResNet-101"),
+        4,
+    ),
+    DesignEntry(
+        "graph convolutional network (GCN)",
+        "architecture",
+        r"(?-i:\bGCNs?\b)|\bgraph convolutional networks?\b|\bgraph convolutions?\b",
+        ("GAT", "GraphSAGE", "GIN"),
+        6,
+    ),
+    DesignEntry(
+        "graph attention network (GAT)",
+        "architecture",
+        r"(?-i:\bGATs?\b)|\bgraph attention networks?\b",
+        ("GCN", "GraphSAGE", "GIN"),
+        6,
+    ),
+    DesignEntry(
+        "LSTM",
+        "architecture",
+        r"(?-i:\b(?:Bi-?)?LSTMs?\b)|\blong short-term memory\b",
+        ("GRU", "Transformer encoder", "1D CNN"),
+        5,
+    ),
+    DesignEntry(
+        "GRU",
+        "architecture",
+        r"(?-i:\bGRUs?\b)|\bgated recurrent units?\b",
+        ("LSTM", "Transformer encoder"),
+        5,
+    ),
+    DesignEntry(
+        "Transformer",
+        "architecture",
+        r"\btransformers?\b(?! block)|\bself-attention layers?\b",
+        ("LSTM", "MLP", "CNN"),
+        5,
+    ),
+    DesignEntry(
+        "U-Net",
+        "architecture",
+        r"\bU-?Net\b",
+        ("FPN decoder", "encoder-decoder without skip connections"),
+        4,
+    ),
+    DesignEntry(
+        "MLP",
+        "architecture",
+        r"(?-i:\bMLPs?\b)|\bmulti-?layer perceptrons?\b",
+        ("a single linear layer", "a deeper MLP"),
+        4,
+    ),
+    DesignEntry(
+        "CNN",
+        "architecture",
+        r"(?-i:(?<!R-)\bCNNs?\b)|\bconvolutional neural networks?\b",
+        ("MLP", "Transformer"),
+        3,
+    ),
+    DesignEntry(
+        "LoRA",
+        "architecture",
+        r"(?-i:\bLoRA\b)|\blow-rank adaptation\b",
+        ("full fine-tuning", "adapter layers", "prefix tuning"),
+        5,
+    ),
+    DesignEntry(
+        "shared weights",
+        "architecture",
+        r"\b(?:shared|tied) (?:weights|parameters)\b|\bweight[- ]sharing\b",
+        ("separate (unshared) weights",),
+        5,
+    ),
+    DesignEntry(
+        "residual connections",
+        "architecture",
+        r"\bresidual connections?\b|\bskip connections?\b",
+        ("no residual connection",),
+        4,
+    ),
+    # --- activations and gates
+    DesignEntry("GELU", "activation", r"(?-i:\bGELUs?\b)", ("ReLU", "SiLU"), 2),
+    DesignEntry("ReLU", "activation", r"\bReLUs?\b", ("GELU", "SiLU", "LeakyReLU"), 2),
+    DesignEntry("SiLU", "activation", r"\bSiLU\b|\bSwish\b", ("ReLU", "GELU"), 2),
+    DesignEntry("tanh", "activation", r"\btanh\b", ("ReLU", "sigmoid"), 2),
+    DesignEntry(
+        "sigmoid",
+        "activation",
+        r"\bsigmoid\b",
+        ("softmax over tokens", "hard (straight-through) gating"),
+        4,
+    ),
+    # --- pooling
+    DesignEntry(
+        "mean pooling",
+        "pooling",
+        r"\b(?:mean|average|avg)[- ]pool(?:ing|ed)?\b|\bglobal average pooling\b",
+        ("max pooling", "attention pooling", "[CLS] token"),
+        5,
+    ),
+    DesignEntry(
+        "max pooling",
+        "pooling",
+        r"\bmax[- ]pool(?:ing|ed)?\b",
+        ("mean pooling", "attention pooling"),
+        5,
+    ),
+    DesignEntry(
+        "attention pooling",
+        "pooling",
+        r"\battention(?:-based)? pooling\b",
+        ("mean pooling", "max pooling"),
+        5,
+    ),
+    DesignEntry(
+        "[CLS] token",
+        "pooling",
+        r"\[CLS\] token|\bCLS token\b|\bclass token\b",
+        ("mean pooling", "attention pooling"),
+        4,
+    ),
+    # --- attention and fusion
+    DesignEntry(
+        "multi-head attention",
+        "attention",
+        r"\bmulti-?head(?:ed)? (?:self-)?attention\b",
+        ("single-head attention", "linear attention"),
+        5,
+    ),
+    DesignEntry(
+        "cross-attention",
+        "attention",
+        r"\bcross-?attention\b",
+        ("concatenation followed by an MLP", "FiLM conditioning", "element-wise addition"),
+        6,
+    ),
+    DesignEntry(
+        "concatenation",
+        "other",
+        r"\bconcatenat(?:e|es|ed|ion|ing)\b",
+        ("element-wise addition", "cross-attention", "gated fusion"),
+        4,
+    ),
+    # --- optimiser and learning-rate schedule
+    DesignEntry(
+        "Adam",
+        "optimizer",
+        r"(?-i:\bAdamW?\b)",
+        ("SGD with momentum", "LAMB"),
+        2,
+    ),
+    DesignEntry(
+        "SGD",
+        "optimizer",
+        r"(?-i:\bSGD\b)|\bstochastic gradient descent\b",
+        ("AdamW",),
+        2,
+    ),
+    DesignEntry(
+        "cosine learning-rate schedule",
+        "optimizer",
+        r"\bcosine (?:learning[- ]rate )?(?:schedule|decay|annealing)\b",
+        ("step decay", "constant learning rate"),
+        2,
+    ),
+    DesignEntry(
+        "learning-rate warm-up",
+        "optimizer",
+        r"\b(?:linear )?warm-?up\b",
+        ("no warm-up",),
+        1,
+    ),
+    # --- training schedule
+    DesignEntry(
+        "alternating optimization",
+        "schedule",
+        r"\balternat(?:e|es|ed|ing|ion)\b",
+        ("joint (simultaneous) optimization of all losses",),
+        8,
+    ),
+    DesignEntry(
+        "two-stage training",
+        "schedule",
+        r"\btwo[- ](?:stage|step|phase)\b|\bmulti-?stage training\b|\bstage-?wise training\b",
+        ("end-to-end single-stage training", "joint optimization of both objectives"),
+        8,
+    ),
+    DesignEntry(
+        "sequential optimization",
+        "schedule",
+        r"\bsequential(?:ly)? (?:optimi[sz]ation|optimi[sz]ed|training|trained|updates?)\b",
+        ("joint (simultaneous) optimization",),
+        7,
+    ),
+    DesignEntry(
+        "curriculum",
+        "schedule",
+        r"\bcurriculum\b",
+        ("no curriculum (fixed difficulty)", "reversed curriculum"),
+        6,
+    ),
+    DesignEntry(
+        "stop-gradient",
+        "other",
+        r"\bstop[- ]grad(?:ient)?s?\b",
+        ("gradients through both branches (no stop-gradient)",),
+        6,
+    ),
+    DesignEntry(
+        "EMA teacher",
+        "other",
+        r"\bexponential moving average\b|(?-i:\bEMA\b)|\bmomentum (?:encoder|teacher|network)\b",
+        ("teacher sharing the student's weights", "frozen teacher"),
+        5,
+    ),
+    # --- initialisation and pretraining
+    DesignEntry(
+        "ImageNet pretraining",
+        "pretraining",
+        r"\bImageNet[- ]pre-?trained\b|\bpre-?trained on ImageNet\b",
+        ("random initialization", "self-supervised initialization"),
+        5,
+    ),
+    DesignEntry(
+        "random initialization",
+        "pretraining",
+        r"\brandom(?:ly)? initiali[sz](?:ation|ed)\b|\btrained from scratch\b",
+        ("supervised ImageNet initialization", "self-supervised initialization"),
+        3,
+    ),
+    DesignEntry(
+        "pretrained weights",
+        "pretraining",
+        r"\bpre-?trained (?:weights|checkpoints?|encoders?|backbones?)\b",
+        ("random initialization", "a different pretrained checkpoint"),
+        4,
+    ),
+    # --- augmentation
+    DesignEntry(
+        "multi-crop augmentation",
+        "augmentation",
+        r"\bmulti-?crop\b",
+        ("two global crops only", "two global and two local crops"),
+        5,
+    ),
+    DesignEntry(
+        "Mixup/CutMix",
+        "augmentation",
+        r"\bmixup\b|\bcutmix\b",
+        ("no mixing augmentation",),
+        4,
+    ),
+    DesignEntry(
+        "photometric augmentations",
+        "augmentation",
+        r"\bcolou?r[- ]jitter(?:ing)?\b|\bgaussian blur\b|\bsolari[sz]ation\b|\bRandAugment\b",
+        ("crop and flip only", "no photometric augmentation"),
+        3,
+    ),
+    DesignEntry(
+        "strong augmentation",
+        "augmentation",
+        r"\b(?:strong|heavy|aggressive) (?:data )?augmentations?\b",
+        ("weak augmentation (crop and flip)", "no augmentation"),
+        4,
+    ),
+    # --- sampling
+    DesignEntry(
+        "hard negative mining",
+        "sampling",
+        r"\bhard(?:est)?[- ]negatives?(?: mining| sampling)?\b",
+        ("random negatives", "semi-hard negative mining"),
+        6,
+    ),
+    DesignEntry(
+        "top-k selection",
+        "sampling",
+        r"\btop-?k (?:selection|routing|tokens|experts)\b",
+        ("random selection of k", "threshold-based selection"),
+        5,
+    ),
+    # --- masks and discrete choices
+    DesignEntry(
+        "binary mask",
+        "other",
+        r"\bbinary masks?\b|\bhard masks?\b",
+        ("soft (continuous) mask", "blurred mask", "random mask of the same area"),
+        6,
+    ),
+    DesignEntry(
+        "Gumbel-softmax",
+        "other",
+        r"\bGumbel[- ]softmax\b",
+        ("straight-through estimator", "REINFORCE"),
+        5,
+    ),
+    DesignEntry(
+        "k-means clustering",
+        "other",
+        r"\bk-?means\b",
+        ("Sinkhorn-Knopp assignment", "spectral clustering"),
+        5,
+    ),
+)
+"""Known design choices, specific before general."""
+
+
+STANDARD_ACRONYMS = word_set(
+    """
+    KL JS JSD MSE MAE RMSE MLP MLPs CNN CNNs RNN LSTM GRU GCN GAT GIN ViT BERT GPT LLM LLMs LM
+    BN LN GN EMA SGD ReLU GELU SiLU GAN GANs VAE VAEs NLP CV RL PPO DQN SAC KD OT MMD LoRA PEFT
+    IoU mIoU AP mAP FID IS PSNR SSIM LPIPS AUROC AUC BLEU ROUGE NDCG MRR EM CLIP GPU GPUs TPU
+    CPU API SOTA NLL ELBO MLE MAP SVD PCA KNN RGB RGBD HDR
+    """
+)
+"""Acronyms of standard techniques and metrics: never a paper's own component."""

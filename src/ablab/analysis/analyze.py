@@ -1,0 +1,43 @@
+"""``analyze(paper) -> Analysis``: run every extractor over one shared list of sentences."""
+
+from __future__ import annotations
+
+from ablab.analysis.component_index import ComponentIndex
+from ablab.analysis.components import find_components
+from ablab.analysis.design import find_design_choices
+from ablab.analysis.existing import find_existing_ablations
+from ablab.analysis.hyperparameters import find_hyperparameters
+from ablab.analysis.metrics import find_metrics
+from ablab.analysis.sentences import SKIPPED_ROLES, iter_sentences
+from ablab.schema import Analysis, Mode, Paper
+
+
+def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
+    """Offline evidence about ``paper``: components, hyperparameters, design choices, metrics
+    and the ablations it already reports.
+
+    Deterministic and linear in the paper's length. ``mode`` only records which view of the paper
+    was analysed (author-mode papers are already cut before their experiments).
+    """
+    sentences = list(iter_sentences(paper))
+    sections = [s for s in paper.walk() if s.role not in SKIPPED_ROLES]
+    components = find_components(sentences, paper.title)
+    index = ComponentIndex(components)
+    acronyms = {c.acronym: c.name for c in components if c.acronym}
+    hyperparameters = find_hyperparameters(sentences, index)
+    design_choices = find_design_choices(sentences, index.nearest, index.of_section)
+    tables = [(section, table) for section in sections for table in section.tables]
+    metrics = find_metrics(sentences, tables)
+    known = [c.name for c in components] + [h.name for h in hyperparameters]
+    known += [d.choice for d in design_choices]
+    existing = find_existing_ablations(sections, sentences, acronyms, known)
+    return Analysis(
+        paper_id=paper.id,
+        title=paper.title,
+        mode=mode,
+        components=components,
+        hyperparameters=hyperparameters,
+        design_choices=design_choices,
+        metrics=metrics,
+        existing_ablations=existing,
+    )

@@ -1,0 +1,286 @@
+"""Named parts of a method: ``Cross-View Consistency Module (CVCM)``, ``mapping layer``, ...
+
+Two passes over the sentences, both linear: the first collects candidates (acronym definitions and
+noun phrases ending in a component word such as *module*, *loss* or *gate*) and whether the paper
+presents them as its own; the second counts mentions of every candidate with one dictionary look-up
+per word n-gram.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ablab.analysis.acronyms import find_definitions
+from ablab.analysis.alternatives import STANDARD_ACRONYMS
+from ablab.analysis.design import DESIGN_PATTERN
+from ablab.analysis.sentences import EvidenceKeeper, Sentence
+from ablab.analysis.terms import STOPWORDS, VERBS, WORD, singular, term_key, word_set, words
+from ablab.schema import Component, ComponentKind, SectionRole
+
+_MODULE_HEADS = word_set(
+    "module layer block head encoder decoder network net branch unit adapter memory bank gate "
+    "embedding projector predictor classifier extractor tokenizer router backbone generator "
+    "discriminator critic buffer queue codebook transformer pathway tower"
+)
+_MECHANISM_HEADS = word_set(
+    "mechanism attention strategy scheme operation operator sampler sampling fusion aggregation "
+    "aggregator alignment distillation refinement propagation gating masking"
+)
+HEAD_KINDS: dict[str, ComponentKind] = {
+    **dict.fromkeys(_MODULE_HEADS, "module"),
+    **dict.fromkeys(word_set("loss objective term penalty criterion"), "loss"),
+    **dict.fromkeys(
+        word_set("regularizer regulariser regularization regularisation"), "regularizer"
+    ),
+    **dict.fromkeys(
+        word_set("stage phase scheduler schedule curriculum pretraining pre-training"), "stage"
+    ),
+    **dict.fromkeys(_MECHANISM_HEADS, "mechanism"),
+    "mask": "data",
+}
+"""Words that end a component name, and the kind of component they make."""
+
+_ACRONYM_ONLY_KINDS: dict[str, ComponentKind] = {"training": "stage", "learning": "stage"}
+
+_GENERIC_MODIFIERS = word_set(
+    """
+    first second third last final initial previous next hidden linear output input intermediate
+    top bottom total overall full entire whole standard original different single multiple
+    additional extra simple small large deep shallow new above following corresponding respective
+    certain specific various existing typical conventional usual common vanilla baseline naive
+    trivial fully-connected fully connected convolutional dense pooling softmax attention
+    normalization embedding classification training learning model method approach proposed
+    novel main same final auxiliary
+    """
+)
+_JUNK_WORDS = word_set("table tab figure fig section sec eq equation appendix algorithm alg et al")
+# Words that say the paper presents the part as its own, right before its name.
+_NOVEL_BEFORE = re.compile(
+    r"(?:\b(?:our|proposed|novel)\s+(?:[\w-]+\s+){0,2}"
+    r"|\bwe\s+(?:\w+\s+)?(?:introduce|propose|present|design|devise|develop|add|call\s+it|term)\s+"
+    r"(?:(?:a|an|the)\s+)?(?:(?:new|novel|lightweight|simple)\s+)?)$",
+    re.IGNORECASE,
+)
+_NOVEL_SENTENCE = re.compile(
+    r"\b(?:we\s+(?:\w+\s+)?(?:introduce|propose|present|design|devise|develop)|novel|our\s+(?:main\s+)?contributions?)\b",
+    re.IGNORECASE,
+)
+_NOVEL_WORDS = frozenset({"our", "proposed", "novel"})
+_NO_CANDIDATE_ROLES = frozenset({SectionRole.RELATED_WORK, SectionRole.REFERENCES})
+_METHOD_ROLES = frozenset({SectionRole.METHOD})
+_MAX_MODIFIERS = 4
+MAX_COMPONENTS = 30
+"""Components kept in an analysis."""
+
+
+@dataclass
+class _Candidate:
+    key: str
+    name: str
+    kind: ComponentKind
+    first_index: int
+    acronym: str | None = None
+    capitalised: bool = False
+    novel: bool = False
+    phrase_hits: int = 0
+    evidence: EvidenceKeeper = field(default_factory=EvidenceKeeper)
+    mentions: int = 0
+    method_mentions: int = 0
+
+
+def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
+    tokens = words(name)
+    if not tokens:
+        return None
+    last = singular(tokens[-1])
+    if last in HEAD_KINDS:
+        return HEAD_KINDS[last]
+    if acronym:
+        return _ACRONYM_ONLY_KINDS.get(last, "other")
+    return None
+
+
+def _is_design_term(name: str) -> bool:
+    """Standard techniques (``KL loss``, ``layer normalization``, ``softmax attention``) are design
+    choices rather than components: a known choice among the modifiers disqualifies a name."""
+    return DESIGN_PATTERN.search(name) is not None
+
+
+def _phrases(sentence: str) -> list[tuple[str, int]]:
+    """Noun phrases ``modifier+ head`` in a sentence, with their start offsets."""
+    tokens = list(WORD.finditer(sentence))
+    found: list[tuple[str, int]] = []
+    for i, token in enumerate(tokens):
+        head = singular(token.group(0))
+        if head not in HEAD_KINDS:
+            continue
+        j = i
+        while j > 0 and i - j < _MAX_MODIFIERS:
+            previous = tokens[j - 1].group(0)
+            lower = previous.lower()
+            if not previous[0].isalpha() or lower in STOPWORDS or lower in _NOVEL_WORDS:
+                break
+            if lower.endswith("ly") or lower in _JUNK_WORDS or lower in VERBS:
+                break
+            j -= 1
+        if j == i:
+            continue
+        modifiers = [t.group(0).lower() for t in tokens[j:i]]
+        if all(m in _GENERIC_MODIFIERS for m in modifiers):
+            continue
+        found.append((sentence[tokens[j].start() : token.end()], tokens[j].start()))
+    return found
+
+
+def _is_capitalised(name: str) -> bool:
+    tokens = words(name)
+    return len(tokens) >= 2 and all(t[0].isupper() for t in tokens if t.lower() not in STOPWORDS)
+
+
+class _Collector:
+    """First pass: candidates by key, acronyms, novelty cues."""
+
+    def __init__(self, title_words: set[str]) -> None:
+        self.by_key: dict[str, _Candidate] = {}
+        self.acronyms: dict[str, str] = {}
+        self.title_words = title_words
+
+    def add(
+        self,
+        name: str,
+        sentence: Sentence,
+        start: int,
+        *,
+        acronym: str | None = None,
+        novel: bool = False,
+    ) -> None:
+        key = term_key(name)
+        kind = _kind_of(name, acronym=acronym is not None)
+        if not key or kind is None or (acronym is None and _is_design_term(name)):
+            return
+        candidate = self.by_key.get(key)
+        if candidate is None:
+            candidate = _Candidate(key, name.strip(), kind, sentence.index)
+            self.by_key[key] = candidate
+        if acronym and candidate.acronym is None:
+            candidate.acronym = acronym
+            candidate.name = name.strip()
+            self.acronyms[acronym] = key
+        candidate.capitalised = candidate.capitalised or _is_capitalised(name)
+        candidate.novel = candidate.novel or novel
+        candidate.phrase_hits += 1
+        candidate.evidence.add(sentence, start, start + len(name))
+
+    def read(self, sentence: Sentence) -> None:
+        if sentence.role in _NO_CANDIDATE_ROLES:
+            # Related work defines acronyms of other methods: remember them, never as ours.
+            for definition in find_definitions(sentence.text):
+                self.acronyms.setdefault(definition.acronym, term_key(definition.expansion))
+            return
+        text = sentence.text
+        sentence_novel = _NOVEL_SENTENCE.search(text)
+        defined_spans: list[tuple[int, int]] = []
+        for definition in find_definitions(text):
+            acronym = definition.acronym
+            if acronym in STANDARD_ACRONYMS or acronym.lower() in self.title_words:
+                continue
+            novel = bool(
+                (sentence_novel and sentence_novel.start() < definition.start)
+                or _NOVEL_BEFORE.search(text[: definition.start])
+            )
+            self.add(definition.expansion, sentence, definition.start, acronym=acronym, novel=novel)
+            defined_spans.append((definition.start, definition.end))
+        for phrase, start in _phrases(text):
+            if any(lo <= start < hi for lo, hi in defined_spans):
+                continue
+            self.add(phrase, sentence, start, novel=bool(_NOVEL_BEFORE.search(text[:start])))
+
+
+def _merge_suffixes(by_key: dict[str, _Candidate]) -> dict[str, str]:
+    """Map short keys to the one longer named component they abbreviate.
+
+    ``consistency module`` -> ``cross-view consistency module`` when that is the only named
+    (acronym or capitalised) component ending with those words.
+    """
+    named = [c for c in by_key.values() if c.acronym or c.capitalised]
+    redirect: dict[str, str] = {}
+    for candidate in by_key.values():
+        if candidate.acronym or candidate.capitalised or len(candidate.key.split()) < 2:
+            continue
+        owners = [
+            n.key for n in named if n.key != candidate.key and n.key.endswith(" " + candidate.key)
+        ]
+        if len(owners) == 1:
+            redirect[candidate.key] = owners[0]
+    return redirect
+
+
+def _count_mentions(
+    sentences: Sequence[Sentence],
+    variants: dict[tuple[str, ...], str],
+    by_key: dict[str, _Candidate],
+) -> None:
+    """Second pass: count every variant, longest match first, one pass over the words."""
+    longest = max((len(v) for v in variants), default=0)
+    for sentence in sentences:
+        tokens = [w.lower() for w in words(sentence.text)]
+        singulars = [singular(t) for t in tokens]
+        in_method = sentence.role in _METHOD_ROLES
+        i = 0
+        while i < len(tokens):
+            step = 1
+            for n in range(min(longest, len(tokens) - i), 0, -1):
+                key = variants.get((*tokens[i : i + n - 1], singulars[i + n - 1]))
+                if key is not None:
+                    candidate = by_key[key]
+                    candidate.mentions += 1
+                    candidate.method_mentions += in_method
+                    step = n
+                    break
+            i += step
+
+
+def find_components(sentences: Sequence[Sentence], title: str = "") -> list[Component]:
+    """The method's named components, novel ones first, then by mentions in method sections."""
+    title_words = {w.lower() for w in words(title)}
+    collector = _Collector(title_words)
+    for sentence in sentences:
+        collector.read(sentence)
+    by_key = collector.by_key
+    redirect = _merge_suffixes(by_key)
+    for short, long in redirect.items():
+        owner, merged = by_key[long], by_key[short]
+        owner.novel = owner.novel or merged.novel
+        owner.phrase_hits += merged.phrase_hits
+    variants: dict[tuple[str, ...], str] = {}
+    for key in by_key:
+        variants[tuple(key.split())] = redirect.get(key, key)
+    for acronym, key in collector.acronyms.items():
+        if key in by_key:
+            variants[(acronym.lower(),)] = redirect.get(key, key)
+    kept = [c for k, c in by_key.items() if k not in redirect]
+    _count_mentions(sentences, variants, by_key)
+    for candidate in kept:
+        # A capitalised, acronym-defined part used in the method is the paper's own name for it.
+        if (
+            candidate.acronym
+            and candidate.capitalised
+            and candidate.method_mentions
+            and _kind_of(candidate.name, acronym=False) is not None
+        ):
+            candidate.novel = True
+    kept = [c for c in kept if c.novel or c.acronym or c.capitalised or c.mentions >= 2]
+    kept.sort(key=lambda c: (not c.novel, -c.method_mentions, -c.mentions, c.first_index, c.key))
+    return [
+        Component(
+            name=c.name,
+            kind=c.kind,
+            acronym=c.acronym,
+            novel=c.novel,
+            mentions=c.mentions,
+            evidence=c.evidence.result(),
+        )
+        for c in kept[:MAX_COMPONENTS]
+    ]

@@ -1,0 +1,140 @@
+"""Design choices with standard alternatives (KL divergence -> JS divergence, L2, cosine, ...).
+
+All entries of :mod:`ablab.analysis.alternatives` are compiled into one regex with a named group
+per entry, so each sentence is scanned once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
+from ablab.analysis.sentences import EvidenceKeeper, Sentence
+from ablab.analysis.terms import STOPWORDS, VERBS
+from ablab.schema import DesignChoice, SectionRole
+
+DESIGN_PATTERN = re.compile(
+    "|".join(f"(?P<d{i}>{entry.pattern})" for i, entry in enumerate(DESIGN_ENTRIES)),
+    re.IGNORECASE,
+)
+"""One regex finding every known design choice; ``match.lastgroup`` names the entry (``d3``)."""
+
+_HEAD = (
+    r"(?:loss|objective|term|module|layer|block|head|encoder|decoder|network|branch|gate|memory|"
+    r"regularizer|regulariser|attention|mechanism|stage|step|alignment|distance|similarity|"
+    r"assignment|pooling|fusion|classifier|predictor|projector|mask|features?|representations?|"
+    r"embeddings?|distributions?|outputs?|logits|training|optimization|optimisation|updates?)"
+)
+# "... for the consistency loss", "... in the feature misalignment loss"
+_USED_FOR_AFTER = re.compile(
+    rf"^[^.;]{{0,40}}?\b(?:for|in|of|inside|within|as)\s+(?:the|our|each|every|a|an)\s+"
+    rf"((?:[\w-]+\s+){{0,3}}?{_HEAD})\b",
+    re.IGNORECASE,
+)
+_WEIGHTS = {
+    SectionRole.METHOD: 3.0,
+    SectionRole.ABSTRACT: 1.0,
+    SectionRole.INTRODUCTION: 1.0,
+    SectionRole.OTHER: 1.5,
+    SectionRole.BACKGROUND: 0.5,
+    SectionRole.APPENDIX: 1.0,
+    SectionRole.EXPERIMENTS: 0.5,
+    SectionRole.CONCLUSION: 0.5,
+}
+"""How much a mention in each role says that the method really makes the choice (related work,
+results, ablations and discussion describe other methods, variants or future work)."""
+
+_LOSS_CATEGORIES = frozenset({"divergence", "distance"})
+# Choices about the whole training run: a nearby component name says nothing about their use.
+_GLOBAL_CATEGORIES = frozenset(
+    {"schedule", "optimizer", "pretraining", "augmentation", "architecture"}
+)
+_LOSS_PHRASE = re.compile(
+    r"\b((?:[a-z][\w-]*\s+){1,3}(?:loss|objective|regularizer|regulariser|penalty))\b",
+    re.IGNORECASE,
+)
+
+
+def _loss_phrase(text: str, position: int) -> str | None:
+    """The loss named closest to ``position`` in the sentence ("a feature misalignment loss")."""
+    best: tuple[int, str] | None = None
+    for match in _LOSS_PHRASE.finditer(text):
+        words = match.group(1).split()
+        while words and (words[0].lower() in STOPWORDS or words[0].lower() in VERBS):
+            words.pop(0)
+        if len(words) < 2 or DESIGN_PATTERN.search(match.group(1)):
+            continue
+        distance = abs(match.start() - position)
+        if best is None or distance < best[0]:
+            best = (distance, " ".join(words))
+    return best[1] if best else None
+
+
+ComponentFinder = Callable[[str, int], str | None]
+"""Returns the component named in a text near an offset, or None."""
+
+
+@dataclass
+class _Found:
+    entry: DesignEntry
+    choice: str
+    first_index: int
+    weight: float = 0.0
+    used_for: str | None = None
+    used_for_explicit: bool = False
+    evidence: EvidenceKeeper = field(default_factory=lambda: EvidenceKeeper(3))
+
+
+def find_design_choices(
+    sentences: Sequence[Sentence],
+    component_in: ComponentFinder | None = None,
+    section_component: Callable[[Sentence], str | None] | None = None,
+) -> list[DesignChoice]:
+    """Design choices the method makes, most worth ablating first.
+
+    ``component_in`` finds a component named near the choice and ``section_component`` the
+    component a section is about; both give ``used_for`` when the sentence does not say it.
+    """
+    found: dict[str, _Found] = {}
+    for sentence in sentences:
+        weight = _WEIGHTS.get(sentence.role)
+        if weight is None:
+            continue  # related work, results and ablations describe other methods or variants
+        text = sentence.text
+        for match in DESIGN_PATTERN.finditer(text):
+            if match.lastgroup is None:
+                continue
+            entry = DESIGN_ENTRIES[int(match.lastgroup[1:])]
+            choice = entry.name or match.group(0).strip()
+            key = choice.lower()
+            item = found.get(key)
+            if item is None:
+                item = found[key] = _Found(entry, choice, sentence.index)
+            item.weight += weight
+            item.evidence.add(sentence, match.start(), match.end())
+            if item.used_for_explicit:
+                continue
+            after = _USED_FOR_AFTER.match(text[match.end() :])
+            if after:
+                item.used_for, item.used_for_explicit = after.group(1), True
+            elif item.used_for is None and entry.category not in _GLOBAL_CATEGORIES:
+                near = component_in(text, match.start()) if component_in else None
+                if entry.category in _LOSS_CATEGORIES:
+                    near = _loss_phrase(text, match.start()) or near
+                item.used_for = near or (section_component(sentence) if section_component else None)
+    ranked = sorted(
+        found.values(),
+        key=lambda f: (-(f.entry.weight + min(f.weight, 6.0) / 2), f.first_index, f.choice),
+    )
+    return [
+        DesignChoice(
+            choice=f.choice,
+            category=f.entry.category,
+            alternatives=[a for a in f.entry.alternatives if a.lower() != f.choice.lower()],
+            used_for=f.used_for,
+            evidence=f.evidence.result(),
+        )
+        for f in ranked
+    ]

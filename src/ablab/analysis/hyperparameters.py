@@ -1,0 +1,315 @@
+"""Hyperparameters with stated values: ``λ = 0.5``, ``we set K to 5``, ``a learning rate of 3e-4``.
+
+One pass over the sentences collects value statements and symbol descriptions ("λ weights the
+prototype loss", "the student temperature τ"); names and components are resolved afterwards, so
+a description may come before or after the value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ablab.analysis.component_index import ComponentIndex
+from ablab.analysis.sentences import Sentence
+from ablab.analysis.symbols import GREEK_SYMBOL, NUMBER, SYMBOL, clean_number, parse_number
+from ablab.analysis.symbols import symbol_key as canonical_symbol
+from ablab.analysis.terms import STOPWORDS, term_key, word_set
+from ablab.schema import Evidence, Hyperparameter, SectionRole
+
+NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
+    ("learning rate", r"(?:initial |base |peak |max(?:imum)? )?learning[- ]rates?|lr"),
+    ("batch size", r"(?:mini-?)?batch[- ]sizes?"),
+    ("weight decay", r"weight[- ]decay(?: coefficient| rate)?"),
+    ("EMA momentum", r"(?:EMA|exponential moving average) (?:decay|rate|coefficient|momentum)"),
+    ("momentum", r"momentum(?: coefficient| parameter| value)?"),
+    ("dropout rate", r"dropout(?: rate| probability| ratio)?"),
+    ("margin", r"margins?"),
+    ("temperature", r"(?:softmax )?temperatures?"),
+    ("label smoothing", r"label[- ]smoothing(?: factor| coefficient| value)?"),
+    ("mask ratio", r"mask(?:ing)? (?:ratio|rate|probability)"),
+    ("hidden dimension", r"hidden (?:dimension(?:ality)?|size|units?|width)"),
+    (
+        "embedding dimension",
+        r"(?:embedding|feature|latent|output|projection) (?:dimension(?:ality)?|size)",
+    ),
+    ("gradient clipping", r"gradient (?:norm )?clipping(?: threshold| norm| value)?"),
+    (
+        "loss weight",
+        r"(?:loss |balancing |trade-off |weighting )?(?:weight|coefficient)(?: factor)?",
+    ),
+    ("threshold", r"(?:confidence |similarity |distance )?threshold"),
+    ("top-k", r"top-?k"),
+    ("beam size", r"beam (?:size|width)"),
+    ("sequence length", r"(?:max(?:imum)? )?(?:sequence|context) length"),
+    ("number", r"number of (?:[a-z-]+ ){0,2}[a-z-]+"),
+)  # fmt: skip
+"""Hyperparameters recognised by name: (canonical name, regex source)."""
+
+_NAMED_GROUPS = "|".join(f"(?P<n{i}>{src})" for i, (_, src) in enumerate(NAMED_HYPERPARAMETERS))
+_CONNECTOR = (
+    r"(?:of|is|was|=|:|to|at|as|set to|is set to|was set to|fixed (?:to|at)|equal to|equals|"
+    r"of about|around|≈)?"
+)
+_NAMED_VALUE = re.compile(
+    rf"\b(?:{_NAMED_GROUPS})\b\s*(?:\(?\$?(?P<sym>{SYMBOL})\$?\)?\s*)?{_CONNECTOR}\s*\$?\s*"
+    rf"(?P<num>{NUMBER})",
+    re.IGNORECASE,
+)
+_SYMBOL_VALUE = re.compile(
+    rf"(?P<sym>{SYMBOL})\s*\$?\s*(?:=|:=|≈|\\approx|\s(?:is|was|are)\s+(?:set\s+to|fixed\s+(?:to|at)"
+    rf"|chosen\s+as))\s*\$?\s*(?P<num>{NUMBER})"
+)
+_SET_VALUE = re.compile(
+    rf"\b(?:set|sets|setting|fix|fixing|choose|choosing)\s+(?:the\s+)?"
+    rf"(?:(?P<desc>[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,2}})\s+)?\$?(?P<sym>{SYMBOL})\$?\s+"
+    rf"(?:to|=|as|at)\s+\$?(?P<num>{NUMBER})"
+)
+_DURATION = re.compile(
+    rf"\b(?:for|over|of|to|with)\s+(?:the\s+first\s+|a\s+total\s+of\s+)?(?P<num>{NUMBER})\s+"
+    r"(?P<unit>epochs|iterations|steps|updates|rounds)\b",
+    re.IGNORECASE,
+)
+_DESC_BEFORE = re.compile(rf"(?P<desc>(?:[A-Za-z][\w-]*\s+){{1,3}})\$?(?P<sym>{GREEK_SYMBOL})")
+_DESC_AFTER = re.compile(
+    rf"\$?(?P<sym>{GREEK_SYMBOL}|\b[A-Z]\b)\$?\s+(?P<verb>is|denotes|represents|controls|balances|"
+    r"weights|scales|trades off)\s+(?P<rest>[^,.;:]{3,80})"
+)
+_EVERY = re.compile(
+    rf"\b[Ee]very\s+\$?(?P<sym>{SYMBOL})\$?\s+(?P<unit>iterations|steps|epochs|updates|batches)\b"
+)
+_EMA_CONTEXT = re.compile(r"moving average|\bEMA\b", re.IGNORECASE)
+_NOUN_AFTER_VALUE = re.compile(r"\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b")
+
+_HP_NOUNS = word_set(
+    "temperature weight coefficient rate margin factor ratio threshold decay momentum size "
+    "dimension number scale parameter hyperparameter penalty strength interval length"
+)
+_DESC_STOP = STOPWORDS | word_set(
+    "set setting sets fix fixed choose chosen where denote denotes default value values with "
+    "sharper softer higher lower larger smaller small large high low initial base same final "
+    "typical constant different respectively"
+)
+_UNITS = word_set(
+    "pixels gpus hours days minutes seconds points percent times bits bytes images samples "
+    "examples classes unless epochs iterations steps"
+)
+# Latin letters that are usually indices or variables, not hyperparameters.
+_LATIN_VARIABLES = frozenset("abcefghijlopqstuvwxyz")
+_ROLE_PRIORITY = {
+    SectionRole.METHOD: 0,
+    SectionRole.APPENDIX: 1,
+    SectionRole.EXPERIMENTS: 1,
+    SectionRole.OTHER: 1,
+    SectionRole.ABSTRACT: 2,
+    SectionRole.INTRODUCTION: 2,
+    SectionRole.BACKGROUND: 3,
+    SectionRole.DISCUSSION: 3,
+    SectionRole.CONCLUSION: 3,
+    SectionRole.LIMITATIONS: 3,
+    SectionRole.RESULTS: 4,
+    SectionRole.ABLATIONS: 4,
+}
+"""Where a stated value is most likely the method's default (lower is better)."""
+
+
+@dataclass
+class _Value:
+    name: str | None
+    symbol: str | None
+    value: str
+    sentence: Sentence
+    start: int
+    end: int
+    component: str | None
+
+
+@dataclass
+class _Description:
+    name: str | None = None
+    component: str | None = None
+
+
+@dataclass
+class _Merged:
+    best: _Value
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def _descriptor(text: str) -> str | None:
+    """The trailing hyperparameter-like noun phrase of ``text`` (``"the student temperature"``)."""
+    tail: list[str] = []
+    for word in reversed(text.split()):
+        if word.lower() in _DESC_STOP or not word[0].isalpha():
+            break
+        tail.insert(0, word)
+    if not tail or tail[-1].lower().rstrip("s") not in _HP_NOUNS:
+        return None
+    return " ".join(tail[-3:])
+
+
+def _usable_symbol(symbol: str) -> bool:
+    head = symbol[0]
+    return not (head.isascii() and head.isalpha() and head in _LATIN_VARIABLES)
+
+
+class _Reader:
+    def __init__(self, index: ComponentIndex) -> None:
+        self.index = index
+        self.values: list[_Value] = []
+        self.descriptions: dict[str, _Description] = {}
+
+    def _describe(self, symbol: str, name: str | None, component: str | None) -> None:
+        description = self.descriptions.setdefault(canonical_symbol(symbol), _Description())
+        if description.name is None and name:
+            description.name = name
+        if description.component is None and component:
+            description.component = component
+
+    def _add(
+        self, sentence: Sentence, match: re.Match[str], name: str | None, sym: str | None
+    ) -> None:
+        if sym is not None and not _usable_symbol(sym) and name is None:
+            return
+        start, end = match.span("num")
+        component = self.index.nearest(sentence.text, start)
+        if name == "loss weight" and component:
+            name = f"weight of the {component}"
+        self.values.append(
+            _Value(
+                name, sym, clean_number(match.group("num")), sentence, match.start(), end, component
+            )
+        )
+
+    def read(self, sentence: Sentence) -> None:
+        text = sentence.text
+        used: list[tuple[int, int]] = []
+
+        def fresh(match: re.Match[str]) -> bool:
+            start, end = match.span("num")
+            if any(lo < end and start < hi for lo, hi in used):
+                return False
+            used.append((start, end))
+            return True
+
+        for match in _NAMED_VALUE.finditer(text):
+            # The named group that matched ("n3"); lastgroup would name the value group instead.
+            group = next((g for g, v in match.groupdict().items() if v and g[0] == "n"), None)
+            if group is None or not fresh(match):
+                continue
+            canonical, _ = NAMED_HYPERPARAMETERS[int(group[1:])]
+            surface = match.group(group)
+            name = surface.lower() if canonical == "number" else canonical
+            before = _descriptor(text[: match.start()] + surface)
+            if before and canonical not in ("number", "loss weight") and len(before.split()) > 1:
+                name = before.lower()
+            elif canonical == "momentum" and _EMA_CONTEXT.search(
+                text, max(0, match.start() - 60), match.start()
+            ):
+                name = "EMA momentum"
+            self._add(sentence, match, name, match.group("sym"))
+        for match in _SET_VALUE.finditer(text):
+            if fresh(match):
+                desc = match.group("desc")
+                name = _descriptor(desc) if desc else None
+                self._add(sentence, match, name, match.group("sym"))
+        for match in _SYMBOL_VALUE.finditer(text):
+            if not fresh(match):
+                continue
+            name = _descriptor(text[: match.start()])
+            after = _NOUN_AFTER_VALUE.match(text, match.end())
+            noun = after.group(1).lower().split() if after else []
+            if name is None and noun and noun[-1] not in _UNITS and noun[0] not in STOPWORDS:
+                name = "number of " + " ".join(noun)
+            self._add(sentence, match, name, match.group("sym"))
+        for match in _DURATION.finditer(text):
+            if fresh(match):
+                unit = match.group("unit").lower()
+                warm = "warm" in text[max(0, match.start() - 40) : match.start()].lower()
+                self._add(sentence, match, f"{'warm-up' if warm else 'training'} {unit}", None)
+        self._read_descriptions(sentence)
+
+    def _read_descriptions(self, sentence: Sentence) -> None:
+        text = sentence.text
+        for match in _DESC_BEFORE.finditer(text):
+            name = _descriptor(match.group("desc"))
+            if name:
+                self._describe(
+                    match.group("sym"), name.lower(), self.index.nearest(text, match.start())
+                )
+        for match in _DESC_AFTER.finditer(text):
+            rest = match.group("rest").strip()
+            component = self.index.first(rest)
+            verb = match.group("verb")
+            if verb in ("weights", "balances", "scales", "trades off"):
+                target = rest.split(" and ")[0]
+                name = (
+                    f"weight of {target}"
+                    if target.startswith("the ")
+                    else f"weight of the {target}"
+                )
+            else:
+                name = _descriptor(rest)
+            self._describe(match.group("sym"), name, component)
+        for match in _EVERY.finditer(text):
+            component = self.index.nearest(text, match.start()) or self.index.of_section(sentence)
+            self._describe(
+                match.group("sym"), f"update interval (in {match.group('unit').lower()})", component
+            )
+
+
+def find_hyperparameters(
+    sentences: Sequence[Sentence], index: ComponentIndex | None = None
+) -> list[Hyperparameter]:
+    """Hyperparameters with their stated values, method-specific ones (with a symbol) first."""
+    index = index or ComponentIndex([])
+    reader = _Reader(index)
+    for sentence in sentences:
+        if sentence.role in _ROLE_PRIORITY:
+            reader.read(sentence)
+    merged: dict[str, _Merged] = {}
+    for value in reader.values:
+        symbol = canonical_symbol(value.symbol) if value.symbol else None
+        description = reader.descriptions.get(symbol) if symbol else None
+        if value.name is None and description is not None:
+            value.name = description.name
+        if value.component is None:
+            value.component = (description.component if description else None) or index.of_section(
+                value.sentence
+            )
+        key = symbol or f"{term_key(value.name or '')}|{value.component or ''}"
+        entry = merged.get(key)
+        if entry is None:
+            entry = merged[key] = _Merged(value)
+        elif _better(value, entry.best):
+            entry.best = value
+        if len(entry.evidence) < 3:
+            entry.evidence.append(value.sentence.evidence(value.start, value.end))
+    result = [_to_schema(m) for m in merged.values()]
+    order = {id(h): i for i, h in enumerate(result)}
+    result.sort(key=lambda h: (h.symbol is None and h.component is None, order[id(h)]))
+    return result
+
+
+def _better(new: _Value, old: _Value) -> bool:
+    new_rank = (_ROLE_PRIORITY[new.sentence.role], new.sentence.index)
+    return new_rank < (_ROLE_PRIORITY[old.sentence.role], old.sentence.index)
+
+
+def _to_schema(merged: _Merged) -> Hyperparameter:
+    best = merged.best
+    symbol = best.symbol.strip("$ ") if best.symbol else None
+    name = best.name or (
+        f"hyperparameter {canonical_symbol(symbol)}" if symbol else "hyperparameter"
+    )
+    evidence = [best.sentence.evidence(best.start, best.end)]
+    evidence += [e for e in merged.evidence if e.quote != evidence[0].quote][:2]
+    return Hyperparameter(
+        name=name,
+        symbol=symbol,
+        value=best.value,
+        numeric=parse_number(best.value),
+        component=best.component,
+        evidence=evidence,
+    )

@@ -1,0 +1,140 @@
+"""The offline heuristic planner: analysis -> scored candidates -> a diverse, ranked plan.
+
+It needs no model and is deterministic: the same paper always gives the same plan (the plan's
+``created_at`` aside). In reviewer mode it never proposes an ablation the paper already reports.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from ablab.analysis import analyze, same_target, target_key
+from ablab.analysis.matching import TargetKey
+from ablab.analysis.metrics import fallback_metric
+from ablab.errors import PlanError
+from ablab.planners.heuristic_additions import addition_candidates
+from ablab.planners.heuristic_candidates import (
+    Candidate,
+    component_candidates,
+    design_candidates,
+    sweep_candidates,
+)
+from ablab.planners.heuristic_reasoning import build_reasoning
+from ablab.schema import Analysis, Mode, Paper, Plan
+
+PLANNER_VERSION = "1"
+"""Bump when a change to the rules changes plans."""
+
+FAMILY_PENALTY = 1.5
+"""Score taken off a candidate for each chosen ablation of the same family (keeps plans mixed)."""
+SAME_PART_PENALTY = 100.0
+"""Score taken off a candidate whose part is already ablated (used only to fill k)."""
+MAX_METRICS = 3
+"""At most this many of the paper's metrics per ablation."""
+
+
+def _already_reported(
+    candidate: Candidate, existing: Sequence[TargetKey], acronyms: dict[str, str]
+) -> bool:
+    key = target_key(candidate.match_text, acronyms)
+    return any(same_target(key, other) for other in existing)
+
+
+def select(candidates: Sequence[Candidate], k: int) -> list[Candidate]:
+    """Pick ``k`` candidates greedily by score, penalising repeated families and parts."""
+    remaining = list(candidates)
+    chosen: list[Candidate] = []
+    families: Counter[str] = Counter()
+    parts: set[str] = set()
+    names: set[str] = set()
+    while remaining and len(chosen) < k:
+
+        def effective(item: tuple[int, Candidate]) -> tuple[float, int]:
+            index, candidate = item
+            score = candidate.score - FAMILY_PENALTY * families[candidate.family]
+            if candidate.part in parts:
+                score -= SAME_PART_PENALTY
+            return score, -index
+
+        index, best = max(enumerate(remaining), key=effective)
+        remaining.pop(index)
+        if best.ablation.name.lower() in names:
+            continue
+        chosen.append(best)
+        families[best.family] += 1
+        parts.add(best.part)
+        names.add(best.ablation.name.lower())
+    return chosen
+
+
+def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
+    """The paper's own top metrics, or a fallback for its task, and a note saying which."""
+    if analysis.metrics:
+        top = analysis.metrics[0].mentions
+        chosen = [m.name for m in analysis.metrics[:MAX_METRICS] if 4 * m.mentions >= top]
+        return chosen, "These are the paper's own metrics, the ones it reports most."
+    fallback = fallback_metric(text)
+    if fallback:
+        return [fallback], (
+            f"The paper names no metric that could be recognised; {fallback} is the usual metric "
+            "for its task and should be replaced by the paper's main metric."
+        )
+    return ["main task metric"], (
+        "The paper names no metric that could be recognised and its task is unclear; report the "
+        "paper's main evaluation metric."
+    )
+
+
+class HeuristicPlanner:
+    """Plans ablations offline from :func:`ablab.analysis.analyze` (registered as ``heuristic``)."""
+
+    name = "heuristic"
+
+    def __init__(self, **options: Any) -> None:
+        # Options meant for model-based planners (model=, temperature=...) do not apply here.
+        self.options = options
+
+    def candidates(self, paper: Paper, analysis: Analysis, mode: Mode) -> list[Candidate]:
+        """Every candidate, filtered against the paper's existing ablations in reviewer mode."""
+        reviewer = mode is Mode.REVIEWER
+        found = [
+            *component_candidates(analysis),
+            *design_candidates(analysis, reviewer),
+            *sweep_candidates(analysis, reviewer),
+            *addition_candidates(paper.full_text()),
+        ]
+        if reviewer and analysis.existing_ablations:
+            acronyms = {c.acronym: c.name for c in analysis.components if c.acronym}
+            existing = [target_key(e.target, acronyms) for e in analysis.existing_ablations]
+            found = [c for c in found if not _already_reported(c, existing, acronyms)]
+        return sorted(found, key=lambda c: -c.score)  # stable: ties keep generation order
+
+    def plan(self, paper: Paper, *, mode: Mode, k: int) -> Plan:
+        """A ranked plan of at most ``k`` ablations for ``paper`` (already cut for ``mode``)."""
+        if k < 1:
+            raise PlanError(f"k must be at least 1, got {k}")
+        analysis = analyze(paper, mode=mode)
+        candidates = self.candidates(paper, analysis, mode)
+        if not candidates:
+            raise PlanError(
+                f"nothing to ablate in paper {paper.id!r}: no component, design choice or "
+                "hyperparameter was recognised (and nothing the paper has not already ablated)"
+            )
+        chosen = select(candidates, k)
+        text = f"{paper.title}\n{paper.abstract}\n{paper.full_text()}"
+        metrics, metrics_note = choose_metrics(analysis, text)
+        ablations = [c.ablation.model_copy(update={"metrics": list(metrics)}) for c in chosen]
+        return Plan(
+            paper_id=paper.id,
+            paper_title=paper.title,
+            paper_hash=paper.content_hash,
+            mode=mode,
+            planner=self.name,
+            model="offline",
+            k=k,
+            reasoning=build_reasoning(paper, analysis, mode, chosen, metrics, metrics_note),
+            ablations=ablations,
+            versions={"heuristic": PLANNER_VERSION},
+        )

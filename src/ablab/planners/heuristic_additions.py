@@ -1,0 +1,93 @@
+"""ADD candidates: standard parts a method leaves out, proposed only when the paper clearly has
+none of them (the words are absent from the whole paper view) and they clearly apply. They rank
+below every other family.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ablab.planners.heuristic_candidates import Candidate
+from ablab.schema import Ablation, Action
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    part: str
+    replacement: tuple[str, ...]
+    applies: re.Pattern[str]
+    """Words showing the part is relevant to this paper."""
+    absent: re.Pattern[str]
+    """Words whose presence anywhere means the paper already has (or discusses) the part."""
+    rationale: str
+    score: float
+
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(
+        "Add explicit regularization",
+        "regularization (none stated)",
+        ("weight decay", "dropout"),
+        re.compile(
+            r"small (?:data|datasets?|training sets?)|limited (?:labeled )?data|few-shot|"
+            r"low-data|data-scarce|limited, imbalanced",
+            re.I,
+        ),
+        re.compile(r"regulari[sz]|dropout|weight[- ]decay|early stopping", re.I),
+        "The method targets a small-data regime but states no regularization; adding standard "
+        "regularization shows whether its gains survive against a better-regularized baseline.",
+        2.5,
+    ),
+    _Rule(
+        "Add data augmentation",
+        "data augmentation (none stated)",
+        ("random resized crop and horizontal flip", "colour jitter"),
+        re.compile(r"\bimages?\b|\bpixels?\b|\bvisual\b|\bCNN\b|\bViT\b", re.I),
+        re.compile(r"augment", re.I),
+        "An image model trained without augmentation is an easy baseline to beat; adding "
+        "standard augmentation checks that the improvement is not just a regularization effect.",
+        2.0,
+    ),
+    _Rule(
+        "Add normalization layers",
+        "normalization layers (none stated)",
+        ("LayerNorm", "BatchNorm"),
+        re.compile(r"\bMLP\b|\btransformer\b|\bencoder\b|\bprojection head\b", re.I),
+        re.compile(r"normali[sz]|\bnorm\b|layernorm|batchnorm", re.I),
+        "The architecture states no normalization; adding a standard normalization layer "
+        "checks whether the method's benefit remains once training is stabilised.",
+        1.5,
+    ),
+    _Rule(
+        "Add learning-rate warm-up",
+        "learning-rate schedule (no warm-up stated)",
+        ("linear warm-up over the first 5% of training",),
+        re.compile(r"\btransformers?\b|\bViT\b|\battention\b", re.I),
+        re.compile(r"warm-?up", re.I),
+        "Transformer training is usually sensitive to warm-up; adding it checks whether the "
+        "reported behaviour depends on an unstable optimisation.",
+        1.0,
+    ),
+)
+
+
+def addition_candidates(text: str) -> list[Candidate]:
+    """ADD candidates for standard parts that ``text`` (the paper view) never mentions."""
+    candidates = []
+    for rule in _RULES:
+        if not rule.applies.search(text) or rule.absent.search(text):
+            continue
+        ablation = Ablation(
+            name=rule.name,
+            ablated_part=rule.part,
+            action=Action.ADD,
+            replacement=list(rule.replacement),
+            rationale=rule.rationale,
+        )
+        why = f"{rule.rationale} (The paper never mentions it.)"
+        candidates.append(
+            Candidate(ablation, rule.score, "add", rule.part, rule.part.split(" (")[0], why)
+        )
+    return candidates

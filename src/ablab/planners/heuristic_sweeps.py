@@ -1,0 +1,105 @@
+"""Values to try around a hyperparameter's stated value.
+
+Rules: integers stay distinct integers >= 1 (0.2x, 0.5x, 2x, 4x; powers of two stay powers of two;
+durations only halve or double); probabilities and
+other values in (0, 1) stay in (0, 1), values close to 1 (momentum 0.99) move on the 1 - v scale;
+learning rates and weight decays move by powers of ten; everything else by 0.1x, 0.5x, 2x, 10x.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ablab.analysis.symbols import symbol_key
+from ablab.schema import Hyperparameter
+
+_MULTIPLIERS = (0.1, 0.5, 2.0, 10.0)
+_INTEGER_MULTIPLIERS = (0.2, 0.5, 2.0, 4.0)  # counts (K, layers, neighbours) rarely grow 10x
+_POWER_OF_TEN_NAMES = re.compile(r"learning[- ]rate|\blr\b|weight[- ]decay", re.IGNORECASE)
+_DURATION_NAMES = re.compile(r"\b(?:epochs?|iterations?|steps?|updates?)\b", re.IGNORECASE)
+_UNIT_INTERVAL_NAMES = re.compile(
+    r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b",
+    re.IGNORECASE,
+)
+
+
+def _written_as_integer(value: str) -> bool:
+    return re.fullmatch(r"[\d,]+", value.strip()) is not None
+
+
+def _integer_values(value: int, name: str) -> list[float]:
+    if _DURATION_NAMES.search(name):
+        raw = [value / 2, value * 2]
+    elif value >= 4 and value & (value - 1) == 0:
+        raw = [value / 4, value / 2, value * 2, value * 4]
+    else:
+        raw = [value * m for m in _INTEGER_MULTIPLIERS]
+    result: list[float] = []
+    for x in raw:
+        n = max(1, math.floor(x + 0.5))
+        if n != value and n not in result:
+            result.append(float(n))
+    return sorted(result)
+
+
+def _unit_interval_values(value: float) -> list[float]:
+    if value > 0.5:
+        # Close to 1 (momentum 0.99, EMA decay 0.996): scale the distance to 1 instead.
+        gap = 1.0 - value
+        raw = [1.0 - gap * m for m in reversed(_MULTIPLIERS)]
+    else:
+        raw = [value * m for m in _MULTIPLIERS]
+    result = [x for x in raw if 0.0 < x < 1.0 and not math.isclose(x, value)]
+    if len(result) < 3:
+        midpoint = (value + 1.0) / 2
+        if all(not math.isclose(midpoint, x) for x in result):
+            result.append(midpoint)
+    return sorted(_round(x) for x in result)
+
+
+def _round(x: float) -> float:
+    """Three significant digits; near 1, three significant digits of the gap to 1."""
+    if 0.5 < x < 1.0:
+        return float(f"{1.0 - float(f'{1.0 - x:.3g}'):.6g}")
+    return float(f"{x:.3g}")
+
+
+def sweep_values(hyperparameter: Hyperparameter) -> list[float]:
+    """Values to try instead of the stated one, ascending; empty when the value is unusable."""
+    value = hyperparameter.numeric
+    written = hyperparameter.value or ""
+    if value is None or value <= 0 or not math.isfinite(value):
+        return []
+    name = f"{hyperparameter.name} {hyperparameter.symbol or ''}"
+    if _POWER_OF_TEN_NAMES.search(name):
+        return [_round(value / 10), _round(value * 10)]
+    if _written_as_integer(written) and value.is_integer():
+        return _integer_values(int(value), name)
+    if value < 1 and (written.endswith("%") or _UNIT_INTERVAL_NAMES.search(name)):
+        return _unit_interval_values(value)
+    return [_round(value * m) for m in _MULTIPLIERS]
+
+
+def format_value(x: float, like: str = "") -> str:
+    """``x`` written like the paper's value ``like``: ``3e-5``, ``0.035``, ``128``, ``50%``."""
+    if like.strip().endswith("%"):
+        return f"{x * 100:.3g}%"
+    if float(x).is_integer() and abs(x) < 1e6:
+        return str(int(x))
+    if "e" in like.lower() or abs(x) < 1e-3:
+        mantissa, exponent = f"{x:.2e}".split("e")
+        return f"{float(mantissa):g}e{int(exponent)}"
+    return f"{x:.6g}"
+
+
+def display_name(hyperparameter: Hyperparameter) -> str:
+    """How a sweep names the hyperparameter: its symbol, else its name."""
+    return symbol_key(hyperparameter.symbol) if hyperparameter.symbol else hyperparameter.name
+
+
+def sweep_labels(hyperparameter: Hyperparameter) -> list[str]:
+    """Replacement values as plan items: ``["τ = 0.035", "τ = 0.14", ...]``."""
+    label = display_name(hyperparameter)
+    like = hyperparameter.value or ""
+    return [f"{label} = {format_value(x, like)}" for x in sweep_values(hyperparameter)]
