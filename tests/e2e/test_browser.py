@@ -1,0 +1,125 @@
+"""The web app in headless Chromium: upload, wait for the plan, download, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from ablab.cli.app import app as cli_app
+
+from .conftest import REPO, LiveServer
+
+EXAMPLE = REPO / "examples" / "tide.md"
+XSS_TITLE = "<script>alert(1)</script>"
+XSS_PAPER = f"""# {XSS_TITLE}
+
+## Abstract
+
+We propose the Head Gate Module (HGM), a novel gate <img src=x onerror=alert(2)> that scores
+attention heads. It reaches 80.1% top-1 accuracy.
+
+## 1 Method
+
+Our Head Gate Module (HGM) scores every attention head with a small MLP and a temperature
+tau = 0.1. We use layer normalization, the AdamW optimizer and a KL divergence loss.
+
+## 2 Experiments
+
+We report top-1 accuracy on ImageNet.
+"""
+
+
+def cli_jsonl(*args: str) -> str:
+    """What ``ablab plan ... --format jsonl`` prints."""
+    result = CliRunner().invoke(cli_app, ["plan", *args, "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def upload_and_wait(page: Any, server: LiveServer, paper: Path, **choices: str) -> None:
+    page.goto(server.url + "/")
+    page.set_input_files("#file", str(paper))
+    if "mode" in choices:
+        page.check(f"input[name=mode][value={choices['mode']}]")
+    if "k" in choices:
+        page.fill("#k", choices["k"])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/runs/web-heuristic-*/**")
+
+
+def test_upload_example_paper_plan_and_download_jsonl(
+    page: Any, live_server: LiveServer, output_dir: Path, tmp_path: Path
+) -> None:
+    upload_and_wait(page, live_server, EXAMPLE)
+    assert page.url == f"{live_server.url}/runs/web-heuristic-author/tide"
+    assert page.locator("h1").inner_text().startswith("TIDE")
+    assert page.locator(".reasoning-box").is_visible()
+    expected = cli_jsonl(str(EXAMPLE))
+    names = page.locator(".plan-box .ablation h3").all_inner_texts()
+    assert len(names) == len(expected.splitlines()) == 5
+    assert "Remove the Adaptive Prototype Memory" in names[0]
+    page.screenshot(path=str(output_dir / "plan-page.png"), full_page=True)
+
+    with page.expect_download() as info:
+        page.click("a[data-format=jsonl]")
+    download = info.value
+    assert download.suggested_filename == "tide.jsonl"
+    saved = tmp_path / "tide.jsonl"
+    download.save_as(saved)
+    assert saved.read_text(encoding="utf-8") == expected
+
+
+def test_reviewer_mode_and_k_are_honoured(page: Any, live_server: LiveServer) -> None:
+    upload_and_wait(page, live_server, EXAMPLE, mode="reviewer", k="3")
+    assert page.url.endswith("/runs/web-heuristic-reviewer/tide")
+    assert page.locator(".plan-box.reviewer .ablation").count() == 3
+    assert page.locator(".badge.mode-reviewer").first.inner_text() == "reviewer"
+
+
+def test_evidence_link_jumps_to_the_quoted_section(page: Any, live_server: LiveServer) -> None:
+    upload_and_wait(page, live_server, EXAMPLE)
+    link = page.locator("a.section-link").first
+    target = link.get_attribute("href")
+    assert target and target.startswith("#sec-tide-")
+    link.click()
+    assert page.evaluate("location.hash") == target
+    section = page.locator(f"[id='{target[1:]}']")
+    assert section.is_visible()
+    assert section.evaluate("node => node.matches(':target')")
+
+
+def test_script_in_the_paper_title_is_shown_as_text(
+    page: Any, live_server: LiveServer, output_dir: Path
+) -> None:
+    page.goto(live_server.url + "/")
+    page.fill("#text", XSS_PAPER)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/runs/web-heuristic-author/**")
+    assert page.locator("h1").inner_text() == XSS_TITLE
+    assert page.locator("main script").count() == 0
+    assert page.locator("img").count() == 0
+    page.screenshot(path=str(output_dir / "xss-title.png"))
+    page.goto(live_server.url + "/runs")
+    assert XSS_TITLE in page.locator("table.grid").inner_text()
+    # the page fixture fails the test if any alert() ran
+
+
+def test_runs_grid_links_plans_and_comparison(page: Any, live_server: LiveServer) -> None:
+    upload_and_wait(page, live_server, EXAMPLE)
+    upload_and_wait(page, live_server, EXAMPLE, mode="reviewer")
+    page.goto(live_server.url + "/runs")
+    headers = page.locator("table.grid thead th .run-name").all_inner_texts()
+    assert headers == ["web-heuristic-author", "web-heuristic-reviewer"]
+    page.click("text=side by side")
+    page.wait_for_url("**/compare/tide")
+    assert page.locator("table.compare thead th a").count() == 2
+    first_row = page.locator("table.compare tbody tr").first
+    assert first_row.locator("th").inner_text() == "2/2"
+
+
+def test_bad_upload_shows_an_error_on_the_form(page: Any, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/")
+    page.click("button[type=submit]")
+    assert "either a paper file or pasted text" in page.locator(".notice.error").inner_text()
