@@ -12,12 +12,18 @@ FILLER = (
 )
 
 
+TITLE = "Contrastive Distillation with Feature Alignment"
+
+
 class _Paper(FPDF):
     running_header = "Preprint. Under review at a conference."
+    running_title = False
 
     def header(self) -> None:
         self.set_font("Helvetica", size=8)
         self.cell(0, 5, self.running_header, align="C", new_x="LMARGIN", new_y="NEXT")
+        if self.running_title and self.page_no() > 1:
+            self.cell(0, 5, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
         self.ln(4)
 
     def footer(self) -> None:
@@ -32,12 +38,18 @@ def _write(pdf: FPDF, text: str, *, size: float = 10, style: str = "", height: f
     pdf.ln(1)
 
 
-def build_paper_pdf(path: Path) -> Path:
-    """A two-page paper: big bold title, bold numbered headings, a hyphenated line break."""
+def build_paper_pdf(path: Path, *, running_title: bool = False) -> Path:
+    """A two-page paper: big bold title, bold numbered headings, a hyphenated line break.
+
+    With ``running_title`` the title is one line on page 1 and repeats in small print at the top
+    of the other pages, as in conference templates.
+    """
     pdf = _Paper(format="A4")
+    pdf.running_title = running_title
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
-    _write(pdf, "Contrastive Distillation with\nFeature Alignment", size=18, style="B", height=9)
+    title = TITLE if running_title else TITLE.replace(" with ", " with\n")
+    _write(pdf, title, size=18, style="B", height=9)
     _write(pdf, "Ada Lovelace and Alan Turing")
     _write(pdf, "Abstract", size=12, style="B", height=6)
     _write(
@@ -51,6 +63,7 @@ def build_paper_pdf(path: Path) -> Path:
     _write(pdf, "Our method has two parts. " + FILLER * 2)
     _write(pdf, "2.1 Loss Functions", size=10, style="B")
     _write(pdf, "We use the InfoNCE loss with temperature 0.07 and self-\nsupervised pretraining.")
+    _write(pdf, "It is a state-of-the-\nart loss.")
     _write(pdf, "2.2 Feature Alignment Module", size=10, style="B")
     _write(pdf, FILLER * 8)
     pdf.add_page()

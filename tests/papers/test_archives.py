@@ -145,3 +145,17 @@ def test_archive_without_tex(tmp_path: Path) -> None:
     path = _zip(tmp_path / "figs.zip", [("fig.png", b"\x89PNG")])
     with pytest.raises(PaperError, match="no .tex file"):
         load_paper(path)
+
+
+def test_gzipped_single_tex_file(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "2401.00001.gz"
+    path.write_bytes(gzip.compress(MAIN.replace(b"\\input{body}", b"One-file source.")))
+    paper = load_paper(path, paper_id="arxiv")
+    assert paper.title == "Packed"
+    assert paper.sections[0].text == "One-file source."
+    bomb = tmp_path / "bomb.gz"
+    bomb.write_bytes(gzip.compress(MAIN + b" " * 2_000_000))
+    with pytest.raises(PaperError, match="beyond the size limit"):
+        load_paper(bomb, max_bytes=100_000)

@@ -98,7 +98,9 @@ def test_escaping_includes_warn_and_are_never_read(project: Path) -> None:
     main = project / "main.tex"
     main.write_text(
         main.read_text().replace(
-            "\\input{/etc/passwd}", "\\input{/etc/passwd}\n\\input{sections/link}"
+            "\\input{/etc/passwd}",
+            "\\input{/etc/passwd}\n\\input{sections/link}\n\\input{../../etc/passwd}\n"
+            "\\include{sections/../../outside}\n\\subfile{~/outside}\n\\import{../}{outside}",
         )
     )
     paper = load_paper(project)
@@ -110,6 +112,10 @@ def test_escaping_includes_warn_and_are_never_read(project: Path) -> None:
     assert any("\\input{../outside}" in w for w in outside)
     assert any("\\input{/etc/passwd}" in w for w in outside)
     assert any("\\input{sections/link}" in w for w in outside)
+    assert any("\\input{../../etc/passwd}" in w for w in outside)
+    assert any("\\include{sections/../../outside}" in w for w in outside)
+    assert any("\\subfile{~/outside}" in w for w in outside)
+    assert any("\\import{../}{outside}" in w for w in outside)
 
 
 def test_cyclic_and_missing_includes_warn(tmp_path: Path) -> None:
@@ -182,3 +188,23 @@ def test_directory_without_main_file(tmp_path: Path) -> None:
 def test_project_size_budget(fixtures: Path) -> None:
     with pytest.raises(PaperError, match="exceed the limit"):
         load_paper(fixtures / "latex_project", max_bytes=500)
+
+
+def test_starred_sections_paragraphs_and_main_file(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.tex").write_text(
+        "\\documentclass{article}\\begin{document}\\title{T}\n"
+        "\\section*{Overview}Unnumbered.\n\\section{Method}\\paragraph{Setup.} We set $k=3$.\n"
+        "\\subsection{Loss}L.\n\\section{Experiments}E.\\end{document}"
+    )
+    paper = load_paper(tmp_path)
+    assert paper.metadata["main_file"] == "src/main.tex"
+    assert [(s.number, s.title, s.level) for s in paper.walk()] == [
+        (None, "Overview", 1),
+        ("1", "Method", 1),
+        (None, "Setup.", 2),
+        ("1.1", "Loss", 2),
+        ("2", "Experiments", 1),
+    ]
+    setup = paper.sections[1].children[0]
+    assert setup.text == "We set $k=3$."

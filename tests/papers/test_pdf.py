@@ -11,7 +11,7 @@ from ablab.errors import PaperError
 from ablab.papers import author_view, load_paper
 from ablab.schema import SectionRole, SourceKind
 
-from .pdf_builder import build_blank_pdf, build_paper_pdf
+from .pdf_builder import TITLE, build_blank_pdf, build_paper_pdf
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +59,20 @@ def test_hyphenation_joined_and_compounds_kept(pdf_path: Path) -> None:
     assert "repre-" not in paper.full_text()
     loss = paper.find_section("s2-1-loss-functions")
     assert loss is not None and "self-supervised" in loss.text
+    assert "It is a state-of-the-art loss." in " ".join(loss.text.split())
 
 
 def test_running_header_and_page_numbers_removed(pdf_path: Path) -> None:
     text = load_paper(pdf_path).full_text()
     assert "Preprint" not in text
     assert not [line for line in text.splitlines() if line.strip() in {"1", "2"}]
+
+
+def test_running_title_removed_but_title_kept(tmp_path: Path) -> None:
+    paper = load_paper(build_paper_pdf(tmp_path / "running.pdf", running_title=True))
+    assert paper.title == TITLE
+    assert all(TITLE not in s.text for s in paper.walk())
+    assert [s.title for s in paper.sections][:3] == ["Introduction", "Method", "Experiments"]
 
 
 def test_same_pdf_same_paper(pdf_path: Path, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from ablab.papers.latex_source import (
 from ablab.papers.latex_tables import extract_tables
 from ablab.papers.latex_text import latex_to_text, tidy_text
 from ablab.papers.project import DirectoryProject, Project, open_archive
-from ablab.papers.source import check_size
+from ablab.papers.source import check_size, reason
 from ablab.papers.tree import ParsedDocument, RawSection, build_paper
 from ablab.schema import Paper, SourceKind
 
@@ -86,6 +86,7 @@ def _paper(
     expanded = expand_includes(project, main, main_text)
     doc = parse_latex(expanded.text, project=project, main=main)
     doc.warnings[:0] = expanded.warnings
+    doc.metadata["main_file"] = main
     return build_paper(
         doc,
         paper_id=paper_id,
@@ -195,7 +196,7 @@ def _convert(source: str, warnings: list[str]) -> str:
     try:
         return latex_to_text(source)
     except ValueError as exc:
-        warnings.append(f"kept raw LaTeX for a passage pylatexenc could not read ({exc})")
+        warnings.append(f"kept raw LaTeX for a passage pylatexenc could not read ({reason(exc)})")
         return tidy_text(source)
 
 

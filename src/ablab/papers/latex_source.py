@@ -156,7 +156,8 @@ class _Expander:
         groups = match.groupdict()
         command = groups["cmd0"] or groups["cmd1"]
         name = (groups["name0"] or groups["bare0"] or groups["name1"] or "").strip()
-        shown = f"\\{command}{{{name[:_MAX_NAME_IN_WARNING]}}}"
+        arguments = [groups["dir1"], name] if groups["cmd1"] else [name]
+        shown = f"\\{command}" + "".join(f"{{{a[:_MAX_NAME_IN_WARNING]}}}" for a in arguments)
         current_dir = posixpath.dirname(current)
         if groups["cmd1"]:
             directory = groups["dir1"].strip()

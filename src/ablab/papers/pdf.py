@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
 from ablab.errors import PaperError
-from ablab.papers.source import sha256_hex
+from ablab.papers.source import reason, sha256_hex
 from ablab.papers.text import parse_lines
 from ablab.papers.tree import build_paper
 from ablab.schema import Paper, SourceKind
@@ -99,7 +99,7 @@ def _read_pages(data: bytes, name: str) -> list[list[_Line]]:
             f"{name}: PDF is encrypted with AES; install 'cryptography' to read it"
         ) from None
     except Exception as exc:  # pypdf raises many exception types on malformed files
-        raise PaperError(f"{name}: PDF is corrupt or unreadable ({exc})") from None
+        raise PaperError(f"{name}: PDF is corrupt or unreadable ({reason(exc)})") from None
 
 
 def _opens_with_empty_password(reader: PdfReader) -> bool:
@@ -144,23 +144,32 @@ def _edge_key(line: _Line) -> str:
 
 
 def _drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
-    """Remove page numbers and lines repeating at the top/bottom of at least half the pages."""
+    """Remove page numbers and lines repeating at the top/bottom of at least half the pages.
+
+    A repeated line set larger than its smallest occurrence is kept: that is page 1's title,
+    not the running title that repeats it in small print.
+    """
     counts: Counter[str] = Counter()
+    smallest: dict[str, float] = {}
     for page in pages:
-        counts.update({_edge_key(line) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]})
+        edge_lines = page[:_EDGE_LINES] + page[-_EDGE_LINES:]
+        counts.update({_edge_key(line) for line in edge_lines})
+        for line in edge_lines:
+            key = _edge_key(line)
+            smallest[key] = min(smallest.get(key, line.size), line.size)
     needed = max(2, math.ceil(len(pages) / 2))
     repeated = {key for key, count in counts.items() if count >= needed}
+
+    def running(line: _Line) -> bool:
+        key = _edge_key(line)
+        if key in repeated and line.size <= smallest[key] + 0.5:
+            return True
+        return bool(_PAGE_NUMBER.match(line.text.strip()))
+
     cleaned = []
     for page in pages:
         edge = {id(line) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]}
-        cleaned.append(
-            [
-                line
-                for line in page
-                if id(line) not in edge
-                or not (_edge_key(line) in repeated or _PAGE_NUMBER.match(line.text.strip()))
-            ]
-        )
+        cleaned.append([line for line in page if id(line) not in edge or not running(line)])
     return cleaned
 
 
@@ -209,8 +218,9 @@ def _join_hyphenation(lines: list[_Line]) -> list[_Line]:
         text = line.text.rstrip()
         nxt = lines[index + 1].text.lstrip() if index + 1 < len(lines) else ""
         if _HYPHEN_END.search(text) and nxt and nxt[0].isalpha():
-            word_start = text.rstrip("-").rsplit(" ", 1)[-1].lower()
-            keep = nxt[0].isupper() or word_start in _KEEP_HYPHEN_AFTER
+            word = text[:-1].rsplit(" ", 1)[-1].lower()
+            # "Vision-Language", "self-supervised", "state-of-the-art" keep their hyphen.
+            keep = nxt[0].isupper() or word in _KEEP_HYPHEN_AFTER or "-" in word
             first, _, rest = nxt.partition(" ")
             text = (text if keep else text[:-1]) + first
             lines[index + 1] = _Line(rest, lines[index + 1].sizes, lines[index + 1].bold_chars)

@@ -13,6 +13,7 @@ capped against zip/tar bombs.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import os
@@ -27,6 +28,7 @@ from typing import IO
 
 from ablab.errors import PaperError
 from ablab.papers.limits import MAX_ARCHIVE_MEMBERS
+from ablab.papers.source import reason
 
 _KEPT_SUFFIXES = (".tex", ".bbl")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
@@ -150,7 +152,7 @@ class DirectoryProject(Project):
                 raise self.too_large()
             return target.read_bytes()
         except OSError as exc:
-            raise PaperError(f"{self.label}: cannot read {rel} ({exc.strerror or exc})") from None
+            raise PaperError(f"{self.label}: cannot read {rel} ({reason(exc)})") from None
 
 
 class MemoryProject(Project):
@@ -182,15 +184,32 @@ def open_archive(
 ) -> MemoryProject:
     """Check and unpack a ``.zip``/``.tar``/``.tar.gz`` LaTeX source archive into memory.
 
-    ``max_unpacked_bytes`` caps the total size the archive's members declare (default
+    A gzipped single file (how arXiv serves one-file sources) becomes a project holding
+    ``main.tex``. ``max_unpacked_bytes`` caps the total size the archive's members declare (default
     5 x ``max_bytes``); the ``.tex``/``.bbl`` bytes actually kept are capped by ``max_bytes``.
     """
     cap = max_unpacked_bytes if max_unpacked_bytes is not None else 5 * max_bytes
     if data.startswith(b"PK"):
         files = _unpack_zip(path, data, max_members, cap, max_bytes)
+    elif data.startswith(b"\x1f\x8b") and not _gzip_holds_tar(data):
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            try:
+                files = {"main.tex": _read_capped(path, handle, path.name, max_bytes)}
+            except (OSError, EOFError, zlib.error) as exc:
+                raise PaperError(f"{path}: not a readable gzip file ({reason(exc)})") from None
     else:
         files = _unpack_tar(path, data, max_members, cap, max_bytes)
     return MemoryProject(str(path), files, max_bytes)
+
+
+def _gzip_holds_tar(data: bytes) -> bool:
+    """Whether gzip data starts with a tar header ("ustar" magic at offset 257)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            head = handle.read(512)
+    except (OSError, EOFError, zlib.error):
+        return True  # let the tar reader report the damage
+    return head[257:262] == b"ustar"
 
 
 def _checked_name(path: Path, name: str) -> str:
@@ -200,7 +219,7 @@ def _checked_name(path: Path, name: str) -> str:
     return rel
 
 
-def _read_capped(path: Path, handle: IO[bytes], name: str, budget: int) -> bytes:
+def _read_capped(path: Path, handle: IO[bytes] | gzip.GzipFile, name: str, budget: int) -> bytes:
     """Read a member, stopping as soon as it outgrows ``budget`` (a lying header, a bomb)."""
     chunks: list[bytes] = []
     size = 0
@@ -218,7 +237,7 @@ def _unpack_zip(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise PaperError(f"{path}: not a readable zip archive ({exc})") from None
+        raise PaperError(f"{path}: not a readable zip archive ({reason(exc)})") from None
     with archive:
         members = archive.infolist()
         if len(members) > max_members:
@@ -241,7 +260,7 @@ def _unpack_zip(
                     content = _read_capped(path, handle, member.filename, budget)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise PaperError(
-                    f"{path}: corrupt archive member {member.filename!r} ({exc})"
+                    f"{path}: corrupt archive member {member.filename!r} ({reason(exc)})"
                 ) from None
             budget -= len(content)
             files[rel] = content
@@ -275,5 +294,5 @@ def _unpack_tar(
                     budget -= len(content)
                     files[rel] = content
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise PaperError(f"{path}: not a readable tar archive ({exc})") from None
+        raise PaperError(f"{path}: not a readable tar archive ({reason(exc)})") from None
     return files

@@ -12,6 +12,15 @@ _MAX_CONTROL_SHARE = 0.01
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 
 
+_MAX_REASON_CHARS = 160
+
+
+def reason(exc: BaseException) -> str:
+    """A library exception's message on one short line, for use inside a PaperError."""
+    text = " ".join(str(getattr(exc, "strerror", None) or exc).split())
+    return text if len(text) <= _MAX_REASON_CHARS else text[: _MAX_REASON_CHARS - 3] + "..."
+
+
 def sha256_hex(data: bytes) -> str:
     """Hex sha256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
@@ -27,7 +36,7 @@ def check_size(path: Path, max_bytes: int) -> int:
     except FileNotFoundError:
         raise PaperError(f"{path}: no such file or directory") from None
     except OSError as exc:
-        raise PaperError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise PaperError(f"{path}: cannot be read ({reason(exc)})") from None
     if info.st_size > max_bytes:
         raise PaperError(
             f"{path}: file is too large ({info.st_size:,} bytes; the limit is {max_bytes:,})"
@@ -45,7 +54,7 @@ def read_source_bytes(path: Path, max_bytes: int) -> bytes:
     except IsADirectoryError:
         raise PaperError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
-        raise PaperError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise PaperError(f"{path}: cannot be read ({reason(exc)})") from None
     if len(data) > max_bytes:
         raise PaperError(f"{path}: file is too large (the limit is {max_bytes:,} bytes)")
     if not data:

@@ -157,6 +157,7 @@ def parse_lines(lines: Sequence[str], styles: Sequence[str] | None = None) -> Pa
     front: list[str] = []
     body = front
     parts: list[tuple[RawSection, list[str]]] = []
+    numbered_level = 0  # level of the last numbered heading; 0 before numbering starts
     for index, raw_line in enumerate(lines):
         line = " ".join(raw_line.split())
         style = styles[index] if styles is not None else "plain"
@@ -165,6 +166,10 @@ def parse_lines(lines: Sequence[str], styles: Sequence[str] | None = None) -> Pa
             body.append(raw_line.rstrip())
             continue
         heading_text, number, level, rest = heading
+        if number is not None:
+            numbered_level = level
+        elif level == 0:  # an unnumbered styled heading nests under the current numbered one
+            level = numbered_level + 1
         body = [rest] if rest else []
         parts.append((RawSection(heading=heading_text, level=level, number=number), body))
     for section, section_body in parts:
@@ -175,7 +180,7 @@ def parse_lines(lines: Sequence[str], styles: Sequence[str] | None = None) -> Pa
 def _heading(
     line: str, style: str, detector: HeadingDetector
 ) -> tuple[str, str | None, int, str] | None:
-    """(heading, number, level, rest of line) when ``line`` is a heading."""
+    """(heading, number, level, rest of line) when ``line`` is a heading; level 0 = "nest"."""
     lead = _ABSTRACT_LEAD.match(line)
     if lead:
         return "Abstract", None, 1, lead["rest"]
@@ -187,8 +192,8 @@ def _heading(
     if numbered:
         number, title, level = numbered
         return title, number, level, ""
-    if _is_caps_heading(line) or (style == "large" and len(line.split()) <= _MAX_HEADING_WORDS):
-        return line, None, 1, ""
+    if _is_caps_heading(line) or (style == "large" and _heading_shaped(line)):
+        return line, None, 0, ""
     return None
 
 
