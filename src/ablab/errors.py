@@ -19,3 +19,11 @@ class PlanError(AblabError):
 
 class ConfigError(AblabError):
     """A missing or invalid setting (unknown planner, model, option)."""
+
+
+class DatasetError(AblabError):
+    """A benchmark dataset could not be read (missing, wrong schema, hub unreachable...)."""
+
+
+class JudgeError(AblabError):
+    """A judge could not reach a decision (unusable model answer, missing judgements...)."""

@@ -152,7 +152,8 @@ def test_gzipped_single_tex_file(tmp_path: Path) -> None:
 
     path = tmp_path / "2401.00001.gz"
     path.write_bytes(gzip.compress(MAIN.replace(b"\\input{body}", b"One-file source.")))
-    paper = load_paper(path, paper_id="arxiv")
+    paper = load_paper(path)
+    assert paper.id == "2401.00001"
     assert paper.title == "Packed"
     assert paper.sections[0].text == "One-file source."
     bomb = tmp_path / "bomb.gz"

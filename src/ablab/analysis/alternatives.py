@@ -29,6 +29,8 @@ class DesignEntry:
     """Standard alternatives, most informative first."""
     weight: int
     """How much ablating this choice usually tells about a method (1 low .. 9 high)."""
+    triggers: tuple[str, ...]
+    """Lower-case words one of which every match contains (selects the patterns to run)."""
 
 
 _LOSS_DISTANCES = ("L2 (mean squared error) distance", "cosine distance")
@@ -42,6 +44,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"|(?-i:\bKL\b)",
         ("Jensen-Shannon divergence", *_LOSS_DISTANCES, "Wasserstein distance"),
         8,
+        triggers=("kl", "kullback"),
     ),
     DesignEntry(
         "Jensen-Shannon divergence",
@@ -49,6 +52,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bJensen[- –]Shannon(?: divergence)?\b|\bJS[- ]divergence\b|(?-i:\bJSD\b)",
         ("KL divergence", *_LOSS_DISTANCES),
         8,
+        triggers=("jensen", "js", "jsd"),
     ),
     DesignEntry(
         "Wasserstein distance",
@@ -56,6 +60,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bWasserstein(?: distance)?\b|\bearth mover'?s distance\b",
         ("KL divergence", "maximum mean discrepancy (MMD)", "Sinkhorn divergence"),
         7,
+        triggers=("wasserstein", "mover"),
     ),
     DesignEntry(
         "maximum mean discrepancy",
@@ -63,6 +68,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bmaximum mean discrepancy\b|(?-i:\bMMD\b)",
         ("KL divergence", "Wasserstein distance", "moment matching (CORAL)"),
         7,
+        triggers=("maximum", "mmd"),
     ),
     # --- regression and similarity losses
     DesignEntry(
@@ -71,6 +77,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bsmooth[- ](?:L1|ℓ1|\\ell_1)(?: loss)?\b|\bHuber loss\b",
         ("L1 loss", "L2 (mean squared error) loss"),
         6,
+        triggers=("smooth", "huber"),
     ),
     DesignEntry(
         "L1 loss",
@@ -78,6 +85,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\b(?:L1|ℓ1|\\ell_1)[- ](?:loss|distance|reconstruction loss)\b|\bmean absolute error\b",
         ("L2 (mean squared error) loss", "smooth L1 (Huber) loss"),
         6,
+        triggers=("l1", "ℓ1", "ell", "absolute"),
     ),
     DesignEntry(
         "mean squared error",
@@ -86,6 +94,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"|\bsquared (?:L2|ℓ2|Euclidean) distance\b",
         ("L1 loss", "smooth L1 (Huber) loss", "cosine distance"),
         6,
+        triggers=("mse", "squared", "l2", "ℓ2", "ell"),
     ),
     DesignEntry(
         "cosine similarity",
@@ -93,6 +102,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bcosine[- ](?:similarity|distance|loss)\b",
         ("L2 (Euclidean) distance", "dot-product similarity"),
         5,
+        triggers=("cosine",),
     ),
     DesignEntry(
         "Euclidean distance",
@@ -100,6 +110,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bEuclidean distance\b",
         ("cosine distance", "L1 (Manhattan) distance"),
         5,
+        triggers=("euclidean",),
     ),
     # --- representation-learning objectives
     DesignEntry(
@@ -108,6 +119,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bInfoNCE\b|\bNT-Xent\b|\bcontrastive loss\b",
         ("triplet loss with a margin", "BYOL-style regression loss without negatives"),
         7,
+        triggers=("infonce", "xent", "contrastive"),
     ),
     DesignEntry(
         "triplet loss",
@@ -115,6 +127,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\btriplet (?:loss|margin loss)\b",
         ("InfoNCE contrastive loss", "pairwise contrastive loss"),
         6,
+        triggers=("triplet",),
     ),
     DesignEntry(
         "hinge loss",
@@ -122,6 +135,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bhinge (?:loss|penalty)\b",
         ("softplus (logistic) penalty", "squared hinge penalty"),
         5,
+        triggers=("hinge",),
     ),
     DesignEntry(
         "focal loss",
@@ -129,6 +143,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bfocal loss\b",
         ("cross-entropy loss", "class-balanced cross-entropy"),
         5,
+        triggers=("focal",),
     ),
     DesignEntry(
         "cross-entropy loss",
@@ -136,6 +151,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\b(?:binary |categorical )?cross[- ]?entropy(?: loss)?\b",
         ("focal loss", "label-smoothed cross-entropy"),
         2,
+        triggers=("cross", "crossentropy"),
     ),
     # --- normalisation
     DesignEntry(
@@ -144,6 +160,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bbatch[- ]?norm(?:ali[sz]ation)?\b|(?-i:\bBN\b)",
         ("LayerNorm", "GroupNorm", "no normalization"),
         5,
+        triggers=("batch", "batchnorm", "bn"),
     ),
     DesignEntry(
         "LayerNorm",
@@ -151,6 +168,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\blayer[- ]?norm(?:ali[sz]ation)?\b",
         ("BatchNorm", "RMSNorm", "no normalization"),
         4,
+        triggers=("layer", "layernorm"),
     ),
     DesignEntry(
         "GroupNorm",
@@ -158,6 +176,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bgroup[- ]?norm(?:ali[sz]ation)?\b",
         ("BatchNorm", "LayerNorm"),
         4,
+        triggers=("group", "groupnorm"),
     ),
     DesignEntry(
         "ℓ2 normalization",
@@ -165,6 +184,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\b(?:ℓ2|L2|\\ell_2)[- ]normali[sz](?:ed|ation|ing)\b",
         ("unnormalized features", "BatchNorm on the features"),
         5,
+        triggers=("ℓ2", "l2", "ell"),
     ),
     DesignEntry(
         "softmax",
@@ -172,6 +192,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bsoftmax\b",
         ("sparsemax", "sigmoid", "entmax"),
         4,
+        triggers=("softmax",),
     ),
     # --- architectures
     DesignEntry(
@@ -180,6 +201,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bViT-[A-Z][a-z]?(?:/\d+)?)|\bvision transformers?\b",
         ("ResNet-50", "Swin Transformer", "ConvNeXt"),
         4,
+        triggers=("vit", "vision"),
     ),
     DesignEntry(
         None,
@@ -187,6 +209,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bResNet-?\d+\b)",
         ("ViT-S/16", "ResNet-18", "ResNet-101"),
         4,
+        triggers=("resnet",),
     ),
     DesignEntry(
         "graph convolutional network (GCN)",
@@ -194,6 +217,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bGCNs?\b)|\bgraph convolutional networks?\b|\bgraph convolutions?\b",
         ("GAT", "GraphSAGE", "GIN"),
         6,
+        triggers=("gcn", "gcns", "graph"),
     ),
     DesignEntry(
         "graph attention network (GAT)",
@@ -201,6 +225,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bGATs?\b)|\bgraph attention networks?\b",
         ("GCN", "GraphSAGE", "GIN"),
         6,
+        triggers=("gat", "gats", "graph"),
     ),
     DesignEntry(
         "LSTM",
@@ -208,6 +233,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\b(?:Bi-?)?LSTMs?\b)|\blong short-term memory\b",
         ("GRU", "Transformer encoder", "1D CNN"),
         5,
+        triggers=("lstm", "lstms", "bilstm", "bi", "long"),
     ),
     DesignEntry(
         "GRU",
@@ -215,6 +241,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bGRUs?\b)|\bgated recurrent units?\b",
         ("LSTM", "Transformer encoder"),
         5,
+        triggers=("gru", "grus", "gated"),
     ),
     DesignEntry(
         "Transformer",
@@ -222,6 +249,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\btransformers?\b(?! block)|\bself-attention layers?\b",
         ("LSTM", "MLP", "CNN"),
         5,
+        triggers=("transformer", "transformers", "self"),
     ),
     DesignEntry(
         "U-Net",
@@ -229,6 +257,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bU-?Net\b",
         ("FPN decoder", "encoder-decoder without skip connections"),
         4,
+        triggers=("unet", "u"),
     ),
     DesignEntry(
         "MLP",
@@ -236,6 +265,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bMLPs?\b)|\bmulti-?layer perceptrons?\b",
         ("a single linear layer", "a deeper MLP"),
         4,
+        triggers=("mlp", "mlps", "multi", "multilayer"),
     ),
     DesignEntry(
         "CNN",
@@ -243,6 +273,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:(?<!R-)\bCNNs?\b)|\bconvolutional neural networks?\b",
         ("MLP", "Transformer"),
         3,
+        triggers=("cnn", "cnns", "convolutional"),
     ),
     DesignEntry(
         "LoRA",
@@ -250,6 +281,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bLoRA\b)|\blow-rank adaptation\b",
         ("full fine-tuning", "adapter layers", "prefix tuning"),
         5,
+        triggers=("lora", "low"),
     ),
     DesignEntry(
         "shared weights",
@@ -257,6 +289,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\b(?:shared|tied) (?:weights|parameters)\b|\bweight[- ]sharing\b",
         ("separate (unshared) weights",),
         5,
+        triggers=("shared", "tied", "weight"),
     ),
     DesignEntry(
         "residual connections",
@@ -264,18 +297,31 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bresidual connections?\b|\bskip connections?\b",
         ("no residual connection",),
         4,
+        triggers=("residual", "skip"),
     ),
     # --- activations and gates
-    DesignEntry("GELU", "activation", r"(?-i:\bGELUs?\b)", ("ReLU", "SiLU"), 2),
-    DesignEntry("ReLU", "activation", r"\bReLUs?\b", ("GELU", "SiLU", "LeakyReLU"), 2),
-    DesignEntry("SiLU", "activation", r"\bSiLU\b|\bSwish\b", ("ReLU", "GELU"), 2),
-    DesignEntry("tanh", "activation", r"\btanh\b", ("ReLU", "sigmoid"), 2),
+    DesignEntry(
+        "GELU", "activation", r"(?-i:\bGELUs?\b)", ("ReLU", "SiLU"), 2, triggers=("gelu", "gelus")
+    ),
+    DesignEntry(
+        "ReLU",
+        "activation",
+        r"\bReLUs?\b",
+        ("GELU", "SiLU", "LeakyReLU"),
+        2,
+        triggers=("relu", "relus"),
+    ),
+    DesignEntry(
+        "SiLU", "activation", r"\bSiLU\b|\bSwish\b", ("ReLU", "GELU"), 2, triggers=("silu", "swish")
+    ),
+    DesignEntry("tanh", "activation", r"\btanh\b", ("ReLU", "sigmoid"), 2, triggers=("tanh",)),
     DesignEntry(
         "sigmoid",
         "activation",
         r"\bsigmoid\b",
         ("softmax over tokens", "hard (straight-through) gating"),
         4,
+        triggers=("sigmoid",),
     ),
     # --- pooling
     DesignEntry(
@@ -284,6 +330,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\b(?:mean|average|avg)[- ]pool(?:ing|ed)?\b|\bglobal average pooling\b",
         ("max pooling", "attention pooling", "[CLS] token"),
         5,
+        triggers=("mean", "average", "avg", "global"),
     ),
     DesignEntry(
         "max pooling",
@@ -291,6 +338,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bmax[- ]pool(?:ing|ed)?\b",
         ("mean pooling", "attention pooling"),
         5,
+        triggers=("max",),
     ),
     DesignEntry(
         "attention pooling",
@@ -298,6 +346,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\battention(?:-based)? pooling\b",
         ("mean pooling", "max pooling"),
         5,
+        triggers=("attention",),
     ),
     DesignEntry(
         "[CLS] token",
@@ -305,6 +354,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\[CLS\] token|\bCLS token\b|\bclass token\b",
         ("mean pooling", "attention pooling"),
         4,
+        triggers=("cls", "class"),
     ),
     # --- attention and fusion
     DesignEntry(
@@ -313,6 +363,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bmulti-?head(?:ed)? (?:self-)?attention\b",
         ("single-head attention", "linear attention"),
         5,
+        triggers=("multi", "multihead"),
     ),
     DesignEntry(
         "cross-attention",
@@ -320,6 +371,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bcross-?attention\b",
         ("concatenation followed by an MLP", "FiLM conditioning", "element-wise addition"),
         6,
+        triggers=("cross", "crossattention"),
     ),
     DesignEntry(
         "concatenation",
@@ -327,6 +379,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bconcatenat(?:e|es|ed|ion|ing)\b",
         ("element-wise addition", "cross-attention", "gated fusion"),
         4,
+        triggers=("concatenate", "concatenates", "concatenated", "concatenation", "concatenating"),
     ),
     # --- optimiser and learning-rate schedule
     DesignEntry(
@@ -335,6 +388,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bAdamW?\b)",
         ("SGD with momentum", "LAMB"),
         2,
+        triggers=("adam", "adamw"),
     ),
     DesignEntry(
         "SGD",
@@ -342,6 +396,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"(?-i:\bSGD\b)|\bstochastic gradient descent\b",
         ("AdamW",),
         2,
+        triggers=("sgd", "stochastic"),
     ),
     DesignEntry(
         "cosine learning-rate schedule",
@@ -349,6 +404,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bcosine (?:learning[- ]rate )?(?:schedule|decay|annealing)\b",
         ("step decay", "constant learning rate"),
         2,
+        triggers=("cosine",),
     ),
     DesignEntry(
         "learning-rate warm-up",
@@ -356,6 +412,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\b(?:linear )?warm-?up\b",
         ("no warm-up",),
         1,
+        triggers=("warm", "warmup"),
     ),
     # --- training schedule
     DesignEntry(
@@ -364,6 +421,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\balternat(?:e|es|ed|ing|ion)\b",
         ("joint (simultaneous) optimization of all losses",),
         8,
+        triggers=("alternate", "alternates", "alternated", "alternating", "alternation"),
     ),
     DesignEntry(
         "two-stage training",
@@ -371,6 +429,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\btwo[- ](?:stage|step|phase)\b|\bmulti-?stage training\b|\bstage-?wise training\b",
         ("end-to-end single-stage training", "joint optimization of both objectives"),
         8,
+        triggers=("two", "multi", "multistage", "stagewise", "stage"),
     ),
     DesignEntry(
         "sequential optimization",
@@ -378,6 +437,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bsequential(?:ly)? (?:optimi[sz]ation|optimi[sz]ed|training|trained|updates?)\b",
         ("joint (simultaneous) optimization",),
         7,
+        triggers=("sequential", "sequentially"),
     ),
     DesignEntry(
         "curriculum",
@@ -385,6 +445,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bcurriculum\b",
         ("no curriculum (fixed difficulty)", "reversed curriculum"),
         6,
+        triggers=("curriculum",),
     ),
     DesignEntry(
         "stop-gradient",
@@ -392,6 +453,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bstop[- ]grad(?:ient)?s?\b",
         ("gradients through both branches (no stop-gradient)",),
         6,
+        triggers=("stop", "stopgrad"),
     ),
     DesignEntry(
         "EMA teacher",
@@ -399,6 +461,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bexponential moving average\b|(?-i:\bEMA\b)|\bmomentum (?:encoder|teacher|network)\b",
         ("teacher sharing the student's weights", "frozen teacher"),
         5,
+        triggers=("exponential", "ema", "momentum"),
     ),
     # --- initialisation and pretraining
     DesignEntry(
@@ -407,6 +470,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bImageNet[- ]pre-?trained\b|\bpre-?trained on ImageNet\b",
         ("random initialization", "self-supervised initialization"),
         5,
+        triggers=("imagenet",),
     ),
     DesignEntry(
         "random initialization",
@@ -414,6 +478,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\brandom(?:ly)? initiali[sz](?:ation|ed)\b|\btrained from scratch\b",
         ("supervised ImageNet initialization", "self-supervised initialization"),
         3,
+        triggers=("random", "randomly", "scratch"),
     ),
     DesignEntry(
         "pretrained weights",
@@ -421,6 +486,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bpre-?trained (?:weights|checkpoints?|encoders?|backbones?)\b",
         ("random initialization", "a different pretrained checkpoint"),
         4,
+        triggers=("pretrained", "pre"),
     ),
     # --- augmentation
     DesignEntry(
@@ -429,6 +495,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bmulti-?crop\b",
         ("two global crops only", "two global and two local crops"),
         5,
+        triggers=("multi", "multicrop"),
     ),
     DesignEntry(
         "Mixup/CutMix",
@@ -436,6 +503,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bmixup\b|\bcutmix\b",
         ("no mixing augmentation",),
         4,
+        triggers=("mixup", "cutmix"),
     ),
     DesignEntry(
         "photometric augmentations",
@@ -443,6 +511,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bcolou?r[- ]jitter(?:ing)?\b|\bgaussian blur\b|\bsolari[sz]ation\b|\bRandAugment\b",
         ("crop and flip only", "no photometric augmentation"),
         3,
+        triggers=("color", "colour", "gaussian", "solarization", "solarisation", "randaugment"),
     ),
     DesignEntry(
         "strong augmentation",
@@ -450,6 +519,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\b(?:strong|heavy|aggressive) (?:data )?augmentations?\b",
         ("weak augmentation (crop and flip)", "no augmentation"),
         4,
+        triggers=("strong", "heavy", "aggressive"),
     ),
     # --- sampling
     DesignEntry(
@@ -458,6 +528,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bhard(?:est)?[- ]negatives?(?: mining| sampling)?\b",
         ("random negatives", "semi-hard negative mining"),
         6,
+        triggers=("hard", "hardest"),
     ),
     DesignEntry(
         "top-k selection",
@@ -465,6 +536,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\btop-?k (?:selection|routing|tokens|experts)\b",
         ("random selection of k", "threshold-based selection"),
         5,
+        triggers=("top", "topk"),
     ),
     # --- masks and discrete choices
     DesignEntry(
@@ -473,6 +545,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bbinary masks?\b|\bhard masks?\b",
         ("soft (continuous) mask", "blurred mask", "random mask of the same area"),
         6,
+        triggers=("binary", "hard"),
     ),
     DesignEntry(
         "Gumbel-softmax",
@@ -480,6 +553,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bGumbel[- ]softmax\b",
         ("straight-through estimator", "REINFORCE"),
         5,
+        triggers=("gumbel",),
     ),
     DesignEntry(
         "k-means clustering",
@@ -487,6 +561,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         r"\bk-?means\b",
         ("Sinkhorn-Knopp assignment", "spectral clustering"),
         5,
+        triggers=("means", "kmeans"),
     ),
 )
 """Known design choices, specific before general."""

@@ -25,7 +25,10 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
     index = ComponentIndex(components)
     acronyms = {c.acronym: c.name for c in components if c.acronym}
     hyperparameters = find_hyperparameters(sentences, index)
-    design_choices = find_design_choices(sentences, index.nearest, index.of_section)
+    # A design choice is "used for" a component only when named right next to it.
+    design_choices = find_design_choices(
+        sentences, lambda text, at: index.nearest(text, at, 40), index.of_section
+    )
     tables = [(section, table) for section in sections for table in section.tables]
     metrics = find_metrics(sentences, tables)
     known = [c.name for c in components] + [h.name for h in hyperparameters]

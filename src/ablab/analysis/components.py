@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ablab.analysis.acronyms import find_definitions
 from ablab.analysis.alternatives import STANDARD_ACRONYMS
-from ablab.analysis.design import DESIGN_PATTERN
+from ablab.analysis.design import DESIGN_VOCAB
 from ablab.analysis.sentences import EvidenceKeeper, Sentence
 from ablab.analysis.terms import STOPWORDS, VERBS, WORD, singular, term_key, word_set, words
 from ablab.schema import Component, ComponentKind, SectionRole
@@ -105,7 +105,7 @@ def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
 def _is_design_term(name: str) -> bool:
     """Standard techniques (``KL loss``, ``layer normalization``, ``softmax attention``) are design
     choices rather than components: a known choice among the modifiers disqualifies a name."""
-    return DESIGN_PATTERN.search(name) is not None
+    return DESIGN_VOCAB.first(name) is not None
 
 
 def _phrases(sentence: str) -> list[tuple[str, int]]:

@@ -1,7 +1,7 @@
 """Design choices with standard alternatives (KL divergence -> JS divergence, L2, cosine, ...).
 
-All entries of :mod:`ablab.analysis.alternatives` are compiled into one regex with a named group
-per entry, so each sentence is scanned once.
+The entries of :mod:`ablab.analysis.alternatives` are matched through a trigger-word
+:class:`~ablab.analysis.vocab.Vocabulary`, so only the few relevant patterns run per sentence.
 """
 
 from __future__ import annotations
@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
 from ablab.analysis.sentences import EvidenceKeeper, Sentence
 from ablab.analysis.terms import STOPWORDS, VERBS
+from ablab.analysis.vocab import Vocabulary
 from ablab.schema import DesignChoice, SectionRole
 
-DESIGN_PATTERN = re.compile(
-    "|".join(f"(?P<d{i}>{entry.pattern})" for i, entry in enumerate(DESIGN_ENTRIES)),
-    re.IGNORECASE,
-)
-"""One regex finding every known design choice; ``match.lastgroup`` names the entry (``d3``)."""
+DESIGN_VOCAB = Vocabulary([(e.pattern, e.triggers) for e in DESIGN_ENTRIES])
+"""Finds every known design choice; a match's ``entry`` indexes ``DESIGN_ENTRIES``."""
 
 _HEAD = (
     r"(?:loss|objective|term|module|layer|block|head|encoder|decoder|network|branch|gate|memory|"
@@ -64,7 +62,7 @@ def _loss_phrase(text: str, position: int) -> str | None:
         words = match.group(1).split()
         while words and (words[0].lower() in STOPWORDS or words[0].lower() in VERBS):
             words.pop(0)
-        if len(words) < 2 or DESIGN_PATTERN.search(match.group(1)):
+        if len(words) < 2 or DESIGN_VOCAB.first(match.group(1)):
             continue
         distance = abs(match.start() - position)
         if best is None or distance < best[0]:
@@ -103,26 +101,24 @@ def find_design_choices(
         if weight is None:
             continue  # related work, results and ablations describe other methods or variants
         text = sentence.text
-        for match in DESIGN_PATTERN.finditer(text):
-            if match.lastgroup is None:
-                continue
-            entry = DESIGN_ENTRIES[int(match.lastgroup[1:])]
-            choice = entry.name or match.group(0).strip()
+        for match in DESIGN_VOCAB.find(text):
+            entry = DESIGN_ENTRIES[match.entry]
+            choice = entry.name or match.text.strip()
             key = choice.lower()
             item = found.get(key)
             if item is None:
                 item = found[key] = _Found(entry, choice, sentence.index)
             item.weight += weight
-            item.evidence.add(sentence, match.start(), match.end())
+            item.evidence.add(sentence, match.start, match.end)
             if item.used_for_explicit:
                 continue
-            after = _USED_FOR_AFTER.match(text[match.end() :])
+            after = _USED_FOR_AFTER.match(text[match.end :])
             if after:
                 item.used_for, item.used_for_explicit = after.group(1), True
             elif item.used_for is None and entry.category not in _GLOBAL_CATEGORIES:
-                near = component_in(text, match.start()) if component_in else None
+                near = component_in(text, match.start) if component_in else None
                 if entry.category in _LOSS_CATEGORIES:
-                    near = _loss_phrase(text, match.start()) or near
+                    near = _loss_phrase(text, match.start) or near
                 item.used_for = near or (section_component(sentence) if section_component else None)
     ranked = sorted(
         found.values(),

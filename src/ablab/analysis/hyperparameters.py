@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 from ablab.analysis.component_index import ComponentIndex
 from ablab.analysis.sentences import Sentence
-from ablab.analysis.symbols import GREEK_SYMBOL, NUMBER, SYMBOL, clean_number, parse_number
+from ablab.analysis.symbols import (
+    GREEK_LETTERS,
+    GREEK_SYMBOL,
+    NUMBER,
+    SYMBOL,
+    clean_number,
+    parse_number,
+)
 from ablab.analysis.symbols import symbol_key as canonical_symbol
 from ablab.analysis.terms import STOPWORDS, term_key, word_set
 from ablab.schema import Evidence, Hyperparameter, SectionRole
@@ -79,6 +86,10 @@ _DESC_AFTER = re.compile(
 _EVERY = re.compile(
     rf"\b[Ee]very\s+\$?(?P<sym>{SYMBOL})\$?\s+(?P<unit>iterations|steps|epochs|updates|batches)\b"
 )
+# Cheap pre-checks: a value needs a digit; a description needs a Greek letter, a LaTeX command
+# or "every K steps".
+_DIGIT = re.compile(r"\d")
+_MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\b[Ee]very\b")
 _EMA_CONTEXT = re.compile(r"moving average|\bEMA\b", re.IGNORECASE)
 _NOUN_AFTER_VALUE = re.compile(r"\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b")
 
@@ -183,6 +194,12 @@ class _Reader:
         )
 
     def read(self, sentence: Sentence) -> None:
+        if _DIGIT.search(sentence.text):
+            self._read_values(sentence)
+        if _MAY_DESCRIBE.search(sentence.text):
+            self._read_descriptions(sentence)
+
+    def _read_values(self, sentence: Sentence) -> None:
         text = sentence.text
         used: list[tuple[int, int]] = []
 
@@ -228,7 +245,6 @@ class _Reader:
                 unit = match.group("unit").lower()
                 warm = "warm" in text[max(0, match.start() - 40) : match.start()].lower()
                 self._add(sentence, match, f"{'warm-up' if warm else 'training'} {unit}", None)
-        self._read_descriptions(sentence)
 
     def _read_descriptions(self, sentence: Sentence) -> None:
         text = sentence.text

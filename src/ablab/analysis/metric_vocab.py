@@ -19,66 +19,110 @@ class MetricEntry:
     """Regex source, case-insensitive; wrap short acronyms in ``(?-i:...)``."""
     higher_is_better: bool | None
     """Usual direction, None when it depends."""
+    triggers: tuple[str, ...]
+    """Lower-case words one of which every match contains (selects the patterns to run)."""
 
 
 METRIC_ENTRIES: tuple[MetricEntry, ...] = (
-    MetricEntry("top-1 accuracy", r"\btop-?1(?:\s+acc(?:uracy)?\.?)?(?![\w-])", True),
-    MetricEntry("top-5 accuracy", r"\btop-?5(?:\s+acc(?:uracy)?\.?)?(?![\w-])", True),
-    MetricEntry("k-NN accuracy", r"\bk-?NN\s+acc(?:uracy)?\b", True),
-    MetricEntry("balanced accuracy", r"\bbalanced acc(?:uracy)?\b", True),
-    MetricEntry("mAP", r"(?-i:\bmAP(?:@[\d.:]+)?\b)|\bmean average precision\b", True),
-    MetricEntry("AP50", r"(?-i:\bAP[_ ]?\{?50\}?)", True),
-    MetricEntry("AP75", r"(?-i:\bAP[_ ]?\{?75\}?)", True),
     MetricEntry(
-        "mIoU", r"(?-i:\bmIoU\b)|\bmean IoU\b|\bmean intersection[- ]over[- ]union\b", True
+        "top-1 accuracy", r"\btop-?1(?:\s+acc(?:uracy)?\.?)?(?![\w-])", True, ("top", "top1")
     ),
-    MetricEntry("IoU", r"(?-i:\bIoU\b)|\bintersection[- ]over[- ]union\b", True),
-    MetricEntry("AUROC", r"\bAUROC\b|\bAUC-ROC\b|\barea under the ROC curve\b", True),
-    MetricEntry("AUPRC", r"\bAUPRC\b|\bAUC-PR\b", True),
-    MetricEntry("AUC", r"(?-i:\bAUC\b)", True),
-    MetricEntry("macro-F1", r"\bmacro[- ]F1\b", True),
-    MetricEntry("micro-F1", r"\bmicro[- ]F1\b", True),
-    MetricEntry("F1", r"\bF1(?:[- ]score)?\b|\bF-?score\b", True),
-    MetricEntry("BLEU", r"(?-i:\bBLEU(?:-\d)?\b)", True),
-    MetricEntry("ROUGE-L", r"\bROUGE-L\b", True),
-    MetricEntry("ROUGE", r"(?-i:\bROUGE(?:-[12])?\b)", True),
-    MetricEntry("METEOR", r"(?-i:\bMETEOR\b)", True),
-    MetricEntry("CIDEr", r"\bCIDEr\b", True),
-    MetricEntry("FID", r"(?-i:\bFID\b)|\bFréchet Inception Distance\b", False),
-    MetricEntry("KID", r"(?-i:\bKID\b)", False),
-    MetricEntry("FVD", r"(?-i:\bFVD\b)", False),
-    MetricEntry("Inception Score", r"\binception score\b|(?-i:\bIS\b)(?=\s*[↑(]|$)", True),
-    MetricEntry("PSNR", r"(?-i:\bPSNR\b)", True),
-    MetricEntry("SSIM", r"(?-i:\bSSIM\b)", True),
-    MetricEntry("LPIPS", r"(?-i:\bLPIPS\b)", False),
-    MetricEntry("CLIP score", r"\bCLIP[- ]?score\b", True),
-    MetricEntry("perplexity", r"\bperplexity\b|(?-i:\bPPL\b)", False),
-    MetricEntry("bits per dimension", r"\bbits[- ]per[- ]dim(?:ension)?\b|(?-i:\bBPD\b)", False),
-    MetricEntry("NLL", r"(?-i:\bNLL\b)|\bnegative log-likelihood\b", False),
-    MetricEntry("exact match", r"\bexact match\b|(?-i:\bEM\b)", True),
-    MetricEntry("pass@k", r"\bpass@\d+\b|\bpass@k\b", True),
-    MetricEntry("NDCG", r"\bn?DCG(?:@\d+)?\b", True),
-    MetricEntry("MRR", r"(?-i:\bMRR\b)|\bmean reciprocal rank\b", True),
-    MetricEntry("Hits@k", r"\bhits@\d+\b", True),
-    MetricEntry("recall@k", r"\b(?:recall|R)@\d+\b|\brecall@k\b", True),
-    MetricEntry("precision@k", r"\b(?:precision|P)@\d+\b", True),
-    MetricEntry("Chamfer distance", r"\bChamfer(?: distance)?\b|(?-i:\bCD\b)(?=\s*[↓(])", False),
-    MetricEntry("EPE", r"(?-i:\bEPE\b)|\bend-point error\b", False),
-    MetricEntry("ADE", r"(?-i:\bADE\b)(?!20K)", False),
-    MetricEntry("FDE", r"(?-i:\bFDE\b)", False),
-    MetricEntry("RMSE", r"(?-i:\bRMSE\b)|\broot mean squared error\b", False),
-    MetricEntry("MAE", r"(?-i:\bMAE\b)(?=\s*[↓(]|$)|\bmean absolute error\b", False),
-    MetricEntry("WER", r"(?-i:\bWER\b)|\bword error rate\b", False),
-    MetricEntry("CER", r"(?-i:\bCER\b)|\bcharacter error rate\b", False),
-    MetricEntry("ECE", r"(?-i:\bECE\b)|\bexpected calibration error\b", False),
-    MetricEntry("Dice", r"\bDice(?: score| coefficient)?\b", True),
-    MetricEntry("success rate", r"\bsuccess rate\b", True),
-    MetricEntry("return", r"\b(?:average|mean|episodic) (?:return|reward)\b", True),
-    MetricEntry("error rate", r"\b(?:test |top-1 )?error(?: rate)?\b(?=\s*(?:\(%\)|%|↓))", False),
-    MetricEntry("precision", r"\bprecision\b", True),
-    MetricEntry("recall", r"\brecall\b", True),
-    MetricEntry("pairwise agreement", r"\bpairwise agreement\b", True),
-    MetricEntry("accuracy", r"\bacc(?:uracy)?\b\.?", True),
+    MetricEntry(
+        "top-5 accuracy", r"\btop-?5(?:\s+acc(?:uracy)?\.?)?(?![\w-])", True, ("top", "top5")
+    ),
+    MetricEntry("k-NN accuracy", r"\bk-?NN\s+acc(?:uracy)?\b", True, ("nn", "knn")),
+    MetricEntry("balanced accuracy", r"\bbalanced acc(?:uracy)?\b", True, ("balanced",)),
+    MetricEntry(
+        "mAP", r"(?-i:\bmAP(?:@[\d.:]+)?\b)|\bmean average precision\b", True, ("map", "mean")
+    ),
+    MetricEntry("AP50", r"(?-i:\bAP[_ ]?\{?50\}?)", True, ("ap",)),
+    MetricEntry("AP75", r"(?-i:\bAP[_ ]?\{?75\}?)", True, ("ap",)),
+    MetricEntry(
+        "mIoU",
+        r"(?-i:\bmIoU\b)|\bmean IoU\b|\bmean intersection[- ]over[- ]union\b",
+        True,
+        ("miou", "mean", "intersection"),
+    ),
+    MetricEntry(
+        "IoU", r"(?-i:\bIoU\b)|\bintersection[- ]over[- ]union\b", True, ("iou", "intersection")
+    ),
+    MetricEntry(
+        "AUROC",
+        r"\bAUROC\b|\bAUC-ROC\b|\barea under the ROC curve\b",
+        True,
+        ("auroc", "auc", "area"),
+    ),
+    MetricEntry("AUPRC", r"\bAUPRC\b|\bAUC-PR\b", True, ("auprc", "auc")),
+    MetricEntry("AUC", r"(?-i:\bAUC\b)", True, ("auc",)),
+    MetricEntry("macro-F1", r"\bmacro[- ]F1\b", True, ("macro",)),
+    MetricEntry("micro-F1", r"\bmicro[- ]F1\b", True, ("micro",)),
+    MetricEntry("F1", r"\bF1(?:[- ]score)?\b|\bF-?score\b", True, ("f1", "f", "fscore")),
+    MetricEntry("BLEU", r"(?-i:\bBLEU(?:-\d)?\b)", True, ("bleu",)),
+    MetricEntry("ROUGE-L", r"\bROUGE-L\b", True, ("rouge",)),
+    MetricEntry("ROUGE", r"(?-i:\bROUGE(?:-[12])?\b)", True, ("rouge",)),
+    MetricEntry("METEOR", r"(?-i:\bMETEOR\b)", True, ("meteor",)),
+    MetricEntry("CIDEr", r"\bCIDEr\b", True, ("cider",)),
+    MetricEntry(
+        "FID", r"(?-i:\bFID\b)|\bFréchet Inception Distance\b", False, ("fid", "fréchet", "frechet")
+    ),
+    MetricEntry("KID", r"(?-i:\bKID\b)", False, ("kid",)),
+    MetricEntry("FVD", r"(?-i:\bFVD\b)", False, ("fvd",)),
+    MetricEntry(
+        "Inception Score",
+        r"\binception score\b|(?-i:\bIS\b)(?=\s*[↑(]|$)",
+        True,
+        ("inception", "is"),
+    ),
+    MetricEntry("PSNR", r"(?-i:\bPSNR\b)", True, ("psnr",)),
+    MetricEntry("SSIM", r"(?-i:\bSSIM\b)", True, ("ssim",)),
+    MetricEntry("LPIPS", r"(?-i:\bLPIPS\b)", False, ("lpips",)),
+    MetricEntry("CLIP score", r"\bCLIP[- ]?score\b", True, ("clip", "clipscore")),
+    MetricEntry("perplexity", r"\bperplexity\b|(?-i:\bPPL\b)", False, ("perplexity", "ppl")),
+    MetricEntry(
+        "bits per dimension",
+        r"\bbits[- ]per[- ]dim(?:ension)?\b|(?-i:\bBPD\b)",
+        False,
+        ("bits", "bpd"),
+    ),
+    MetricEntry("NLL", r"(?-i:\bNLL\b)|\bnegative log-likelihood\b", False, ("nll", "negative")),
+    MetricEntry("exact match", r"\bexact match\b|(?-i:\bEM\b)", True, ("exact", "em")),
+    MetricEntry("pass@k", r"\bpass@\d+\b|\bpass@k\b", True, ("pass",)),
+    MetricEntry("NDCG", r"\bn?DCG(?:@\d+)?\b", True, ("ndcg", "dcg")),
+    MetricEntry("MRR", r"(?-i:\bMRR\b)|\bmean reciprocal rank\b", True, ("mrr", "reciprocal")),
+    MetricEntry("Hits@k", r"\bhits@\d+\b", True, ("hits",)),
+    MetricEntry("recall@k", r"\b(?:recall|R)@\d+\b|\brecall@k\b", True, ("recall", "r")),
+    MetricEntry("precision@k", r"\b(?:precision|P)@\d+\b", True, ("precision", "p")),
+    MetricEntry(
+        "Chamfer distance",
+        r"\bChamfer(?: distance)?\b|(?-i:\bCD\b)(?=\s*[↓(])",
+        False,
+        ("chamfer", "cd"),
+    ),
+    MetricEntry("EPE", r"(?-i:\bEPE\b)|\bend-point error\b", False, ("epe", "end")),
+    MetricEntry("ADE", r"(?-i:\bADE\b)(?!20K)", False, ("ade",)),
+    MetricEntry("FDE", r"(?-i:\bFDE\b)", False, ("fde",)),
+    MetricEntry("RMSE", r"(?-i:\bRMSE\b)|\broot mean squared error\b", False, ("rmse", "root")),
+    MetricEntry(
+        "MAE", r"(?-i:\bMAE\b)(?=\s*[↓(]|$)|\bmean absolute error\b", False, ("mae", "absolute")
+    ),
+    MetricEntry("WER", r"(?-i:\bWER\b)|\bword error rate\b", False, ("wer", "word")),
+    MetricEntry("CER", r"(?-i:\bCER\b)|\bcharacter error rate\b", False, ("cer", "character")),
+    MetricEntry("ECE", r"(?-i:\bECE\b)|\bexpected calibration error\b", False, ("ece", "expected")),
+    MetricEntry("Dice", r"\bDice(?: score| coefficient)?\b", True, ("dice",)),
+    MetricEntry("success rate", r"\bsuccess rate\b", True, ("success",)),
+    MetricEntry(
+        "return",
+        r"\b(?:average|mean|episodic) (?:return|reward)\b",
+        True,
+        ("average", "mean", "episodic"),
+    ),
+    MetricEntry(
+        "error rate", r"\b(?:test |top-1 )?error(?: rate)?\b(?=\s*(?:\(%\)|%|↓))", False, ("error",)
+    ),
+    MetricEntry("precision", r"\bprecision\b", True, ("precision",)),
+    MetricEntry("recall", r"\brecall\b", True, ("recall",)),
+    MetricEntry("pairwise agreement", r"\bpairwise agreement\b", True, ("pairwise",)),
+    MetricEntry("accuracy", r"\bacc(?:uracy)?\b\.?", True, ("acc", "accuracy")),
 )
 """Known metrics, specific before general."""
 

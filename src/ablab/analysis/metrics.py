@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 
 from ablab.analysis.metric_vocab import METRIC_ENTRIES, TASK_FALLBACK_METRICS
 from ablab.analysis.sentences import Sentence, section_evidence
+from ablab.analysis.vocab import Vocabulary
 from ablab.schema import Evidence, MetricMention, Section, SectionRole, Table
 
-METRIC_PATTERN = re.compile(
-    "|".join(f"(?P<m{i}>{entry.pattern})" for i, entry in enumerate(METRIC_ENTRIES)),
-    re.IGNORECASE,
-)
-"""One regex finding every known metric; ``match.lastgroup`` names the entry (``m3``)."""
+METRIC_VOCAB = Vocabulary([(e.pattern, e.triggers) for e in METRIC_ENTRIES])
+"""Finds every known metric; a match's ``entry`` indexes ``METRIC_ENTRIES``."""
 
 _UP = re.compile(r"↑|\\uparrow|\(higher is better\)|\bhigher\b", re.IGNORECASE)
 _DOWN = re.compile(r"↓|\\downarrow|\(lower is better\)|\blower\b", re.IGNORECASE)
@@ -50,11 +48,6 @@ def clean_header(cell: str) -> str:
     return _SPACES.sub(" ", _HEADER_NOISE.sub(" ", cell)).strip(" :()")
 
 
-def _entry_of(match: re.Match[str]) -> int:
-    assert match.lastgroup is not None
-    return int(match.lastgroup[1:])
-
-
 class _Counter:
     def __init__(self) -> None:
         self.tallies: dict[str, _Tally] = {}
@@ -77,18 +70,19 @@ class _Counter:
             direction: bool | None = (
                 True if _UP.search(cell) else False if _DOWN.search(cell) else None
             )
-            match = METRIC_PATTERN.search(name)
+            match = METRIC_VOCAB.first(name)
             if match is None:
                 if direction is None or len(name.split()) > 4:
                     continue
                 key = name.lower()  # an unknown metric the table marks with an arrow
             else:
-                entry = METRIC_ENTRIES[_entry_of(match)]
+                entry = METRIC_ENTRIES[match.entry]
                 key = entry.key
                 direction = entry.higher_is_better if direction is None else direction
             tally = self.tally(key, direction)
             tally.table_uses += 1
-            tally.header_names[name if len(name.split()) <= 4 else match.group(0)] += 1  # type: ignore[union-attr]
+            short = name if len(name.split()) <= 4 or match is None else match.text
+            tally.header_names[short] += 1
             if len(tally.evidence) < 2:
                 caption = f"{table.caption} " if table.caption else ""
                 tally.evidence.append(
@@ -96,13 +90,13 @@ class _Counter:
                 )
 
     def read_sentence(self, sentence: Sentence) -> None:
-        for match in METRIC_PATTERN.finditer(sentence.text):
-            entry = METRIC_ENTRIES[_entry_of(match)]
+        for match in METRIC_VOCAB.find(sentence.text):
+            entry = METRIC_ENTRIES[match.entry]
             tally = self.tally(entry.key, entry.higher_is_better)
             tally.text_uses += 1
-            tally.text_names[match.group(0).strip().rstrip(".")] += 1
+            tally.text_names[match.text.strip().rstrip(".")] += 1
             if len(tally.evidence) < 2:
-                tally.evidence.append(sentence.evidence(match.start(), match.end()))
+                tally.evidence.append(sentence.evidence(match.start, match.end))
 
 
 def _fold_generic_accuracy(tallies: dict[str, _Tally]) -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import typer
 
 from ablab import __version__
-from ablab.cli import analyze_cmd, format_cmd, plan_cmd, report_cmd, serve_cmd
+from ablab.cli import (
+    analyze_cmd,
+    bench_cmd,
+    eval_cmd,
+    format_cmd,
+    plan_cmd,
+    report_cmd,
+    serve_cmd,
+)
 
 app = typer.Typer(
     name="ablab",
@@ -43,6 +51,8 @@ def _root(
 plan_cmd.register(app)
 analyze_cmd.register(app)
 format_cmd.register(app)
+eval_cmd.register(app)
+bench_cmd.register(app)
 serve_cmd.register(app)
 report_cmd.register(app)
 

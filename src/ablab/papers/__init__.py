@@ -5,6 +5,7 @@ Every reader returns a :class:`ablab.schema.Paper` with a section tree whose sec
 :class:`ablab.errors.PaperError` with a one-line message.
 """
 
+from ablab.papers.digest import paper_from_digest
 from ablab.papers.limits import DEFAULT_MAX_BYTES
 from ablab.papers.loader import load_paper
 from ablab.papers.markdown import paper_from_markdown
@@ -17,6 +18,7 @@ __all__ = [
     "author_view",
     "heading_role",
     "load_paper",
+    "paper_from_digest",
     "paper_from_markdown",
     "paper_from_text",
 ]

@@ -16,6 +16,8 @@ from pylatexenc.latexwalker import LatexWalker, LatexWalkerError
 from pylatexenc.latexwalker import get_default_latex_context_db as walker_context_db
 from pylatexenc.macrospec import LatexContextDb, MacroSpec
 
+from ablab.papers.latex_source import read_group
+
 _BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _SPACES = re.compile(r"[ \t]{2,}")
 _XSPACE_BEFORE_WORD = re.compile(r"\\xspace(?=[A-Za-z0-9(])")
@@ -161,7 +163,7 @@ def _island(source: str, start: int) -> tuple[str, int]:
         end = _find_unescaped(source, delimiter, start + len(delimiter))
         return ("display" if delimiter == "$$" else "math"), end + len(delimiter)
     if char == "{":
-        _, end = read_braced(source, start)
+        _, end = read_group(source, start)
         return "markup", end
     if char == "}":
         return "markup", start + 1  # a stray brace: let pylatexenc judge it
@@ -186,7 +188,7 @@ def _island(source: str, start: int) -> tuple[str, int]:
                 break
             end = close + 1
         else:
-            _, end = read_braced(source, end)
+            _, end = read_group(source, end)
     return "markup", end
 
 
@@ -216,24 +218,6 @@ def _environment_end(source: str, name: str, start: int) -> int:
         else:
             depth, index = depth - 1, next_end + len(end_token)
     return index
-
-
-def read_braced(source: str, start: int) -> tuple[str, int]:
-    """Content and end of the balanced ``{...}`` group at ``start`` (escaped braces skipped)."""
-    depth, index, length = 0, start, len(source)
-    while index < length:
-        char = source[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return source[start + 1 : index], index + 1
-        index += 1
-    return source[start + 1 :], length
 
 
 def _merge(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ def default_paper_id(path: Path) -> str:
     """
     name = path.name
     lowered = name.lower()
-    for suffix in (*_ARCHIVE_SUFFIXES, ".pdf", ".tex", ".txt", *_MARKDOWN_SUFFIXES):
+    for suffix in (*_ARCHIVE_SUFFIXES, ".gz", ".pdf", ".tex", ".txt", *_MARKDOWN_SUFFIXES):
         if lowered.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break

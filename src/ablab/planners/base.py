@@ -26,6 +26,7 @@ class Planner(Protocol):
 
 _REGISTRY: dict[str, str] = {
     "heuristic": "ablab.planners.heuristic:HeuristicPlanner",
+    "consensus": "ablab.planners.consensus:ConsensusPlanner",
 }
 
 

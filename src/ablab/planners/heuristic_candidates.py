@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
+from ablab.analysis.design import DESIGN_VOCAB
 from ablab.analysis.symbols import symbol_key
 from ablab.analysis.terms import singular, term_key, words
 from ablab.planners.heuristic_sweeps import display_name, sweep_labels
@@ -124,12 +125,8 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
 
 
 def _entry_for(choice: str) -> DesignEntry | None:
-    from ablab.analysis.design import DESIGN_PATTERN
-
-    match = DESIGN_PATTERN.search(choice)
-    if match is None or match.lastgroup is None:
-        return None
-    return DESIGN_ENTRIES[int(match.lastgroup[1:])]
+    match = DESIGN_VOCAB.first(choice)
+    return DESIGN_ENTRIES[match.entry] if match else None
 
 
 def design_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:

@@ -1,0 +1,213 @@
+"""Score a set of plans against a dataset with a judge, and write AblationBench's layout.
+
+Output folder:
+
+    evaluations.json   one record per paper: id, precision, recall, f1_score, ndcg_score, cost,
+                       plus ndcg_ranked, sizes, warnings, AblationBench's true/pred label vectors
+                       and the judge's decisions (matches or per-item verdicts)
+    <paper_id>.jsonl   the judge's decisions in AblationBench's judge format (what
+                       ``ablab eval-judge`` reads)
+    summary.json       macro means with standard deviation and bootstrap 95% intervals
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ablab.bench.datasets import Dataset, DatasetKind, PaperTask
+from ablab.bench.metrics import Aggregate, aggregate
+from ablab.bench.paper_files import load_task_paper
+from ablab.bench.plans import LoadedPlan, PlanSet
+from ablab.bench.scoring import PaperScore, score_author, score_reviewer
+from ablab.errors import DatasetError
+from ablab.judges.base import AuthorJudgement, Judge, PaperContext, ReviewerJudgement
+from ablab.render.runs import atomic_write_text
+from ablab.schema import Mode
+
+EVALUATIONS_FILE = "evaluations.json"
+SUMMARY_FILE = "summary.json"
+SCORE_FIELDS = ("precision", "recall", "f1_score", "ndcg_score", "ndcg_ranked")
+"""Per-paper scores that are aggregated."""
+
+
+class EvaluationSummary(BaseModel):
+    """What one evaluation run measured, for leaderboards."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    dataset: str
+    """Dataset name (path or hub name, and split)."""
+    task: Mode
+    """author or reviewer."""
+    judge: str
+    """Judge name."""
+    planner: str = ""
+    """Planner that made the plans, when known."""
+    model: str = ""
+    """Planner's model, when known."""
+    plans: str = ""
+    """Where the plans were read from."""
+    top_k: int | None = None
+    """Only the first ``top_k`` planned ablations were judged (None = all)."""
+    papers: int
+    """Papers scored."""
+    missing_plans: int = 0
+    """Dataset papers without a readable plan (scored 0)."""
+    scores: dict[str, Aggregate] = Field(default_factory=dict)
+    """Aggregates of precision, recall, f1_score, ndcg_score (author only), ndcg_ranked."""
+    judge_cost: float = 0.0
+    """Total judge cost in US dollars."""
+    plan_cost: float = 0.0
+    """Total planning cost in US dollars, when known."""
+
+
+class Evaluation(BaseModel):
+    """Scores and decisions of one evaluation run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: EvaluationSummary
+    records: list[PaperScore]
+    judgements: list[AuthorJudgement | ReviewerJudgement]
+
+
+def _context(
+    task: PaperTask, dataset: Dataset, papers_dir: Path | None
+) -> tuple[PaperContext, list[str]]:
+    paper, warnings = load_task_paper(task, dataset.root, papers_dir)
+    text = "\n\n".join(f"{s.title}\n{s.text}" for s in paper.walk())
+    context = PaperContext(
+        paper_id=task.id,
+        title=task.paper_title or paper.title,
+        abstract=task.paper_abstract or paper.abstract,
+        text=text,
+    )
+    return context, [f"judge saw no paper text: {w}" for w in warnings]
+
+
+def judge_task(
+    task: PaperTask,
+    mode: Mode,
+    loaded: LoadedPlan | None,
+    judge: Judge,
+    context: PaperContext,
+    top_k: int | None = None,
+) -> tuple[PaperScore, AuthorJudgement | ReviewerJudgement]:
+    """Judge and score one paper's plan (an absent plan is judged as empty)."""
+    ablations = list(loaded.ablations if loaded else [])[:top_k]
+    plan_cost = loaded.cost if loaded else 0.0
+    if mode is Mode.AUTHOR:
+        author = judge.judge_author(task.ablations, ablations, context)
+        return score_author(author, k=top_k, plan_cost=plan_cost), author
+    reviewer = judge.judge_reviewer(task.reviews, task.num_ablation_suggestions, ablations, context)
+    return score_reviewer(reviewer, k=top_k, plan_cost=plan_cost), reviewer
+
+
+def evaluate_plans(
+    dataset: Dataset,
+    plans: PlanSet,
+    judge: Judge,
+    *,
+    top_k: int | None = None,
+    papers_dir: Path | None = None,
+    plans_source: str = "",
+    on_done: Callable[[PaperScore], None] | None = None,
+) -> Evaluation:
+    """Judge every dataset paper's plan and aggregate the scores (macro over papers)."""
+    if dataset.kind not in (DatasetKind.AUTHOR, DatasetKind.REVIEWER):
+        raise DatasetError(f"{dataset.name} is a judge-evaluation set; use `ablab eval-judge`")
+    mode = dataset.kind.mode
+    records: list[PaperScore] = []
+    judgements: list[AuthorJudgement | ReviewerJudgement] = []
+    for task in dataset.tasks:
+        loaded = plans.plans.get(task.id)
+        context, warnings = _context(task, dataset, papers_dir)
+        score, judgement = judge_task(task, mode, loaded, judge, context, top_k)
+        if loaded is None:
+            why = plans.problems.get(task.id, "no plan for this paper")
+            warnings.insert(0, f"scored as an empty plan: {why}")
+        score.warnings.extend(warnings)
+        records.append(score)
+        judgements.append(judgement)
+        if on_done is not None:
+            on_done(score)
+    known = [p for p in plans.plans.values() if p.planner or p.model]
+    summary = EvaluationSummary(
+        dataset=dataset.name,
+        task=mode,
+        judge=judge.name,
+        planner=known[0].planner if known else "",
+        model=known[0].model if known else "",
+        plans=plans_source,
+        top_k=top_k,
+        papers=len(records),
+        missing_plans=sum(t.id not in plans.plans for t in dataset.tasks),
+        scores=summarise(records),
+        judge_cost=sum(r.cost for r in records),
+        plan_cost=sum(r.plan_cost for r in records),
+    )
+    return Evaluation(summary=summary, records=records, judgements=judgements)
+
+
+def summarise(records: list[PaperScore]) -> dict[str, Aggregate]:
+    """Aggregate each score over papers (nDCG-set only where it is defined)."""
+    result = {}
+    for name in SCORE_FIELDS:
+        values = [getattr(r, name) for r in records if getattr(r, name) is not None]
+        if values:
+            result[name] = aggregate(values)
+    return result
+
+
+def bench_labels(judgement: AuthorJudgement | ReviewerJudgement) -> tuple[list[bool], list[bool]]:
+    """AblationBench's ``true_labels`` / ``pred_labels`` vectors for a judgement."""
+    if isinstance(judgement, AuthorJudgement):
+        extra = judgement.matched_plan().count(False)
+        return (
+            [True] * len(judgement.reference) + [False] * extra,
+            judgement.matched_reference() + [True] * extra,
+        )
+    found = min(sum(judgement.appears()), judgement.num_requested)
+    absent = judgement.appears().count(False)
+    return (
+        [True] * judgement.num_requested + [False] * absent,
+        [True] * found + [False] * (judgement.num_requested - found) + [True] * absent,
+    )
+
+
+def evaluation_records(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The ``evaluations.json`` records."""
+    rows = []
+    for score, judgement in zip(evaluation.records, evaluation.judgements, strict=True):
+        row: dict[str, Any] = score.model_dump(mode="json")
+        row["true_labels"], row["pred_labels"] = bench_labels(judgement)
+        if isinstance(judgement, AuthorJudgement):
+            row["matches"] = [m.model_dump(mode="json") for m in judgement.matches]
+        else:
+            row["decisions"] = [d.model_dump(mode="json") for d in judgement.decisions]
+        rows.append(row)
+    return rows
+
+
+def write_evaluation(evaluation: Evaluation, out: Path) -> None:
+    """Write evaluations.json, one judgement file per paper, then summary.json (last)."""
+    for judgement in evaluation.judgements:
+        lines = [json.dumps(r, ensure_ascii=False) for r in judgement.bench_records()]
+        atomic_write_text(out / f"{judgement.paper_id}.jsonl", "".join(f"{x}\n" for x in lines))
+    records = json.dumps(evaluation_records(evaluation), indent=2, ensure_ascii=False)
+    atomic_write_text(out / EVALUATIONS_FILE, records + "\n")
+    atomic_write_text(out / SUMMARY_FILE, evaluation.summary.model_dump_json(indent=2) + "\n")
+
+
+def read_summary(path: Path) -> EvaluationSummary:
+    """A ``summary.json`` (or the folder holding one)."""
+    file = path / SUMMARY_FILE if path.is_dir() else path
+    try:
+        return EvaluationSummary.model_validate_json(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{file}: not an ablab evaluation summary ({exc})") from None

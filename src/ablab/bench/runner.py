@@ -1,0 +1,129 @@
+"""``ablab bench``: plan every paper of a dataset, judge the plans, summarise.
+
+Layout of the run folder::
+
+    bench.json     the planner, model, k and dataset of the run (a rerun must match them)
+    plans/         a run directory (<id>.jsonl, <id>.plan.json, <id>.md, plans.json)
+    eval/          evaluations.json, <id>.jsonl judge decisions, summary.json
+
+Plans already in ``plans/`` are reused, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ablab.api import plan_paper
+from ablab.bench.datasets import Dataset, DatasetKind, PaperTask
+from ablab.bench.evaluate import Evaluation, evaluate_plans, write_evaluation
+from ablab.bench.paper_files import load_task_paper
+from ablab.bench.plans import load_plans
+from ablab.errors import AblabError, ConfigError, DatasetError
+from ablab.judges.base import Judge
+from ablab.render.runs import atomic_write_text, plan_files, write_plan
+
+CONFIG_FILE = "bench.json"
+
+
+@dataclass
+class BenchResult:
+    """What a bench run produced."""
+
+    evaluation: Evaluation
+    """Scores, decisions and summary."""
+    planned: int = 0
+    """Papers planned in this call."""
+    reused: int = 0
+    """Papers whose plan was already in the run folder."""
+    failures: dict[str, str] = field(default_factory=dict)
+    """Paper id -> why planning failed (those papers are scored as empty plans)."""
+
+
+def _check_config(out: Path, config: dict[str, Any]) -> None:
+    path = out / CONFIG_FILE
+    if path.exists():
+        previous = json.loads(path.read_text(encoding="utf-8"))
+        if previous != config:
+            raise ConfigError(
+                f"{out} holds a bench run with other settings ({previous}); "
+                "use a new --out folder or delete it"
+            )
+    else:
+        atomic_write_text(path, json.dumps(config, indent=2) + "\n")
+
+
+def _plan_one(
+    task: PaperTask,
+    dataset: Dataset,
+    plans_dir: Path,
+    *,
+    planner: str,
+    k: int | None,
+    papers_dir: Path | None,
+    options: dict[str, Any],
+) -> None:
+    paper, _ = load_task_paper(task, dataset.root, papers_dir)
+    plan = plan_paper(paper, mode=dataset.kind.mode, k=k, planner=planner, **options)
+    write_plan(plans_dir, plan)
+
+
+def run_bench(
+    dataset: Dataset,
+    *,
+    planner: str,
+    judge: Judge,
+    out: Path,
+    k: int | None = None,
+    papers_dir: Path | None = None,
+    planner_options: dict[str, Any] | None = None,
+    on_paper: Callable[[str, str], None] | None = None,
+) -> BenchResult:
+    """Plan, judge and summarise ``dataset`` with ``planner`` and ``judge`` in folder ``out``."""
+    if dataset.kind not in (DatasetKind.AUTHOR, DatasetKind.REVIEWER):
+        raise DatasetError(f"{dataset.name} is a judge-evaluation set; bench needs a task dataset")
+    options = dict(planner_options or {})
+    config = {"dataset": dataset.name, "planner": planner, "k": k, "options": options}
+    out.mkdir(parents=True, exist_ok=True)
+    _check_config(out, config)
+    plans_dir = out / "plans"
+    result_counts = {"planned": 0, "reused": 0}
+    failures: dict[str, str] = {}
+    for task in dataset.tasks:
+        if plan_files(plans_dir, task.id)["json"].exists():
+            result_counts["reused"] += 1
+            status = "reused"
+        else:
+            try:
+                _plan_one(
+                    task,
+                    dataset,
+                    plans_dir,
+                    planner=planner,
+                    k=k,
+                    papers_dir=papers_dir,
+                    options=options,
+                )
+                result_counts["planned"] += 1
+                status = "planned"
+            except AblabError as exc:
+                failures[task.id] = str(exc).splitlines()[0]
+                status = f"failed: {failures[task.id]}"
+        if on_paper is not None:
+            on_paper(task.id, status)
+    plans = load_plans(plans_dir, dataset.kind.mode) if plans_dir.exists() else None
+    if plans is None:
+        from ablab.bench.plans import PlanSet
+
+        plans = PlanSet()
+    plans.problems.update({pid: f"planning failed: {why}" for pid, why in failures.items()})
+    evaluation = evaluate_plans(
+        dataset, plans, judge, papers_dir=papers_dir, plans_source=str(plans_dir)
+    )
+    evaluation.summary.planner = planner
+    evaluation.summary.model = str(options.get("model") or evaluation.summary.model or "offline")
+    write_evaluation(evaluation, out / "eval")
+    return BenchResult(evaluation, failures=failures, **result_counts)

@@ -1,0 +1,216 @@
+"""The ``lm`` judge: a language model decides which ablations match.
+
+Author task: the ground truth and the plan are shown as two anonymous lists, A and B. Which one is
+the ground truth is drawn at random per paper, and items are shuffled within each list, so the
+model can favour neither side nor an order; ids are mapped back afterwards. The model answers
+with structured output (a JSON list of id pairs) when the endpoint supports it, else with JSON
+text. Reviewer task: the reviews (shuffled) and the planned ablations (shuffled, anonymous ids);
+the model says for each ablation whether a review requests it.
+
+The random draws are seeded by the judge's ``seed`` and the paper id, so a rerun sends the same
+prompt (and hits the response cache).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ablab.errors import JudgeError
+from ablab.judges.base import (
+    AuthorJudgement,
+    Match,
+    PaperContext,
+    ReviewDecision,
+    ReviewerJudgement,
+)
+from ablab.judges.lm_prompts import PAIRS_SCHEMA, VERDICTS_SCHEMA, describe, render
+from ablab.schema import Ablation
+
+if TYPE_CHECKING:
+    from ablab.models import Completion, Model
+
+
+@dataclass(frozen=True)
+class SideLayout:
+    """How the two lists were shown: ids in display order, each with its source index."""
+
+    side_a: list[tuple[str, int]]
+    """List A: (id, index in its source list)."""
+    side_b: list[tuple[str, int]]
+    """List B: (id, index in its source list)."""
+    reference_is_a: bool
+    """Whether list A holds the ground truth (else the plan)."""
+
+    def to_matches(self, pairs: Sequence[tuple[str, str, str]]) -> tuple[list[Match], list[str]]:
+        """Map (A id, B id, reason) answers back to (reference, plan) matches; unknown ids noted."""
+        index_a, index_b = dict(self.side_a), dict(self.side_b)
+        found: dict[tuple[int, int], Match] = {}
+        notes = []
+        for a, b, reason in pairs:
+            if a not in index_a or b not in index_b:
+                a, b = b, a  # the model may swap the two fields
+            if a not in index_a or b not in index_b:
+                notes.append(f"ignored an answer pair with unknown ids ({a}, {b})")
+                continue
+            ref, plan = (
+                (index_a[a], index_b[b]) if self.reference_is_a else (index_b[b], index_a[a])
+            )
+            found.setdefault((ref, plan), Match(reference=ref, plan=plan, reason=reason))
+        return sorted(found.values(), key=lambda m: (m.reference, m.plan)), notes
+
+
+def lay_out_sides(n_reference: int, n_plan: int, rng: random.Random) -> SideLayout:
+    """Shuffle both lists and put the ground truth on side A or B at random."""
+    reference_is_a = rng.random() < 0.5
+    reference_order, plan_order = list(range(n_reference)), list(range(n_plan))
+    rng.shuffle(reference_order)
+    rng.shuffle(plan_order)
+    first, second = (
+        (reference_order, plan_order) if reference_is_a else (plan_order, reference_order)
+    )
+    return SideLayout(
+        side_a=[(f"A{i + 1}", source) for i, source in enumerate(first)],
+        side_b=[(f"B{i + 1}", source) for i, source in enumerate(second)],
+        reference_is_a=reference_is_a,
+    )
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """The JSON object in a model answer (code fences and surrounding prose tolerated)."""
+    body = re.sub(r"^```(?:json)?\s*|\s*```$", "", text.strip())
+    start, end = body.find("{"), body.rfind("}")
+    candidate = body[start : end + 1] if start != -1 and end > start else body
+    try:
+        value = json.loads(candidate)
+    except json.JSONDecodeError:
+        try:
+            import json_repair
+        except ImportError:
+            raise JudgeError(f"the judge's answer is not JSON: {text[:80]!r}") from None
+        value = json_repair.loads(candidate)
+    if not isinstance(value, dict):
+        raise JudgeError(f"the judge's answer is not a JSON object: {text[:80]!r}")
+    return value
+
+
+def parse_pairs(text: str) -> list[tuple[str, str, str]]:
+    """(a, b, reason) triples of an author-task answer."""
+    pairs = _json_object(text).get("pairs")
+    if not isinstance(pairs, list):
+        raise JudgeError("the judge's answer has no 'pairs' list")
+    return [
+        (str(p.get("a", "")).strip(), str(p.get("b", "")).strip(), str(p.get("reason", "")))
+        for p in pairs
+        if isinstance(p, dict)
+    ]
+
+
+def parse_verdicts(text: str) -> dict[str, tuple[bool, str]]:
+    """id -> (requested, evidence) of a reviewer-task answer."""
+    verdicts = _json_object(text).get("verdicts")
+    if not isinstance(verdicts, list):
+        raise JudgeError("the judge's answer has no 'verdicts' list")
+    found: dict[str, tuple[bool, str]] = {}
+    for verdict in verdicts:
+        if isinstance(verdict, dict) and "id" in verdict:
+            requested = verdict.get("requested")
+            if isinstance(requested, str):
+                requested = requested.strip().lower() in {"true", "yes"}
+            found[str(verdict["id"]).strip()] = (bool(requested), str(verdict.get("evidence", "")))
+    return found
+
+
+class LMJudge:
+    """Judge with one language model (``provider/model`` name or a Model instance)."""
+
+    def __init__(self, model: str | Model, *, seed: int = 0, temperature: float | None = 0.0):
+        if isinstance(model, str):
+            from ablab.models import get_model
+
+            model = get_model(model)
+        self.model = model
+        self.seed = seed
+        self.temperature = temperature
+        self.name = f"lm:{model.name}"
+
+    def _ask(self, user: str, schema_name: str, schema: dict[str, Any]) -> Completion:
+        from ablab.models import GenerateParams, Message, ResponseSchema
+        from ablab.planners.lm import run_sync
+
+        messages = [
+            Message(role="system", content=render("system.md.j2")),
+            Message(role="user", content=user),
+        ]
+        structured = (
+            ResponseSchema(name=schema_name, json_schema=schema)
+            if self.model.supports_json_schema
+            else None
+        )
+        params = GenerateParams(temperature=self.temperature)
+        return run_sync(self.model.generate(messages, schema=structured, params=params))
+
+    def _rng(self, context: PaperContext) -> random.Random:
+        return random.Random(f"{self.seed}:{context.paper_id}")
+
+    def judge_author(
+        self, reference: list[Ablation], plan: list[Ablation], context: PaperContext
+    ) -> AuthorJudgement:
+        """Ask the model which items of the two anonymous lists pair up."""
+        judgement = AuthorJudgement(
+            paper_id=context.paper_id, judge=self.name, reference=reference, plan=plan
+        )
+        if not reference or not plan:
+            return judgement
+        layout = lay_out_sides(len(reference), len(plan), self._rng(context))
+        lists = (reference, plan) if layout.reference_is_a else (plan, reference)
+        user = render(
+            "author_user.md.j2",
+            title=context.title or context.paper_id,
+            abstract=context.abstract,
+            side_a=[{"id": i, "text": describe(lists[0][s])} for i, s in layout.side_a],
+            side_b=[{"id": i, "text": describe(lists[1][s])} for i, s in layout.side_b],
+        )
+        answer = self._ask(user, "ablation_pairs", PAIRS_SCHEMA)
+        try:
+            matches, _ = layout.to_matches(parse_pairs(answer.text))
+        except JudgeError as exc:
+            raise JudgeError(f"paper {context.paper_id}: {exc}") from None
+        return judgement.model_copy(update={"matches": matches, "usage": answer.usage})
+
+    def judge_reviewer(
+        self, reviews: list[str], num_requested: int, plan: list[Ablation], context: PaperContext
+    ) -> ReviewerJudgement:
+        """Ask the model which planned ablations the (shuffled) reviews request."""
+        judgement = ReviewerJudgement(
+            paper_id=context.paper_id, judge=self.name, plan=plan, num_requested=num_requested
+        )
+        if not plan:
+            return judgement
+        rng = self._rng(context)
+        shown_reviews = list(reviews)
+        rng.shuffle(shown_reviews)
+        order = list(range(len(plan)))
+        rng.shuffle(order)
+        ids = {f"P{n + 1}": index for n, index in enumerate(order)}
+        user = render(
+            "reviewer_user.md.j2",
+            title=context.title or context.paper_id,
+            abstract=context.abstract,
+            reviews=shown_reviews,
+            items=[{"id": i, "text": describe(plan[index])} for i, index in ids.items()],
+        )
+        answer = self._ask(user, "review_verdicts", VERDICTS_SCHEMA)
+        try:
+            verdicts = parse_verdicts(answer.text)
+        except JudgeError as exc:
+            raise JudgeError(f"paper {context.paper_id}: {exc}") from None
+        decisions = []
+        for shown_id, index in sorted(ids.items(), key=lambda item: item[1]):
+            requested, evidence = verdicts.get(shown_id, (False, "no verdict given"))
+            decisions.append(ReviewDecision(plan=index, appears=requested, evidence=evidence))
+        return judgement.model_copy(update={"decisions": decisions, "usage": answer.usage})
