@@ -31,6 +31,8 @@ OPERATIONS = [
     ("GET", "/api/runs/{run}/plans/{paper_id}"),
     ("GET", "/api/runs/{run}/plans/{paper_id}/download/{fmt}"),
     ("GET", "/api/compare/{paper_id}"),
+    ("GET", "/api/evals"),
+    ("GET", "/api/evals/{name}"),
 ]
 
 

@@ -11,10 +11,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ablab import __version__
+from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
 from ablab.render.runs import atomic_write_text
 from ablab.schema import Paper, Plan
 from ablab.web.render import anchor, data_uri, evidence_links, render_template, stylesheet
+from ablab.web.scores import (
+    PLOT_TYPES,
+    SCORE_COLUMNS,
+    SCORE_HEADERS,
+    EvalRun,
+    draw_plot,
+    find_eval_runs,
+    paper_scores,
+    plot_files,
+)
 from ablab.web.store import (
     DOWNLOADS,
     PLAN_SUFFIX,
@@ -54,6 +65,39 @@ class ReportLinks:
 
 
 @dataclass
+class ScoreView:
+    """One evaluation run's section of the report."""
+
+    run: EvalRun
+    scores: list[PaperScore]
+    plan_ids: set[str]
+    plots: list[tuple[str, str]]
+
+
+def _embedded_plots(files: list[Path]) -> list[tuple[str, str]]:
+    return [(data_uri(f.read_bytes(), PLOT_TYPES[f.suffix.lower()]), f.name) for f in files]
+
+
+def _score_views(root: Path, runs: list[Run]) -> tuple[list[ScoreView], list[tuple[str, str]]]:
+    board = find_eval_runs(root)
+    plans = {run.name: set(run.plans) for run in runs}
+    views = [
+        ScoreView(
+            run,
+            paper_scores(run),
+            plans.get(run.name, set()),
+            _embedded_plots(plot_files(run.folder)),
+        )
+        for run in board.runs
+    ]
+    plots = _embedded_plots(board.plots)
+    drawn = None if plots else draw_plot(board.runs)
+    if drawn:
+        plots = [(data_uri(drawn, PLOT_TYPES[".svg"]), "scores")]
+    return views, plots
+
+
+@dataclass
 class PlanView:
     """One plan section of the report."""
 
@@ -70,7 +114,10 @@ def _has_plans(directory: Path) -> bool:
 
 
 def _open(run_dir: Path) -> tuple[RunStore, list[Run]]:
-    """The runs under ``run_dir``: its sub-folders, or the folder itself when it holds plans."""
+    """The runs under ``run_dir``: its sub-folders, or the folder itself when it holds plans.
+
+    A folder with evaluation runs but no plans is still worth a report (its scores).
+    """
     if not run_dir.is_dir():
         raise AblabError(f"{run_dir}: not a directory")
     store = RunStore(run_dir)
@@ -79,8 +126,11 @@ def _open(run_dir: Path) -> tuple[RunStore, list[Run]]:
         store = RunStore(run_dir.resolve().parent)
         single = store.load_run(run_dir.resolve().name)
         runs = [single] if single.plans else []
-    if not runs:
-        raise AblabError(f"{run_dir}: no plans found (expected <paper_id>.plan.json files)")
+    if not runs and not find_eval_runs(run_dir).runs:
+        raise AblabError(
+            f"{run_dir}: no plans or evaluation runs found "
+            "(expected run folders with <paper_id>.plan.json files, or summary.json)"
+        )
     return store, runs
 
 
@@ -105,8 +155,13 @@ def build_report(run_dir: Path) -> str:
         for paper in grid.papers
         if paper.runs > 1
     ]
+    score_views, board_plots = _score_views(run_dir, runs)
     return render_template(
         "report.html",
+        scores=score_views,
+        board_plots=board_plots,
+        columns=SCORE_COLUMNS,
+        headers=SCORE_HEADERS,
         title=f"ablab report: {run_dir.resolve().name}",
         version=__version__,
         generated=datetime.now(UTC),

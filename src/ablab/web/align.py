@@ -1,81 +1,27 @@
 """Line up the ablations of several plans for one paper, so matching proposals sit side by side.
 
-The similarity used here is a simple normalised-word overlap; it is a stand-in to be replaced by the
-offline matcher of :mod:`ablab.judges` (pass it as ``similarity``).
+Two ablations share a row when the offline matcher of :mod:`ablab.judges` (the one that scores
+plans against ground truth) says they describe the same experiment.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ablab.judges.matcher import DEFAULT_SETTINGS, profile, score_pair
 from ablab.schema import Ablation, Plan
 
 Similarity = Callable[[Ablation, Ablation], float]
 """Score in [0, 1] of how much two ablations propose the same experiment."""
 
-DEFAULT_THRESHOLD = 0.34
-"""Lowest similarity at which two ablations are shown on the same row."""
-
-_WORD = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "with",
-        "without",
-        "by",
-        "from",
-        "via",
-        "using",
-        "use",
-        "into",
-        "as",
-        "at",
-        "or",
-        "is",
-        "are",
-        "be",
-        "its",
-        "it",
-        "this",
-        "that",
-        "remove",
-        "removing",
-        "replace",
-        "replacing",
-        "add",
-        "adding",
-        "ablation",
-        "ablate",
-        "ablating",
-        "effect",
-        "impact",
-        "study",
-    ]
-)
+DEFAULT_THRESHOLD = DEFAULT_SETTINGS.threshold
+"""Lowest similarity at which two ablations are shown on the same row (the matcher's own)."""
 
 
-def _words(ablation: Ablation) -> set[str]:
-    text = f"{ablation.name} {ablation.ablated_part}".lower()
-    return {w for w in _WORD.findall(text) if w not in _STOPWORDS}
-
-
-def word_overlap(a: Ablation, b: Ablation) -> float:
-    """Jaccard overlap of the content words of name and ablated part; same action counts a bit."""
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return 0.0
-    score = len(wa & wb) / len(wa | wb)
-    return min(1.0, score + (0.05 if a.action is b.action else 0.0))
+def matcher_similarity(a: Ablation, b: Ablation) -> float:
+    """The offline matcher's pair score."""
+    return score_pair(profile(a), profile(b)).score
 
 
 @dataclass
@@ -101,7 +47,7 @@ class AlignedRow:
 def align_plans(
     plans: Sequence[Plan],
     *,
-    similarity: Similarity = word_overlap,
+    similarity: Similarity = matcher_similarity,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> list[AlignedRow]:
     """Rows of ablations across ``plans``: each ablation appears once, matches share a row.

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
+from ablab.bench.evaluate import EvaluationSummary
+from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
 from ablab.schema import Ablation, Mode, Plan
 from ablab.web.actions import PLAN_STEPS, PaperInput, PlanRequest, plan_job, plan_urls
 from ablab.web.app import AppContext, context
 from ablab.web.choices import MAX_K, Options, options
 from ablab.web.jobs import JobStatus, TooManyJobs
+from ablab.web.scores import find_eval_run, find_eval_runs, paper_scores, plot_files
 from ablab.web.store import DOWNLOADS, SAFE_NAME, NotFound
 from ablab.web.uploads import upload_suffix
 from ablab.web.views import build_comparison
@@ -273,4 +277,50 @@ def compare(ctx: Ctx, paper_id: Name) -> Comparison:
             ]
             for row in view.rows
         ],
+    )
+
+
+class EvalRunSummary(_Out):
+    """One evaluation run: a leaderboard row."""
+
+    name: str
+    """Folder name in the runs directory."""
+    entry: str
+    """``planner/model`` as the leaderboard names it."""
+    summary: EvaluationSummary
+    """Aggregated scores, judge, dataset and costs."""
+    url: str
+    """Page of the run."""
+
+
+class EvalRunDetail(EvalRunSummary):
+    """One evaluation run with its per-paper scores."""
+
+    papers: list[PaperScore]
+    """Scores of each paper (from evaluations.json)."""
+    plots: list[str]
+    """URLs of the plot files beside the run."""
+
+
+def _summary(name: str, entry: str, summary: EvaluationSummary) -> dict[str, Any]:
+    return {"name": name, "entry": entry, "summary": summary, "url": f"/scores/{quote(name)}"}
+
+
+@router.get("/evals", summary="Leaderboard of every evaluation run")
+def list_evals(ctx: Ctx) -> list[EvalRunSummary]:
+    """Evaluation runs under the runs directory, best mean F1 first."""
+    return [
+        EvalRunSummary(**_summary(run.name, run.entry, run.summary))
+        for run in find_eval_runs(ctx.runs_dir).runs
+    ]
+
+
+@router.get("/evals/{name}", summary="One evaluation run", responses=NOT_FOUND)
+def get_eval(ctx: Ctx, name: Name) -> EvalRunDetail:
+    """An evaluation run's summary, per-paper scores and plots."""
+    run = find_eval_run(ctx.runs_dir, name)
+    return EvalRunDetail(
+        **_summary(run.name, run.entry, run.summary),
+        papers=paper_scores(run),
+        plots=[f"/scores/{quote(name)}/plots/{quote(p.name)}" for p in plot_files(run.folder)],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Annotated
 from urllib.parse import quote
 
@@ -13,8 +14,20 @@ from ablab.web.actions import PlanRequest
 from ablab.web.app import AppContext, context, page
 from ablab.web.choices import MAX_K, options
 from ablab.web.jobs import JobState
-from ablab.web.render import evidence_links
+from ablab.web.render import data_uri, evidence_links
 from ablab.web.routes_api import read_source, submit_plan
+from ablab.web.scores import (
+    PLOT_TYPES,
+    SCORE_COLUMNS,
+    SCORE_HEADERS,
+    Scoreboard,
+    draw_plot,
+    find_eval_run,
+    find_eval_runs,
+    paper_scores,
+    plot_file,
+    plot_files,
+)
 from ablab.web.store import SAFE_NAME, NotFound
 from ablab.web.views import build_comparison, build_grid
 
@@ -160,3 +173,69 @@ def compare_page(request: Request, ctx: Ctx, paper_id: Name) -> HTMLResponse:
     return page(
         request, "compare.html", title=f"Compare: {view.paper_title}", view=view, links=LINKS
     )
+
+
+def _plots(files: list[tuple[str, str]], board: Scoreboard) -> list[tuple[str, str]]:
+    """Plot files to show, or a chart drawn now when there are none."""
+    if files:
+        return files
+    drawn = draw_plot(board.runs)
+    return [(data_uri(drawn, PLOT_TYPES[".svg"]), "scores (drawn now)")] if drawn else []
+
+
+@router.get("/scores", response_class=HTMLResponse)
+def scores_page(request: Request, ctx: Ctx) -> HTMLResponse:
+    """The leaderboard of every evaluation run in the runs directory, with plots."""
+    board = find_eval_runs(ctx.runs_dir)
+    files = [(f"/scores-plots/{_q(p.name)}", p.name) for p in board.plots]
+    return page(
+        request,
+        "scores.html",
+        title="Scores",
+        board=board,
+        plots=_plots(files, board),
+        columns=SCORE_COLUMNS,
+        headers=SCORE_HEADERS,
+        links=LINKS,
+    )
+
+
+@router.get("/scores/{name}", response_class=HTMLResponse)
+def score_page(request: Request, ctx: Ctx, name: Name) -> HTMLResponse:
+    """One evaluation run: its leaderboard row, plots and per-paper scores."""
+    run = find_eval_run(ctx.runs_dir, name)
+    board = Scoreboard(runs=[run])
+    files = [(f"/scores/{_q(name)}/plots/{_q(p.name)}", p.name) for p in plot_files(run.folder)]
+    try:
+        plan_ids = set(ctx.store.load_run(name).plans)
+    except NotFound:
+        plan_ids = set()
+    return page(
+        request,
+        "score.html",
+        title=f"Scores: {run.entry}",
+        run=run,
+        board=board,
+        scores=paper_scores(run),
+        plan_ids=plan_ids,
+        plots=_plots(files, board),
+        columns=SCORE_COLUMNS,
+        headers=SCORE_HEADERS,
+        links=LINKS,
+    )
+
+
+def _plot_response(path: FilePath) -> Response:
+    return Response(path.read_bytes(), media_type=PLOT_TYPES[path.suffix.lower()])
+
+
+@router.get("/scores-plots/{file}")
+def runs_plot(ctx: Ctx, file: Name) -> Response:
+    """A plot file of the runs directory (``ablab leaderboard --plot``)."""
+    return _plot_response(plot_file(ctx.runs_dir, None, file))
+
+
+@router.get("/scores/{name}/plots/{file}")
+def eval_plot(ctx: Ctx, name: Name, file: Name) -> Response:
+    """A plot file of one evaluation run."""
+    return _plot_response(plot_file(ctx.runs_dir, name, file))

@@ -6,6 +6,9 @@ A folder of trajectory Markdown files only (such as the published AblationBench 
 a run too: its plans are parsed from the ``.md`` files. The web app also stores the paper it
 planned as ``<paper_id>.paper.json`` so evidence can link to the section it quotes.
 
+A folder made by ``ablab bench`` (``bench.json``, ``plans/``, ``eval/``) is one run named after
+the folder; its plans are those of ``plans/``.
+
 Names that come from requests are checked against :data:`SAFE_NAME` and the resolved path must
 stay inside the root, so no request can reach another file.
 """
@@ -28,6 +31,8 @@ from ablab.schema import Paper, Plan
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 """Run names and paper ids the web app accepts: a plain file-name stem, no path separators."""
 
+BENCH_CONFIG = "bench.json"
+BENCH_PLANS = "plans"
 PLAN_SUFFIX = ".plan.json"
 PAPER_SUFFIX = ".paper.json"
 TRAJECTORY_SUFFIX = ".md"
@@ -107,7 +112,7 @@ class RunStore:
         path = self.root / run
         if create:
             path.mkdir(parents=True, exist_ok=True)
-        path = self._inside(path)
+        path = self._inside(plans_folder(path))
         if not path.is_dir():
             raise NotFound(f"no run named {run!r}")
         return path
@@ -174,10 +179,10 @@ class RunStore:
 
     def load_run(self, run: str) -> Run:
         """Every readable plan of one run."""
-        return self._scan(self.run_dir(run))
+        return self._scan(self.run_dir(run), run)
 
-    def _scan(self, directory: Path) -> Run:
-        result = Run(name=directory.name, path=directory)
+    def _scan(self, directory: Path, name: str | None = None) -> Run:
+        result = Run(name=name or directory.name, path=directory)
         for path in sorted(directory.iterdir()):
             paper_id = _plan_id(path.name)
             if paper_id is None or paper_id in result.plans or not is_safe_name(paper_id):
@@ -201,10 +206,10 @@ class RunStore:
             if not is_safe_name(child.name) or not child.is_dir():
                 continue
             try:
-                self._inside(child)
+                folder = self._inside(plans_folder(child))
             except NotFound:
                 continue
-            run = self._scan(child)
+            run = self._scan(folder, child.name)
             if run.plans or run.errors:
                 found.append(run)
         return found
@@ -224,6 +229,14 @@ class RunStore:
             if paper is not None:
                 return paper
         return None
+
+
+def plans_folder(path: Path) -> Path:
+    """Where a run's plans are: ``plans/`` of an ``ablab bench`` folder, else the folder."""
+    inner = path / BENCH_PLANS
+    if (path / BENCH_CONFIG).is_file() and inner.is_dir():
+        return inner
+    return path
 
 
 def _plan_id(name: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ablab.schema import Plan
-from ablab.web.align import AlignedRow, Similarity, align_plans, word_overlap
+from ablab.web.align import AlignedRow, Similarity, align_plans, matcher_similarity
 from ablab.web.store import PlanEntry, Run
 
 
@@ -55,7 +55,7 @@ class Comparison:
 
 
 def build_comparison(
-    paper_id: str, entries: list[PlanEntry], *, similarity: Similarity = word_overlap
+    paper_id: str, entries: list[PlanEntry], *, similarity: Similarity = matcher_similarity
 ) -> Comparison:
     """Align the ablations of ``entries`` (plans of one paper)."""
     title = next((e.plan.paper_title for e in entries if e.plan.paper_title), paper_id)
