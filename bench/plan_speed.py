@@ -33,7 +33,7 @@ def _paper_sources() -> list[Path]:
     fixtures = REPO / "tests" / "fixtures" / "papers"
     if fixtures.exists():
         sources += sorted(p for p in fixtures.iterdir() if p.suffix in {".md", ".txt"})
-        sources += sorted(p for p in fixtures.iterdir() if p.is_dir())
+        sources += sorted(p for p in fixtures.iterdir() if p.is_dir() and any(p.glob("*.tex")))
     return sources
 
 

@@ -33,7 +33,8 @@ def synthetic_paper(pages: int, seed: int = 0) -> str:
     target = pages * WORDS_PER_PAGE
     while words < target:
         section += 1
-        role = "Method" if section % 4 else "Experiments"
+        # Method sections fill the first three quarters, so the author view is long too.
+        role = "Method" if words < target * 0.75 else "Experiments"
         out += [f"## {section} {role} part {section}", ""]
         for sub in range(1, 4):
             name = f"{rng.choice(_PREFIX)} {rng.choice(_MODULES)}"

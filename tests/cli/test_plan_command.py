@@ -19,7 +19,7 @@ def test_help_explains_with_examples() -> None:
     result = runner.invoke(app, ["plan", "--help"])
     assert result.exit_code == 0
     assert "--mode" in result.stdout and "reviewer" in result.stdout
-    assert "ablab plan examples/paper.md" in result.stdout
+    assert "ablab plan examples/tide.md" in result.stdout
 
 
 def test_plan_prints_trajectory_markdown_when_piped() -> None:

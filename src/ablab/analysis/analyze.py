@@ -8,7 +8,7 @@ from ablab.analysis.design import find_design_choices
 from ablab.analysis.existing import find_existing_ablations
 from ablab.analysis.hyperparameters import find_hyperparameters
 from ablab.analysis.metrics import find_metrics
-from ablab.analysis.sentences import SKIPPED_ROLES, iter_sentences
+from ablab.analysis.sentences import SKIPPED_ROLES, Sentence, iter_sentences
 from ablab.schema import Analysis, Mode, Paper
 
 
@@ -21,7 +21,10 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
     """
     sentences = list(iter_sentences(paper))
     sections = [s for s in paper.walk() if s.role not in SKIPPED_ROLES]
-    components = find_components(sentences, paper.title)
+    headings = [
+        Sentence(s.title, s.role, s.id, s.title, len(sentences) + i) for i, s in enumerate(sections)
+    ]
+    components = find_components(sentences, paper.title, headings)
     index = ComponentIndex(components)
     acronyms = {c.acronym: c.name for c in components if c.acronym}
     hyperparameters = find_hyperparameters(sentences, index)

@@ -67,6 +67,14 @@ _NOVEL_SENTENCE = re.compile(
     r"\b(?:we\s+(?:\w+\s+)?(?:introduce|propose|present|design|devise|develop)|novel|our\s+(?:main\s+)?contributions?)\b",
     re.IGNORECASE,
 )
+STANDARD_PART_HEADS = frozenset(
+    {
+        "network", "net", "backbone", "encoder", "decoder", "classifier", "extractor", "model",
+        "embedding", "generator", "discriminator", "tokenizer", "transformer",
+    }
+)  # fmt: skip
+"""Head words of standard parts every model of a kind has (never the paper's own invention,
+never removable: a network needs its encoder)."""
 _NOVEL_WORDS = frozenset({"our", "proposed", "novel"})
 _NO_CANDIDATE_ROLES = frozenset({SectionRole.RELATED_WORK, SectionRole.REFERENCES})
 _METHOD_ROLES = frozenset({SectionRole.METHOD})
@@ -88,6 +96,8 @@ class _Candidate:
     evidence: EvidenceKeeper = field(default_factory=EvidenceKeeper)
     mentions: int = 0
     method_mentions: int = 0
+    announced: bool = False
+    """Named after "we propose/introduce" in the same sentence."""
 
 
 def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
@@ -116,6 +126,8 @@ def _phrases(sentence: str) -> list[tuple[str, int]]:
         head = singular(token.group(0))
         if head not in HEAD_KINDS:
             continue
+        if i + 1 < len(tokens) and singular(tokens[i + 1].group(0)) in HEAD_KINDS:
+            continue  # "feature alignment" inside "feature alignment module": keep the longer
         j = i
         while j > 0 and i - j < _MAX_MODIFIERS:
             previous = tokens[j - 1].group(0)
@@ -155,11 +167,11 @@ class _Collector:
         *,
         acronym: str | None = None,
         novel: bool = False,
-    ) -> None:
+    ) -> _Candidate | None:
         key = term_key(name)
         kind = _kind_of(name, acronym=acronym is not None)
         if not key or kind is None or (acronym is None and _is_design_term(name)):
-            return
+            return None
         candidate = self.by_key.get(key)
         if candidate is None:
             candidate = _Candidate(key, name.strip(), kind, sentence.index)
@@ -172,8 +184,9 @@ class _Collector:
         candidate.novel = candidate.novel or novel
         candidate.phrase_hits += 1
         candidate.evidence.add(sentence, start, start + len(name))
+        return candidate
 
-    def read(self, sentence: Sentence) -> None:
+    def read(self, sentence: Sentence, *, heading: bool = False) -> None:
         if sentence.role in _NO_CANDIDATE_ROLES:
             # Related work defines acronyms of other methods: remember them, never as ours.
             for definition in find_definitions(sentence.text):
@@ -184,18 +197,34 @@ class _Collector:
         defined_spans: list[tuple[int, int]] = []
         for definition in find_definitions(text):
             acronym = definition.acronym
+            defined_spans.append((definition.start, definition.end))
             if acronym in STANDARD_ACRONYMS or acronym.lower() in self.title_words:
-                continue
+                continue  # a standard technique, or the method itself (named in the title)
             novel = bool(
                 (sentence_novel and sentence_novel.start() < definition.start)
                 or _NOVEL_BEFORE.search(text[: definition.start])
             )
             self.add(definition.expansion, sentence, definition.start, acronym=acronym, novel=novel)
-            defined_spans.append((definition.start, definition.end))
         for phrase, start in _phrases(text):
             if any(lo <= start < hi for lo, hi in defined_spans):
                 continue
-            self.add(phrase, sentence, start, novel=bool(_NOVEL_BEFORE.search(text[:start])))
+            novel = bool(_NOVEL_BEFORE.search(text[:start]))
+            candidate = self.add(phrase, sentence, start, novel=novel)
+            if candidate is None:
+                continue
+            if sentence_novel and sentence_novel.start() < start:
+                # "We propose X, ... and a feature alignment module": novel if the paper also
+                # gives it an acronym (checked once every sentence has been read).
+                candidate.announced = True
+            # A method subsection titled after a part ("Feature Alignment Module") presents it
+            # as the paper's own, unless it is a standard part such as an encoder.
+            if (
+                heading
+                and _is_capitalised(phrase)
+                and candidate.kind != "data"
+                and singular(words(phrase)[-1]) not in STANDARD_PART_HEADS
+            ):
+                candidate.novel = True
 
 
 def _merge_suffixes(by_key: dict[str, _Candidate]) -> dict[str, str]:
@@ -228,26 +257,37 @@ def _count_mentions(
         tokens = [w.lower() for w in words(sentence.text)]
         singulars = [singular(t) for t in tokens]
         in_method = sentence.role in _METHOD_ROLES
-        i = 0
+        i, last_key, last_end = 0, "", -1
         while i < len(tokens):
             step = 1
             for n in range(min(longest, len(tokens) - i), 0, -1):
                 key = variants.get((*tokens[i : i + n - 1], singulars[i + n - 1]))
                 if key is not None:
-                    candidate = by_key[key]
-                    candidate.mentions += 1
-                    candidate.method_mentions += in_method
-                    step = n
+                    # "Name (ACR)" is one mention, not two.
+                    if not (key == last_key and i == last_end and n == 1):
+                        candidate = by_key[key]
+                        candidate.mentions += 1
+                        candidate.method_mentions += in_method
+                    step, last_key, last_end = n, key, i + n
                     break
             i += step
 
 
-def find_components(sentences: Sequence[Sentence], title: str = "") -> list[Component]:
-    """The method's named components, novel ones first, then by mentions in method sections."""
+def find_components(
+    sentences: Sequence[Sentence], title: str = "", headings: Sequence[Sentence] = ()
+) -> list[Component]:
+    """The method's named components, novel ones first, then by mentions in method sections.
+
+    ``headings`` are section titles given as sentences: a method subsection titled "Feature
+    Alignment Module" names a component even when the text only says "the module".
+    """
     title_words = {w.lower() for w in words(title)}
     collector = _Collector(title_words)
     for sentence in sentences:
         collector.read(sentence)
+    for heading in headings:
+        if heading.role in _METHOD_ROLES:
+            collector.read(heading, heading=True)
     by_key = collector.by_key
     redirect = _merge_suffixes(by_key)
     for short, long in redirect.items():
@@ -263,6 +303,8 @@ def find_components(sentences: Sequence[Sentence], title: str = "") -> list[Comp
     kept = [c for k, c in by_key.items() if k not in redirect]
     _count_mentions(sentences, variants, by_key)
     for candidate in kept:
+        if candidate.announced and candidate.acronym:
+            candidate.novel = True
         # A capitalised, acronym-defined part used in the method is the paper's own name for it.
         if (
             candidate.acronym

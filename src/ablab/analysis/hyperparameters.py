@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ablab.analysis.component_index import ComponentIndex
+from ablab.analysis.matching import HYPERPARAMETER_NOUNS
 from ablab.analysis.sentences import Sentence
 from ablab.analysis.symbols import (
     GREEK_LETTERS,
@@ -22,7 +23,7 @@ from ablab.analysis.symbols import (
     parse_number,
 )
 from ablab.analysis.symbols import symbol_key as canonical_symbol
-from ablab.analysis.terms import STOPWORDS, term_key, word_set
+from ablab.analysis.terms import STOPWORDS, VERBS, term_key, word_set
 from ablab.schema import Evidence, Hyperparameter, SectionRole
 
 NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
@@ -83,6 +84,11 @@ _DESC_AFTER = re.compile(
     rf"\$?(?P<sym>{GREEK_SYMBOL}|\b[A-Z]\b)\$?\s+(?P<verb>is|denotes|represents|controls|balances|"
     r"weights|scales|trades off)\s+(?P<rest>[^,.;:]{3,80})"
 )
+# "a KL term weighted by λ", "the alignment loss, scaled by \beta"
+_WEIGHTED_BY = re.compile(
+    rf"(?P<what>(?:[\w-]+\s+){{0,3}}(?:term|loss|objective|regularizer|regulariser|penalty)),?\s+"
+    rf"(?:is\s+)?(?:weighted|scaled|multiplied|balanced)\s+by\s+\$?(?P<sym>{GREEK_SYMBOL})"
+)
 _EVERY = re.compile(
     rf"\b[Ee]very\s+\$?(?P<sym>{SYMBOL})\$?\s+(?P<unit>iterations|steps|epochs|updates|batches)\b"
 )
@@ -93,10 +99,7 @@ _MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\b[Ee]very\b")
 _EMA_CONTEXT = re.compile(r"moving average|\bEMA\b", re.IGNORECASE)
 _NOUN_AFTER_VALUE = re.compile(r"\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b")
 
-_HP_NOUNS = word_set(
-    "temperature weight coefficient rate margin factor ratio threshold decay momentum size "
-    "dimension number scale parameter hyperparameter penalty strength interval length"
-)
+_HP_NOUNS = HYPERPARAMETER_NOUNS
 _DESC_STOP = STOPWORDS | word_set(
     "set setting sets fix fixed choose chosen where denote denotes default value values with "
     "sharper softer higher lower larger smaller small large high low initial base same final "
@@ -268,6 +271,17 @@ class _Reader:
             else:
                 name = _descriptor(rest)
             self._describe(match.group("sym"), name, component)
+        for match in _WEIGHTED_BY.finditer(text):
+            what: list[str] = []
+            for word in reversed(match.group("what").split()):  # the noun phrase before "weighted"
+                if word.lower() in STOPWORDS or word.lower() in VERBS:
+                    break
+                what.insert(0, word)
+            if what:
+                target = " ".join(what)
+                self._describe(
+                    match.group("sym"), f"weight of the {target}", self.index.first(target)
+                )
         for match in _EVERY.finditer(text):
             component = self.index.nearest(text, match.start()) or self.index.of_section(sentence)
             self._describe(

@@ -15,6 +15,12 @@ from ablab.analysis.symbols import GREEK_SYMBOL, symbol_key
 from ablab.analysis.terms import content_tokens, word_set, words
 
 _GREEK = re.compile(GREEK_SYMBOL)
+HYPERPARAMETER_NOUNS = word_set(
+    "temperature weight coefficient rate margin factor ratio threshold decay momentum size "
+    "dimension number scale parameter hyperparameter penalty strength interval length"
+)
+"""Words that name a hyperparameter (shared with the hyperparameter extractor)."""
+
 _GENERIC = word_set(
     "module layer loss component block mechanism part network head term objective model "
     "method step stage training"
@@ -47,9 +53,21 @@ def target_key(text: str, acronyms: Mapping[str, str] | None = None) -> TargetKe
 
 
 def same_target(a: TargetKey, b: TargetKey) -> bool:
-    """Whether two keys name the same part (symbols decide when either side has one)."""
-    if a.symbols or b.symbols:
+    """Whether two keys name the same part.
+
+    Symbols decide when both sides have one. When only one side has a symbol ("temperature τ"
+    vs "Temperature"), the other must name a hyperparameter the symbol side also names, so that
+    "weight λ of the separation loss" does not match "separation loss" itself.
+    """
+    if a.symbols and b.symbols:
         return bool(a.symbols & b.symbols)
+    if a.symbols or b.symbols:
+        plain, symbolic = (b, a) if a.symbols else (a, b)
+        return (
+            bool(plain.tokens)
+            and plain.tokens <= symbolic.tokens
+            and bool(plain.tokens & HYPERPARAMETER_NOUNS)
+        )
     if a.acronyms & b.acronyms:
         return True
     overlap = a.tokens & b.tokens

@@ -15,7 +15,7 @@ from ablab.errors import AblabError
 # Data (Markdown, JSON) goes to stdout untouched; messages and progress go to stderr, so
 # `ablab plan paper.md > plan.md` stays clean.
 err_console = Console(stderr=True, highlight=False)
-out_console = Console(highlight=False, soft_wrap=True)
+out_console = Console(highlight=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")

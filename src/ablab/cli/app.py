@@ -21,10 +21,10 @@ app = typer.Typer(
         "Plan and judge ablation studies of machine-learning papers.\n\n"
         "Works offline by default (deterministic analyzer and planner, no key, no network).\n\n"
         "Examples:\n\n"
-        "  ablab plan examples/paper.md                 # author mode, 5 ablations\n\n"
-        "  ablab plan examples/paper.md --mode reviewer # the missing ablations\n\n"
+        "  ablab plan examples/tide.md                 # author mode, 5 ablations\n\n"
+        "  ablab plan examples/tide.md --mode reviewer # the missing ablations\n\n"
         "  ablab plan papers/ --out runs/demo           # a folder of papers -> a run directory\n\n"
-        "  ablab analyze examples/paper.md              # components, hyperparameters, metrics"
+        "  ablab analyze examples/tide.md              # components, hyperparameters, metrics"
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",

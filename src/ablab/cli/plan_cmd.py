@@ -7,6 +7,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.markdown import Markdown
+from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -66,6 +68,9 @@ def print_plan(plan: Plan, fmt: OutputFormat) -> None:
         write_stdout(plan.model_dump_json(indent=2))
     else:
         out_console.print(render_plan_table(plan))
+        if plan.reasoning:
+            # Paper-derived text: rendered as Markdown, never as Rich markup.
+            out_console.print(Panel(Markdown(plan.reasoning), title="Reasoning", expand=False))
 
 
 def plan(
@@ -106,9 +111,9 @@ def plan(
 
     Examples:
 
-      ablab plan examples/paper.md
+      ablab plan examples/tide.md
 
-      ablab plan examples/paper.md --mode reviewer -k 3 --format jsonl
+      ablab plan examples/tide.md --mode reviewer -k 3 --format jsonl
 
       ablab plan ~/papers/ --out runs/today
     """

@@ -11,19 +11,12 @@ import re
 from dataclasses import dataclass
 
 from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
+from ablab.analysis.components import STANDARD_PART_HEADS
 from ablab.analysis.design import DESIGN_VOCAB
 from ablab.analysis.symbols import symbol_key
 from ablab.analysis.terms import singular, term_key, words
 from ablab.planners.heuristic_sweeps import display_name, sweep_labels
 from ablab.schema import Ablation, Action, Analysis, Component, Evidence
-
-ESSENTIAL_HEADS = frozenset(
-    {
-        "network", "net", "backbone", "encoder", "decoder", "classifier", "extractor", "model",
-        "embedding", "generator", "discriminator", "tokenizer", "transformer",
-    }
-)  # fmt: skip
-"""A standard part with one of these head words cannot be removed (a network needs its encoder)."""
 
 _GENERIC_TRAINING = re.compile(
     r"learning rate|\blr\b|batch size|weight decay|epochs|iterations|steps|warm-up|"
@@ -75,7 +68,7 @@ def _removable(component: Component) -> bool:
         return True
     tokens = words(component.name)
     head = singular(tokens[-1]) if tokens else ""
-    if head in ESSENTIAL_HEADS:
+    if head in STANDARD_PART_HEADS:
         return False
     if component.kind == "module":
         return component.mentions >= 3
@@ -201,7 +194,8 @@ def sweep_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
             part += f" of the {hyperparameter.component}"
         stated = f"{display_name(hyperparameter)} = {hyperparameter.value}"
         ablation = Ablation(
-            name=f"Vary the {title}",
+            # a bare "momentum" or "margin" needs its component to say which one
+            name=f"Vary the {title if symbol else part}",
             ablated_part=f"{part} (paper: {stated})",
             action=Action.REPLACE,
             replacement=labels,

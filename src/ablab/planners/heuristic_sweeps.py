@@ -17,7 +17,11 @@ from ablab.schema import Hyperparameter
 _MULTIPLIERS = (0.1, 0.5, 2.0, 10.0)
 _INTEGER_MULTIPLIERS = (0.2, 0.5, 2.0, 4.0)  # counts (K, layers, neighbours) rarely grow 10x
 _POWER_OF_TEN_NAMES = re.compile(r"learning[- ]rate|\blr\b|weight[- ]decay", re.IGNORECASE)
-_DURATION_NAMES = re.compile(r"\b(?:epochs?|iterations?|steps?|updates?)\b", re.IGNORECASE)
+_DURATION_NAMES = re.compile(
+    r"^(?:training|warm-up|pretraining|fine-tuning|number of(?: training)?) "
+    r"(?:epochs|iterations|steps|updates)\b",
+    re.IGNORECASE,
+)
 _UNIT_INTERVAL_NAMES = re.compile(
     r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b",
     re.IGNORECASE,

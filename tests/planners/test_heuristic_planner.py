@@ -1,0 +1,257 @@
+"""The offline heuristic planner on hand-built papers and on the bundled example paper."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ablab.analysis import analyze, same_target, target_key
+from ablab.errors import PlanError
+from ablab.papers import author_view, load_paper
+from ablab.planners import get_planner
+from ablab.planners.heuristic import HeuristicPlanner
+from ablab.render.trajectory import parse_trajectory, render_trajectory
+from ablab.schema import (
+    Action,
+    Mode,
+    Paper,
+    Plan,
+    Section,
+    SectionRole,
+    SourceKind,
+    Table,
+    Trajectory,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tide.md"
+
+
+def _paper(*sections: Section, abstract: str = "") -> Paper:
+    return Paper(
+        id="hand-built",
+        title="Gated Memories for Tiny Data",
+        abstract=abstract,
+        sections=list(sections),
+        source_kind=SourceKind.MARKDOWN,
+        content_hash="1" * 64,
+    )
+
+
+METHOD = Section(
+    id="method",
+    title="Method",
+    role=SectionRole.METHOD,
+    text=(
+        "We introduce the Gated Memory Unit (GMU), which stores class prototypes, and a novel "
+        "Residual Alignment Head (RAH). The GMU is read at every step and the RAH refines it. "
+        "The alignment loss uses the KL divergence between the two distributions. "
+        "We set λ = 0.5 and the temperature τ = 0.1. We use a batch size of 64. "
+        "Training alternates between the memory and the head."
+    ),
+)
+RESULTS = Section(
+    id="results",
+    title="Ablation Study",
+    role=SectionRole.ABLATIONS,
+    text="Without the GMU, accuracy drops by 3 points.",
+    tables=[
+        Table(caption="Ablation.", header=["Variant", "Accuracy (%)"], rows=[["w/o GMU", "70.1"]]),
+        Table(
+            caption="Effect of λ.", header=["λ", "Accuracy (%)"], rows=[["0.1", "1"], ["1.0", "2"]]
+        ),
+    ],
+)
+
+
+@pytest.fixture(scope="module")
+def example() -> Paper:
+    return load_paper(EXAMPLE)
+
+
+def test_registered_and_named() -> None:
+    planner = get_planner("heuristic", model="ignored", temperature=0.3)
+    assert isinstance(planner, HeuristicPlanner)
+    assert planner.name == "heuristic"
+
+
+def test_plan_fields_and_valid_actions(example: Paper) -> None:
+    plan = HeuristicPlanner().plan(example, mode=Mode.REVIEWER, k=4)
+    assert plan.planner == "heuristic" and plan.model == "offline"
+    assert plan.paper_id == example.id and plan.paper_hash == example.content_hash
+    assert plan.mode is Mode.REVIEWER and plan.k == 4
+    assert len(plan.ablations) == 4
+    for ablation in plan.ablations:
+        assert ablation.action in (Action.REMOVE, Action.REPLACE, Action.ADD)
+        assert (ablation.replacement is None) == (ablation.action is Action.REMOVE)
+        if ablation.replacement is not None:
+            assert ablation.replacement
+        assert ablation.rationale and ablation.name and ablation.ablated_part
+        assert ablation.metrics
+    for line in plan.to_jsonl().splitlines():
+        assert list(json.loads(line)) == [
+            "name",
+            "ablated_part",
+            "action",
+            "replacement",
+            "metrics",
+        ]
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 8])
+def test_k_is_respected(example: Paper, k: int) -> None:
+    plan = HeuristicPlanner().plan(example, mode=Mode.REVIEWER, k=k)
+    assert len(plan.ablations) == k
+
+
+def test_bad_k_is_an_error(example: Paper) -> None:
+    with pytest.raises(PlanError):
+        HeuristicPlanner().plan(example, mode=Mode.AUTHOR, k=0)
+
+
+def test_nothing_to_ablate_is_an_error() -> None:
+    empty = _paper(Section(id="m", title="Method", role=SectionRole.METHOD, text="It works well."))
+    with pytest.raises(PlanError, match="nothing to ablate"):
+        HeuristicPlanner().plan(empty, mode=Mode.AUTHOR, k=3)
+
+
+def test_deterministic(example: Paper) -> None:
+    first = HeuristicPlanner().plan(example, mode=Mode.REVIEWER, k=5)
+    second = HeuristicPlanner().plan(load_paper(EXAMPLE), mode=Mode.REVIEWER, k=5)
+    assert first.reasoning == second.reasoning
+    assert first.to_jsonl() == second.to_jsonl()
+    assert [a.model_dump() for a in first.ablations] == [a.model_dump() for a in second.ablations]
+
+
+def test_reviewer_never_repeats_an_existing_ablation(example: Paper) -> None:
+    analysis = analyze(example)
+    acronyms = {c.acronym: c.name for c in analysis.components if c.acronym}
+    removed = [
+        target_key(e.target, acronyms)
+        for e in analysis.existing_ablations
+        if e.action is Action.REMOVE
+    ]
+    swept = {s for e in analysis.existing_ablations for s in target_key(e.target).symbols}
+    assert removed and swept == {"λ"}
+    plan = HeuristicPlanner().plan(example, mode=Mode.REVIEWER, k=10)
+    for ablation in plan.ablations:
+        part = target_key(ablation.ablated_part, acronyms)
+        if ablation.action is Action.REMOVE:
+            assert not any(same_target(part, other) for other in removed), ablation.name
+        assert not part.symbols & swept, ablation.name
+    parts = " ".join(a.ablated_part for a in plan.ablations)
+    for acronym in ("CVCM", "APM", "TRG", "EVS"):
+        assert acronym not in parts  # all four are removed in the paper's Table 3
+    removed_parts = [a.ablated_part for a in plan.ablations if a.action is Action.REMOVE]
+    assert not any("sparsity regularizer" in p for p in removed_parts)  # "w/o gate sparsity ..."
+
+
+def test_reviewer_prefers_what_the_paper_did_not_ablate(example: Paper) -> None:
+    plan = HeuristicPlanner().plan(example, mode=Mode.REVIEWER, k=2)
+    first = plan.ablations[0]
+    assert first.action is Action.REPLACE
+    assert first.ablated_part == "KL divergence used in the consistency loss"
+    assert first.replacement and "Jensen-Shannon divergence" in first.replacement
+    assert "already reports" in plan.reasoning and "w/o" not in plan.reasoning.split("\n")[0]
+
+
+def test_reviewer_on_hand_built_paper_skips_removed_and_swept_parts() -> None:
+    paper = _paper(METHOD, RESULTS)
+    plan = HeuristicPlanner().plan(paper, mode=Mode.REVIEWER, k=6)
+    names = [a.name for a in plan.ablations]
+    assert "Remove the Residual Alignment Head" in names
+    assert "Remove the Gated Memory Unit" not in names
+    assert not any("λ" in a.ablated_part for a in plan.ablations)
+    # the same paper in author mode may remove the GMU and sweep λ
+    author = HeuristicPlanner().plan(paper, mode=Mode.AUTHOR, k=6)
+    assert "Remove the Gated Memory Unit" in [a.name for a in author.ablations]
+
+
+def test_author_mode_plans_from_the_method(example: Paper) -> None:
+    view = author_view(example)
+    plan = HeuristicPlanner().plan(view, mode=Mode.AUTHOR, k=5)
+    actions = {a.action for a in plan.ablations}
+    assert Action.REMOVE in actions and Action.REPLACE in actions
+    removed = {a.ablated_part for a in plan.ablations if a.action is Action.REMOVE}
+    assert removed & {
+        "Cross-View Consistency Module (CVCM)",
+        "Adaptive Prototype Memory (APM)",
+        "Token Relevance Gate (TRG)",
+    }
+    assert "author view" in plan.reasoning
+    assert "already reports" not in plan.reasoning
+
+
+def test_diversity_no_repeated_part(example: Paper) -> None:
+    plan = HeuristicPlanner().plan(example, mode=Mode.AUTHOR, k=6)
+    parts = [a.ablated_part for a in plan.ablations]
+    assert len(set(parts)) == len(parts)
+    assert len({a.action for a in plan.ablations}) >= 2
+
+
+def test_sweeps_show_values_around_the_stated_one(example: Paper) -> None:
+    plan = HeuristicPlanner().plan(author_view(example), mode=Mode.AUTHOR, k=8)
+    sweeps = [a for a in plan.ablations if a.name.startswith("Vary")]
+    assert sweeps
+    for sweep in sweeps:
+        assert sweep.replacement
+        for item in sweep.replacement:
+            assert re.fullmatch(r".+ = [0-9.e%-]+", item), item
+
+
+def test_metrics_are_the_papers_own(example: Paper) -> None:
+    plan = HeuristicPlanner().plan(example, mode=Mode.REVIEWER, k=2)
+    assert all(a.metrics == ["Top-1 Acc", "k-NN Acc"] for a in plan.ablations)
+    assert "paper's own metrics" in plan.reasoning
+
+
+def test_fallback_metric_is_said_so() -> None:
+    paper = _paper(METHOD, abstract="We study image classification with tiny data.")
+    plan = HeuristicPlanner().plan(paper, mode=Mode.AUTHOR, k=2)
+    assert plan.ablations[0].metrics == ["accuracy"]
+    assert "names no metric" in plan.reasoning
+
+
+def test_reasoning_cites_the_paper(example: Paper) -> None:
+    plan = HeuristicPlanner().plan(example, mode=Mode.REVIEWER, k=3)
+    lines = plan.reasoning.splitlines()
+    numbered = [line for line in lines if re.match(r"\d+\. \*\*", line)]
+    assert len(numbered) == 3
+    assert all('section "' in line for line in numbered)
+    assert "We propose TIDE" in plan.reasoning
+
+
+def test_trajectory_round_trip(example: Paper) -> None:
+    plan = HeuristicPlanner().plan(example, mode=Mode.REVIEWER, k=3)
+    text = render_trajectory(Trajectory.from_plan(plan))
+    parsed = parse_trajectory(text)
+    assert parsed.reasoning == plan.reasoning
+    assert Plan.model_validate(parsed.to_plan().model_dump()).to_jsonl() == plan.to_jsonl()
+
+
+def test_additions_only_when_the_paper_lacks_the_part() -> None:
+    lacking = _paper(
+        Section(
+            id="m",
+            title="Method",
+            role=SectionRole.METHOD,
+            text="Our Patch Mixer Block (PMB) processes images with limited data.",
+        )
+    )
+    plan = HeuristicPlanner().plan(lacking, mode=Mode.AUTHOR, k=5)
+    added = {a.name for a in plan.ablations if a.action is Action.ADD}
+    assert "Add data augmentation" in added and "Add explicit regularization" in added
+    assert plan.ablations[0].action is Action.REMOVE  # additions rank low
+    having = _paper(
+        Section(
+            id="m",
+            title="Method",
+            role=SectionRole.METHOD,
+            text="Our Patch Mixer Block (PMB) processes images with limited data, augmentation "
+            "and dropout.",
+        )
+    )
+    added = {a.name for a in HeuristicPlanner().plan(having, mode=Mode.AUTHOR, k=5).ablations}
+    assert "Add data augmentation" not in added and "Add explicit regularization" not in added
