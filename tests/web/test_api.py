@@ -251,3 +251,15 @@ $\tau = 0.1$. We use layer normalization and the AdamW optimizer.
 We report top-1 accuracy on ImageNet.
 \end{document}
 """
+
+
+def test_concurrent_jobs_in_one_run_keep_every_plan(client: TestClient, runs_dir: Path) -> None:
+    body = "\n\n## Method\n\nOur Gate Module (GM) scores heads with a KL divergence loss.\n"
+    jobs = [
+        client.post("/api/plans", data={"text": f"# Paper {n}{body}"}).json()["id"]
+        for n in range(6)
+    ]
+    for job in jobs:
+        assert wait_job(client, job)["state"] == "done"
+    index = json.loads((runs_dir / "web-heuristic-author" / "plans.json").read_text())
+    assert sorted(index) == [f"paper-{n}" for n in range(6)]

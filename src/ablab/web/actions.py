@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -51,6 +52,16 @@ class PlanRequest:
         return slug("-".join(parts))
 
 
+_RUN_LOCKS: dict[str, threading.Lock] = {}
+_RUN_LOCKS_GUARD = threading.Lock()
+
+
+def _run_lock(run: str) -> threading.Lock:
+    """One lock per run folder, so two jobs never interleave their index updates."""
+    with _RUN_LOCKS_GUARD:
+        return _RUN_LOCKS.setdefault(run, threading.Lock())
+
+
 def plan_urls(run: str, paper_id: str) -> tuple[str, str]:
     """Page and API URL of one stored plan."""
     run_q, paper_q = quote(run, safe=""), quote(paper_id, safe="")
@@ -73,9 +84,10 @@ def plan_job(store: RunStore, source: PaperInput, request: PlanRequest) -> JobFu
         plan = plan_paper(paper, mode=request.mode, k=request.k, planner=request.planner, **options)
         progress.stage("saving the plan", 2)
         out = store.run_dir(request.run_name, create=True)
-        # The paper goes first: plans.json, written last by write_plan, marks the plan complete.
-        atomic_write_text(paper_file(out, paper.id), paper.model_dump_json() + "\n")
-        write_plan(out, plan)
+        with _run_lock(request.run_name):  # plans.json is read, updated and written back
+            # The paper goes first: plans.json, written last by write_plan, marks the plan done.
+            atomic_write_text(paper_file(out, paper.id), paper.model_dump_json() + "\n")
+            write_plan(out, plan)
         return plan_urls(request.run_name, plan.paper_id)
 
     return run
