@@ -123,3 +123,18 @@ def test_bad_upload_shows_an_error_on_the_form(page: Any, live_server: LiveServe
     page.goto(live_server.url + "/")
     page.click("button[type=submit]")
     assert "either a paper file or pasted text" in page.locator(".notice.error").inner_text()
+
+
+def test_api_docs_render_without_network(page: Any, live_server: LiveServer) -> None:
+    remote: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(live_server.url) else remote.append(request.url)
+        ),
+    )
+    page.goto(live_server.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/plans" in paths and "/api/runs" in paths
+    assert [url for url in remote if not url.startswith(("data:", "blob:"))] == []

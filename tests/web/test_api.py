@@ -263,3 +263,12 @@ def test_concurrent_jobs_in_one_run_keep_every_plan(client: TestClient, runs_dir
         assert wait_job(client, job)["state"] == "done"
     index = json.loads((runs_dir / "web-heuristic-author" / "plans.json").read_text())
     assert sorted(index) == [f"paper-{n}" for n in range(6)]
+
+
+def test_api_docs_are_served_from_this_machine(client: TestClient) -> None:
+    html = client.get("/docs").text
+    assert "cdn." not in html and "/static-offline-docs/swagger-ui-bundle.js" in html
+    assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
+    assert "script-src 'self' 'unsafe-inline'" in client.get("/docs").headers[
+        "content-security-policy"
+    ]

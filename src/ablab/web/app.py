@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -86,7 +87,8 @@ def create_app(
         yield
         ctx.jobs.shutdown()
 
-    app = FastAPI(
+    # fastapi-offline serves the Swagger UI and ReDoc assets itself: the docs work without network.
+    app = FastAPIOffline(
         title="ablab",
         version=__version__,
         summary="Plan ablation studies of machine-learning papers and browse the results.",
