@@ -56,7 +56,7 @@ _RUN_LOCKS: dict[str, threading.Lock] = {}
 _RUN_LOCKS_GUARD = threading.Lock()
 
 
-def _run_lock(run: str) -> threading.Lock:
+def run_lock(run: str) -> threading.Lock:
     """One lock per run folder, so two jobs never interleave their index updates."""
     with _RUN_LOCKS_GUARD:
         return _RUN_LOCKS.setdefault(run, threading.Lock())
@@ -84,7 +84,7 @@ def plan_job(store: RunStore, source: PaperInput, request: PlanRequest) -> JobFu
         plan = plan_paper(paper, mode=request.mode, k=request.k, planner=request.planner, **options)
         progress.stage("saving the plan", 2)
         out = store.run_dir(request.run_name, create=True)
-        with _run_lock(request.run_name):  # plans.json is read, updated and written back
+        with run_lock(request.run_name):  # plans.json is read, updated and written back
             # The paper goes first: plans.json, written last by write_plan, marks the plan done.
             atomic_write_text(paper_file(out, paper.id), paper.model_dump_json() + "\n")
             write_plan(out, plan)

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ablab import __version__
+from ablab.web.digests import digests_available
 from ablab.web.jobs import JobManager
 from ablab.web.render import render_template
 from ablab.web.security import BodySizeLimit, SecurityHeaders
@@ -104,6 +105,17 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
+    if digests_available():
+        from ablab.web import routes_digests
+
+        app.include_router(routes_digests.api)
+        app.include_router(routes_digests.pages)
+    else:
+
+        @app.get("/digest", include_in_schema=False)
+        def digest_unavailable(request: Request) -> HTMLResponse:
+            message = "Digests need the ablab.digest module, which this installation lacks."
+            return page(request, "error.html", title="Digests unavailable", message=message)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:

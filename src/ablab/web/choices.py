@@ -79,6 +79,12 @@ def options() -> Options:
     )
 
 
+def check_model(model: str | None) -> None:
+    """ConfigError unless ``model`` is None (offline) or one of :func:`model_options`."""
+    if model and model not in {option.name for option in model_options()}:
+        raise ConfigError(f"model {model!r} is not available (is its key set?)")
+
+
 def check_choice(planner: str, model: str | None, k: int | None) -> None:
     """ConfigError unless the planner exists, a model is given exactly when needed, k in range."""
     known = {option.name: option for option in planner_options()}
@@ -86,7 +92,6 @@ def check_choice(planner: str, model: str | None, k: int | None) -> None:
         raise ConfigError(f"unknown planner {planner!r}; choose one of: {', '.join(known)}")
     if known[planner].needs_model and not model:
         raise ConfigError(f"planner {planner!r} needs a model")
-    if model and model not in {option.name for option in model_options()}:
-        raise ConfigError(f"model {model!r} is not available (is its key set?)")
+    check_model(model)
     if k is not None and not 1 <= k <= MAX_K:
         raise ConfigError(f"k must be between 1 and {MAX_K}, got {k}")
