@@ -112,3 +112,23 @@ def test_shorter_compound_inside_a_longer_one_is_not_separate() -> None:
     text = "Our feature alignment module is fast. The feature alignment module is small."
     names = [c.name for c in find_components(sentences_of(section("Method", text)))]
     assert names == ["feature alignment module"]
+
+
+def test_standard_technique_names_are_design_terms_but_named_mlps_are_parts() -> None:
+    text = (
+        "The projection MLP is small. The projection MLP has 3 layers. A temperature-scaled "
+        "InfoNCE loss is used. The InfoNCE loss is cheap. The cross-entropy loss is standard. "
+        "The cross-entropy loss is used."
+    )
+    names = [c.name for c in find_components(sentences_of(section("Method", text)))]
+    assert names == ["projection MLP"]
+
+
+def test_acronym_plus_head_merges_into_the_acronym_component() -> None:
+    text = (
+        "We add a Cross-Level Attention (CLA) block. The CLA block attends to motifs. "
+        "The CLA block is light."
+    )
+    components = find_components(sentences_of(section("Method", text)))
+    assert [(c.name, c.acronym) for c in components] == [("Cross-Level Attention", "CLA")]
+    assert components[0].mentions == 3

@@ -102,3 +102,12 @@ def test_row_and_sentence_about_the_same_target_merge() -> None:
         )
     )
     assert len(found) == 1 and len(found[0].evidence) == 2
+
+
+def test_row_named_like_the_paper_is_the_full_model() -> None:
+    table = Table(header=["Variant", "AUC"], rows=[["HiRoute", "72.3"], ["w/o CLA", "70.2"]])
+    sections = [section("Ablation Study", "", SectionRole.ABLATIONS, tables=[table])]
+    found = find_existing_ablations(
+        sections, sentences_of(*sections), {}, [], "HiRoute: Hierarchical Routing"
+    )
+    assert [e.target for e in found] == ["CLA"]

@@ -86,3 +86,12 @@ def test_every_k_iterations_describes_k() -> None:
 def test_weighted_by_names_the_weight() -> None:
     found = _find("We add a KL term weighted by $\\lambda = 0.5$.")
     assert found["\\lambda"].name == "weight of the KL term"
+
+
+def test_power_of_ten_value_and_counted_noun() -> None:
+    found = _find(
+        "Assignments use a softmax over $K$ motif slots; we set $K=16$. "
+        "We use Adam with a learning rate of $10^{-3}$."
+    )
+    assert found["learning rate"].numeric == 1e-3 and found["learning rate"].value == "10^{-3}"
+    assert found["K"].name == "number of motif slots" and found["K"].numeric == 16

@@ -71,3 +71,10 @@ def test_fallback_metric_from_task_words() -> None:
     assert fallback_metric("We study semantic segmentation of street scenes.") == "mIoU"
     assert fallback_metric("An image classification method.") == "accuracy"
     assert fallback_metric("A theory of everything.") is None
+
+
+def test_dataset_prefixed_columns_share_the_metric_name() -> None:
+    table = Table(header=["Method", "BBBP ROC-AUC ↑", "Tox21 ROC-AUC ↑", "ESOL RMSE ↓"], rows=[])
+    found = _run(section("Results", "", SectionRole.RESULTS, tables=[table]))
+    assert [m.name for m in found] == ["ROC-AUC", "ESOL RMSE"]
+    assert found[1].higher_is_better is False

@@ -255,3 +255,51 @@ def test_additions_only_when_the_paper_lacks_the_part() -> None:
     )
     added = {a.name for a in HeuristicPlanner().plan(having, mode=Mode.AUTHOR, k=5).ablations}
     assert "Add data augmentation" not in added and "Add explicit regularization" not in added
+
+
+TWIN = """# Simple Twin Networks
+
+## Abstract
+
+We present a twin-network method for self-supervised representation learning.
+
+## 1 Method
+
+An encoder network made of a ResNet-50 backbone and a projection MLP processes two views. A
+prediction MLP head maps one view to the other. We minimise the negative cosine similarity between
+the prediction and the other view's projection; the loss is symmetrized by swapping the views.
+Crucially, we apply a stop-gradient to the target branch. The projection MLP uses batch
+normalization. We use SGD with a learning rate of 0.05, a weight decay of 1e-4, momentum 0.9 and a
+batch size of 512.
+
+## 2 Experiments
+
+| Method | Top-1 Acc |
+|---|---|
+| Ours | 68.1 |
+
+### 2.1 Ablations
+
+Without the stop-gradient, the model collapses and accuracy drops to 0.1%.
+"""
+
+
+def test_twin_network_plans() -> None:
+    from ablab.papers import paper_from_markdown
+
+    paper = paper_from_markdown(TWIN, paper_id="twin")
+    author = HeuristicPlanner().plan(author_view(paper), mode=Mode.AUTHOR, k=5)
+    first = author.ablations[0]
+    assert (first.name, first.action, first.replacement) == (
+        "Remove the stop-gradient",
+        Action.REMOVE,
+        None,
+    )
+    names = [a.name for a in author.ablations]
+    assert "Replace the cosine similarity" in names and "Replace the symmetric loss" in names
+    # generic optimiser settings never push out a design choice
+    assert not any(n.startswith(("Vary the weight decay", "Vary the momentum")) for n in names)
+    assert author.ablations[0].metrics == ["linear-probe accuracy"]  # fallback, said so
+    reviewer = HeuristicPlanner().plan(paper, mode=Mode.REVIEWER, k=2)
+    assert "stop-gradient" not in " ".join(a.ablated_part for a in reviewer.ablations)
+    assert reviewer.ablations[0].metrics == ["Top-1 Acc"]

@@ -26,7 +26,8 @@ class DesignEntry:
     """Regex source finding the choice, matched case-insensitively; wrap acronyms in ``(?-i:...)``
     so that a lower-case ``kl`` or ``bn`` in prose is not taken for one (no capturing groups)."""
     alternatives: tuple[str, ...]
-    """Standard alternatives, most informative first."""
+    """Standard alternatives, most informative first; when every one reads "no ...", the
+    ablation removes the choice instead of replacing it."""
     weight: int
     """How much ablating this choice usually tells about a method (1 low .. 9 high)."""
     triggers: tuple[str, ...]
@@ -295,7 +296,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "residual connections",
         "architecture",
         r"\bresidual connections?\b|\bskip connections?\b",
-        ("no residual connection",),
+        ("no residual connections",),
         4,
         triggers=("residual", "skip"),
     ),
@@ -448,10 +449,28 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         triggers=("curriculum",),
     ),
     DesignEntry(
+        "symmetric loss",
+        "other",
+        r"\bsymmetri[sz](?:ed|es?|ing)\b|\bsymmetric (?:loss|objective)\b",
+        ("asymmetric loss (one direction only)",),
+        5,
+        triggers=(
+            "symmetrized",
+            "symmetrised",
+            "symmetrize",
+            "symmetrise",
+            "symmetrizes",
+            "symmetrises",
+            "symmetrizing",
+            "symmetrising",
+            "symmetric",
+        ),
+    ),
+    DesignEntry(
         "stop-gradient",
         "other",
         r"\bstop[- ]grad(?:ient)?s?\b",
-        ("gradients through both branches (no stop-gradient)",),
+        ("no stop-gradient",),
         6,
         triggers=("stop", "stopgrad"),
     ),

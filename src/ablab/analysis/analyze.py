@@ -36,7 +36,7 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
     metrics = find_metrics(sentences, tables)
     known = [c.name for c in components] + [h.name for h in hyperparameters]
     known += [d.choice for d in design_choices]
-    existing = find_existing_ablations(sections, sentences, acronyms, known)
+    existing = find_existing_ablations(sections, sentences, acronyms, known, paper.title)
     return Analysis(
         paper_id=paper.id,
         title=paper.title,

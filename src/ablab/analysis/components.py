@@ -20,7 +20,7 @@ from ablab.analysis.terms import STOPWORDS, VERBS, WORD, singular, term_key, wor
 from ablab.schema import Component, ComponentKind, SectionRole
 
 _MODULE_HEADS = word_set(
-    "module layer block head encoder decoder network net branch unit adapter memory bank gate "
+    "module layer block head mlp encoder decoder network net branch unit adapter memory bank gate "
     "embedding projector predictor classifier extractor tokenizer router backbone generator "
     "discriminator critic buffer queue codebook transformer pathway tower"
 )
@@ -112,10 +112,24 @@ def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
     return None
 
 
-def _is_design_term(name: str) -> bool:
-    """Standard techniques (``KL loss``, ``layer normalization``, ``softmax attention``) are design
-    choices rather than components: a known choice among the modifiers disqualifies a name."""
-    return DESIGN_VOCAB.first(name) is not None
+def _is_design_term(name: str, kind: ComponentKind) -> bool:
+    """Standard techniques (``KL loss``, ``temperature-scaled InfoNCE loss``) are design choices
+    rather than components; ``prediction MLP head`` or ``projection MLP`` stay components.
+
+    A name is a design term when a known choice covers all its modifiers, or stands right
+    before the head word of a loss.
+    """
+    tokens = WORD.findall(name)
+    head = tokens[-1] if tokens else ""
+    modifiers = name[: name.rfind(head)].rstrip() if head else name
+    first = len(modifiers) - len(modifiers.lstrip())
+    for match in DESIGN_VOCAB.find(name):
+        if match.start >= len(modifiers):
+            continue  # the head itself ("projection MLP"): still a named part
+        touches_head = match.end >= len(modifiers)
+        if touches_head and (match.start <= first or kind in ("loss", "regularizer")):
+            return True
+    return False
 
 
 def _phrases(sentence: str) -> list[tuple[str, int]]:
@@ -170,7 +184,7 @@ class _Collector:
     ) -> _Candidate | None:
         key = term_key(name)
         kind = _kind_of(name, acronym=acronym is not None)
-        if not key or kind is None or (acronym is None and _is_design_term(name)):
+        if not key or kind is None or (acronym is None and _is_design_term(name, kind)):
             return None
         candidate = self.by_key.get(key)
         if candidate is None:
@@ -202,13 +216,13 @@ class _Collector:
                 continue  # a standard technique, or the method itself (named in the title)
             novel = bool(
                 (sentence_novel and sentence_novel.start() < definition.start)
-                or _NOVEL_BEFORE.search(text[: definition.start])
+                or _NOVEL_BEFORE.search(text[max(0, definition.start - 80) : definition.start])
             )
             self.add(definition.expansion, sentence, definition.start, acronym=acronym, novel=novel)
         for phrase, start in _phrases(text):
             if any(lo <= start < hi for lo, hi in defined_spans):
                 continue
-            novel = bool(_NOVEL_BEFORE.search(text[:start]))
+            novel = bool(_NOVEL_BEFORE.search(text[max(0, start - 80) : start]))
             candidate = self.add(phrase, sentence, start, novel=novel)
             if candidate is None:
                 continue
@@ -227,15 +241,21 @@ class _Collector:
                 candidate.novel = True
 
 
-def _merge_suffixes(by_key: dict[str, _Candidate]) -> dict[str, str]:
+def _merge_suffixes(by_key: dict[str, _Candidate], acronyms: dict[str, str]) -> dict[str, str]:
     """Map short keys to the one longer named component they abbreviate.
 
     ``consistency module`` -> ``cross-view consistency module`` when that is the only named
-    (acronym or capitalised) component ending with those words.
+    (acronym or capitalised) component ending with those words; ``cla block`` -> ``cross-level
+    attention`` when CLA is that component's acronym.
     """
     named = [c for c in by_key.values() if c.acronym or c.capitalised]
+    by_acronym = {a.lower(): key for a, key in acronyms.items() if key in by_key}
     redirect: dict[str, str] = {}
     for candidate in by_key.values():
+        first, _, rest = candidate.key.partition(" ")
+        if first in by_acronym and rest and " " not in rest and by_acronym[first] != candidate.key:
+            redirect[candidate.key] = by_acronym[first]
+            continue
         if candidate.acronym or candidate.capitalised or len(candidate.key.split()) < 2:
             continue
         owners = [
@@ -263,8 +283,8 @@ def _count_mentions(
             for n in range(min(longest, len(tokens) - i), 0, -1):
                 key = variants.get((*tokens[i : i + n - 1], singulars[i + n - 1]))
                 if key is not None:
-                    # "Name (ACR)" is one mention, not two.
-                    if not (key == last_key and i == last_end and n == 1):
+                    # "Name (ACR)" or "Name (ACR) block" is one mention, not two.
+                    if not (key == last_key and i == last_end):
                         candidate = by_key[key]
                         candidate.mentions += 1
                         candidate.method_mentions += in_method
@@ -289,7 +309,7 @@ def find_components(
         if heading.role in _METHOD_ROLES:
             collector.read(heading, heading=True)
     by_key = collector.by_key
-    redirect = _merge_suffixes(by_key)
+    redirect = _merge_suffixes(by_key, collector.acronyms)
     for short, long in redirect.items():
         owner, merged = by_key[long], by_key[short]
         owner.novel = owner.novel or merged.novel

@@ -28,8 +28,14 @@ _TARGET = r"(?P<t>[^,.;:()\[\]]{2,80}?)"
 _REPL = r"(?P<r>[^,.;:()\[\]]{2,80}?)"
 _ARTICLE = r"(?:(?:the|our|a|an|its|each|this)\s+)?"
 
-_SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
-    (re.compile(rf"\b(?:without|w/o)\s+{_ARTICLE}{_TARGET}{_STOP}", re.I), Action.REMOVE),
+# (pattern, action, keywords): a pattern only runs on sentences containing one of its keywords
+# (lower case), which keeps the slow lazy-target patterns off most sentences.
+_SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None, tuple[str, ...]], ...] = (
+    (
+        re.compile(rf"\b(?:without|w/o)\s+{_ARTICLE}{_TARGET}{_STOP}", re.I),
+        Action.REMOVE,
+        ("without", "w/o"),
+    ),
     (
         re.compile(
             rf"\b(?:remov(?:e|es|ed|ing)|dropping|disabl(?:e|es|ed|ing)|discard(?:s|ed|ing)?|"
@@ -37,6 +43,7 @@ _SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
             re.I,
         ),
         Action.REMOVE,
+        ("remov", "dropping", "disabl", "discard", "exclud"),
     ),
     (
         re.compile(
@@ -45,6 +52,7 @@ _SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
             re.I,
         ),
         Action.REPLACE,
+        ("replac", "substitut", "swap"),
     ),
     (
         re.compile(
@@ -53,6 +61,7 @@ _SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
             re.I,
         ),
         Action.REPLACE,
+        ("replaced",),
     ),
     (
         re.compile(
@@ -62,6 +71,18 @@ _SENTENCE_PATTERNS: tuple[tuple[re.Pattern[str], Action | None], ...] = (
             re.I,
         ),
         None,
+        (
+            "ablat",
+            "vary",
+            "varie",
+            "varying",
+            "sweep",
+            "swept",
+            "effect",
+            "impact",
+            "influence",
+            "sensitivity",
+        ),
     ),
 )
 _INSTEAD_OF = re.compile(rf"\binstead\s+of\s+{_ARTICLE}{_TARGET}{_STOP}", re.I)
@@ -146,8 +167,10 @@ def _expand(target: str, acronyms: Mapping[str, str]) -> str:
 
 
 class _Collector:
-    def __init__(self, acronyms: Mapping[str, str]) -> None:
+    def __init__(self, acronyms: Mapping[str, str], title: str = "") -> None:
         self.acronyms = acronyms
+        # A row named like the paper ("HiRoute") is the full model, not a variant.
+        self.title_words = {w.lower() for w in words(title)}
         self.items: dict[tuple[str, str], ExistingAblation] = {}
 
     def add(
@@ -212,7 +235,12 @@ class _Collector:
                 symbol = display_symbol(symbol_value.group("sym"))
                 self.add(symbol, Action.REPLACE, "table_row", evidence, [cell])
                 continue
-            if is_ablation and not _FULL_MODEL.search(cell) and not _numeric(cell):
+            if (
+                is_ablation
+                and not _FULL_MODEL.search(cell)
+                and not _numeric(cell)
+                and not {w.lower() for w in words(cell)} <= self.title_words
+            ):
                 # A named variant ("Joint Opt"): what changed is unclear, the name is kept.
                 self.add(_clean_target(cell), None, "table_row", evidence)
 
@@ -240,7 +268,10 @@ class _Collector:
     def read_sentence(self, sentence: Sentence, is_known: _KnownTarget) -> None:
         text = sentence.text
         strict = sentence.role is not SectionRole.ABLATIONS and not _OUTCOME.search(text)
-        for pattern, action in _SENTENCE_PATTERNS:
+        lower = text.lower()
+        for pattern, action, keywords in _SENTENCE_PATTERNS:
+            if not any(k in lower for k in keywords):
+                continue
             for match in pattern.finditer(text):
                 target = _clean_target(match.group("t"))
                 if target is None or (strict and not is_known(target)):
@@ -253,7 +284,7 @@ class _Collector:
                 if kind is None and is_known(target) and _has_symbol(target):
                     kind = Action.REPLACE
                 self.add(target, kind, "sentence", sentence.evidence(*match.span()), replacement)
-        for match in _INSTEAD_OF.finditer(text):
+        for match in _INSTEAD_OF.finditer(text) if "instead" in lower else ():
             target = _clean_target(match.group("t"))
             if target is None or (strict and not is_known(target)):
                 continue
@@ -266,7 +297,7 @@ class _Collector:
                 sentence.evidence(*match.span()),
                 [repl] if repl else None,
             )
-        for match in _SET_SWEEP.finditer(text):
+        for match in _SET_SWEEP.finditer(text) if "{" in text else ():
             symbol = display_symbol(match.group("sym"))
             values = [v.strip() for v in match.group("vals").split(",") if _numeric(v)]
             if len(values) >= 2:
@@ -312,9 +343,10 @@ def find_existing_ablations(
     sentences: Sequence[Sentence],
     acronyms: Mapping[str, str],
     known_names: Sequence[str] = (),
+    title: str = "",
 ) -> list[ExistingAblation]:
     """Ablations the paper reports, in document order (tables of a section before its text)."""
-    collector = _Collector(acronyms)
+    collector = _Collector(acronyms, title)
     known = _KnownTarget(known_names, acronyms)
     for section in sections:
         in_ablation = section.role is SectionRole.ABLATIONS or "ablat" in section.title.lower()

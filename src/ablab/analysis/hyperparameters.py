@@ -79,7 +79,8 @@ _DURATION = re.compile(
     r"(?P<unit>epochs|iterations|steps|updates|rounds)\b",
     re.IGNORECASE,
 )
-_DESC_BEFORE = re.compile(rf"(?P<desc>(?:[A-Za-z][\w-]*\s+){{1,3}})\$?(?P<sym>{GREEK_SYMBOL})")
+# A Greek symbol; its description is read from the words just before it ("student temperature τ").
+_GREEK = re.compile(GREEK_SYMBOL)
 _DESC_AFTER = re.compile(
     rf"\$?(?P<sym>{GREEK_SYMBOL}|\b[A-Z]\b)\$?\s+(?P<verb>is|denotes|represents|controls|balances|"
     r"weights|scales|trades off)\s+(?P<rest>[^,.;:]{3,80})"
@@ -95,7 +96,12 @@ _EVERY = re.compile(
 # Cheap pre-checks: a value needs a digit; a description needs a Greek letter, a LaTeX command
 # or "every K steps".
 _DIGIT = re.compile(r"\d")
-_MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\b[Ee]very\b")
+_MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\$[A-Za-z]\$|\b[Ee]very\b")
+# "$K$ motif slots", "λ prototypes": a symbol counting the plural noun after it
+_SYMBOL_COUNTS = re.compile(
+    rf"(?:\$(?P<sym>{SYMBOL})\$|(?P<greek>{GREEK_SYMBOL}))\s+"
+    r"(?P<noun>(?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b"
+)
 _EMA_CONTEXT = re.compile(r"moving average|\bEMA\b", re.IGNORECASE)
 _NOUN_AFTER_VALUE = re.compile(r"\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b")
 
@@ -221,7 +227,7 @@ class _Reader:
             canonical, _ = NAMED_HYPERPARAMETERS[int(group[1:])]
             surface = match.group(group)
             name = surface.lower() if canonical == "number" else canonical
-            before = _descriptor(text[: match.start()] + surface)
+            before = _descriptor(text[max(0, match.start() - 60) : match.start()] + surface)
             if before and canonical not in ("number", "loss weight") and len(before.split()) > 1:
                 name = before.lower()
             elif canonical == "momentum" and _EMA_CONTEXT.search(
@@ -237,7 +243,7 @@ class _Reader:
         for match in _SYMBOL_VALUE.finditer(text):
             if not fresh(match):
                 continue
-            name = _descriptor(text[: match.start()])
+            name = _descriptor(text[max(0, match.start() - 60) : match.start()])
             after = _NOUN_AFTER_VALUE.match(text, match.end())
             noun = after.group(1).lower().split() if after else []
             if name is None and noun and noun[-1] not in _UNITS and noun[0] not in STOPWORDS:
@@ -251,11 +257,11 @@ class _Reader:
 
     def _read_descriptions(self, sentence: Sentence) -> None:
         text = sentence.text
-        for match in _DESC_BEFORE.finditer(text):
-            name = _descriptor(match.group("desc"))
+        for match in _GREEK.finditer(text):
+            name = _descriptor(text[max(0, match.start() - 60) : match.start()].rstrip(" $"))
             if name:
                 self._describe(
-                    match.group("sym"), name.lower(), self.index.nearest(text, match.start())
+                    match.group(0), name.lower(), self.index.nearest(text, match.start())
                 )
         for match in _DESC_AFTER.finditer(text):
             rest = match.group("rest").strip()
@@ -282,6 +288,11 @@ class _Reader:
                 self._describe(
                     match.group("sym"), f"weight of the {target}", self.index.first(target)
                 )
+        for match in _SYMBOL_COUNTS.finditer(text):
+            noun = match.group("noun").lower().split()
+            if noun[-1] not in _UNITS and noun[0] not in STOPWORDS and noun[0] not in VERBS:
+                symbol = match.group("sym") or match.group("greek")
+                self._describe(symbol, "number of " + " ".join(noun), None)
         for match in _EVERY.finditer(text):
             component = self.index.nearest(text, match.start()) or self.index.of_section(sentence)
             self._describe(

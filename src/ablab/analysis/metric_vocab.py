@@ -48,9 +48,9 @@ METRIC_ENTRIES: tuple[MetricEntry, ...] = (
     ),
     MetricEntry(
         "AUROC",
-        r"\bAUROC\b|\bAUC-ROC\b|\barea under the ROC curve\b",
+        r"\bAUROC\b|\bAUC-ROC\b|\bROC[- ]AUC\b|\barea under the ROC curve\b",
         True,
-        ("auroc", "auc", "area"),
+        ("auroc", "auc", "area", "roc"),
     ),
     MetricEntry("AUPRC", r"\bAUPRC\b|\bAUC-PR\b", True, ("auprc", "auc")),
     MetricEntry("AUC", r"(?-i:\bAUC\b)", True, ("auc",)),
@@ -134,6 +134,10 @@ TASK_FALLBACK_METRICS: tuple[tuple[str, str], ...] = (
     (r"\bsummari[sz]", "ROUGE-L"),
     (r"\blanguage model", "perplexity"),
     (r"\bretriev|\brecommend", "recall@k"),
+    (
+        r"\brepresentation learning|\bself-supervised|\bunsupervised pre-?training",
+        "linear-probe accuracy",
+    ),
     (r"\bclassif", "accuracy"),
     (r"\bregress", "RMSE"),
 )

@@ -35,6 +35,7 @@ class _Tally:
     table_uses: int = 0
     text_uses: int = 0
     header_names: Counter[str] = field(default_factory=Counter)
+    header_matches: Counter[str] = field(default_factory=Counter)
     text_names: Counter[str] = field(default_factory=Counter)
     evidence: list[Evidence] = field(default_factory=list)
 
@@ -83,6 +84,7 @@ class _Counter:
             tally.table_uses += 1
             short = name if len(name.split()) <= 4 or match is None else match.text
             tally.header_names[short] += 1
+            tally.header_matches[match.text if match else short] += 1
             if len(tally.evidence) < 2:
                 caption = f"{table.caption} " if table.caption else ""
                 tally.evidence.append(
@@ -111,7 +113,12 @@ def _fold_generic_accuracy(tallies: dict[str, _Tally]) -> None:
 
 
 def _display_name(tally: _Tally) -> str:
-    names = tally.header_names or tally.text_names
+    """The paper's spelling: a column header ("COCO mAP") when the metric has one, the metric
+    words alone ("ROC-AUC") when its columns differ by dataset, else the text's spelling."""
+    if len(tally.header_names) > 1:
+        names = tally.header_matches
+    else:
+        names = tally.header_names or tally.text_names
     # Most frequent spelling; ties go to the first seen (Counter keeps insertion order).
     return max(names.items(), key=lambda item: item[1])[0] if names else tally.key
 

@@ -31,10 +31,10 @@ GREEK_SYMBOL = rf"(?:\\(?:{_LATEX_GREEK})(?![A-Za-z])|[{GREEK_LETTERS}]){_SUBSCR
 """Regex source matching a Greek symbol only (safer in prose than single Latin letters)."""
 
 NUMBER = (
-    r"(?:(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d,])"  # 4,096
+    r"(?:(?<![\w.])10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?"  # 10^{-4} (before plain "10")
+    r"|(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d,])"  # 4,096
     r"|(?<![\w.])(?:\d+(?:\.\d+)?|\.\d+)(?:\s?[eE]\s?[-−+]?\s?\d+)?"  # 0.5, 3e-4, 1e−4
-    r"(?:\s*(?:×|\\times|\\cdot|\*)\s*10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?)?"  # 3 × 10^{-4}
-    r"|(?<![\w.])10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?)"  # 10^{-4}
+    r"(?:\s*(?:×|\\times|\\cdot|\*)\s*10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?)?)"  # 3 × 10^{-4}
     r"(?:\s?\\?%)?"  # 75%, 75\%
 )
 """Regex source matching one written number."""

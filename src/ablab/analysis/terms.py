@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -44,6 +45,7 @@ _IRREGULAR = {
 }
 
 
+@lru_cache(maxsize=16384)  # the same words recur throughout a paper
 def singular(word: str) -> str:
     """A simple singular form of an English noun (``memories`` -> ``memory``)."""
     lower = word.lower()

@@ -31,6 +31,9 @@ FAMILY_PENALTY = 1.5
 """Score taken off a candidate for each chosen ablation of the same family (keeps plans mixed)."""
 SAME_PART_PENALTY = 100.0
 """Score taken off a candidate whose part is already ablated (used only to fill k)."""
+WEAK_SCORE = 3.0
+"""Candidates scoring below this (generic training settings, additions) only fill a plan when
+nothing stronger is left, whatever the family mix."""
 MAX_METRICS = 3
 """At most this many of the paper's metrics per ablation."""
 
@@ -58,7 +61,8 @@ def select(candidates: Sequence[Candidate], k: int) -> list[Candidate]:
                 score -= SAME_PART_PENALTY
             return score, -index
 
-        index, best = max(enumerate(remaining), key=effective)
+        strong = [item for item in enumerate(remaining) if item[1].score >= WEAK_SCORE]
+        index, best = max(strong or enumerate(remaining), key=effective)
         remaining.pop(index)
         if best.ablation.name.lower() in names:
             continue

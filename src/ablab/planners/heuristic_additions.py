@@ -18,7 +18,8 @@ class _Rule:
     part: str
     replacement: tuple[str, ...]
     applies: re.Pattern[str]
-    """Words showing the part is relevant to this paper."""
+    """Words showing the part is relevant to this paper (lower case, matched on lower-cased
+    text without ``re.IGNORECASE``, which is much faster on a whole paper)."""
     absent: re.Pattern[str]
     """Words whose presence anywhere means the paper already has (or discusses) the part."""
     rationale: str
@@ -32,10 +33,9 @@ _RULES: tuple[_Rule, ...] = (
         ("weight decay", "dropout"),
         re.compile(
             r"small (?:data|datasets?|training sets?)|limited (?:labeled )?data|few-shot|"
-            r"low-data|data-scarce|limited, imbalanced",
-            re.I,
+            r"low-data|data-scarce|limited, imbalanced"
         ),
-        re.compile(r"regulari[sz]|dropout|weight[- ]decay|early stopping", re.I),
+        re.compile(r"regulari[sz]|dropout|weight[- ]decay|early stopping"),
         "The method targets a small-data regime but states no regularization; adding standard "
         "regularization shows whether its gains survive against a better-regularized baseline.",
         2.5,
@@ -44,8 +44,8 @@ _RULES: tuple[_Rule, ...] = (
         "Add data augmentation",
         "data augmentation (none stated)",
         ("random resized crop and horizontal flip", "colour jitter"),
-        re.compile(r"\bimages?\b|\bpixels?\b|\bvisual\b|\bCNN\b|\bViT\b", re.I),
-        re.compile(r"augment", re.I),
+        re.compile(r"image|pixel|visual|cnn|vit\b"),
+        re.compile(r"augment"),
         "An image model trained without augmentation is an easy baseline to beat; adding "
         "standard augmentation checks that the improvement is not just a regularization effect.",
         2.0,
@@ -54,8 +54,8 @@ _RULES: tuple[_Rule, ...] = (
         "Add normalization layers",
         "normalization layers (none stated)",
         ("LayerNorm", "BatchNorm"),
-        re.compile(r"\bMLP\b|\btransformer\b|\bencoder\b|\bprojection head\b", re.I),
-        re.compile(r"normali[sz]|\bnorm\b|layernorm|batchnorm", re.I),
+        re.compile(r"mlp|transformer|encoder|projection head"),
+        re.compile(r"normali[sz]|layernorm|batchnorm|groupnorm|rmsnorm| norm\b"),
         "The architecture states no normalization; adding a standard normalization layer "
         "checks whether the method's benefit remains once training is stabilised.",
         1.5,
@@ -64,8 +64,8 @@ _RULES: tuple[_Rule, ...] = (
         "Add learning-rate warm-up",
         "learning-rate schedule (no warm-up stated)",
         ("linear warm-up over the first 5% of training",),
-        re.compile(r"\btransformers?\b|\bViT\b|\battention\b", re.I),
-        re.compile(r"warm-?up", re.I),
+        re.compile(r"transformer|vit\b|attention"),
+        re.compile(r"warm-?up"),
         "Transformer training is usually sensitive to warm-up; adding it checks whether the "
         "reported behaviour depends on an unstable optimisation.",
         1.0,
@@ -76,8 +76,9 @@ _RULES: tuple[_Rule, ...] = (
 def addition_candidates(text: str) -> list[Candidate]:
     """ADD candidates for standard parts that ``text`` (the paper view) never mentions."""
     candidates = []
+    lower = text.lower()
     for rule in _RULES:
-        if not rule.applies.search(text) or rule.absent.search(text):
+        if not rule.applies.search(lower) or rule.absent.search(lower):
             continue
         ablation = Ablation(
             name=rule.name,

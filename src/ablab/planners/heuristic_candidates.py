@@ -21,7 +21,7 @@ from ablab.schema import Ablation, Action, Analysis, Component, Evidence
 _GENERIC_TRAINING = re.compile(
     r"learning rate|\blr\b|batch size|weight decay|epochs|iterations|steps|warm-up|"
     r"hidden dimension|output dimension|embedding dimension|dropout|gradient clipping|"
-    r"sequence length",
+    r"sequence length|^momentum$",
     re.IGNORECASE,
 )
 _METHOD_KNOBS = re.compile(
@@ -137,30 +137,34 @@ def design_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
         )
         score = weight + (1.5 if central else 0.0) + (1.0 if reviewer else 0.0) - 0.1 * rank
         part = f"{design.choice} used in the {used_for}" if used_for else design.choice
-        name = f"Replace the {design.choice}" + (f" in the {used_for}" if used_for else "")
         replacement = design.alternatives[:3]
         shown = ", ".join(replacement)
-        rationale = (
-            f"The paper uses {design.choice}"
-            + (f" for the {used_for}" if used_for else "")
-            + f" without comparing it with standard alternatives ({shown}); the comparison shows "
-            "whether this specific choice matters or any reasonable one works."
-        )
-        why = (
-            f"The method uses {design.choice}"
-            + (f" for the {used_for}" if used_for else "")
-            + f"{_quote(design.evidence)}. "
-            + (
+        removes = all(a.lower().startswith("no ") for a in replacement)
+        verb = "Remove" if removes else "Replace"
+        name = f"{verb} the {design.choice}" + (f" in the {used_for}" if used_for else "")
+        use = f"{design.choice}" + (f" for the {used_for}" if used_for else "")
+        if removes:
+            rationale = (
+                f"The paper relies on {use}; training without it shows whether it is needed."
+            )
+            test = "Removing it tests whether the method needs it."
+        else:
+            rationale = (
+                f"The paper uses {use} without comparing it with standard alternatives ({shown}); "
+                "the comparison shows whether this specific choice matters or any reasonable one "
+                "works."
+            )
+            test = (
                 f"Standard alternatives are {shown}."
                 if len(replacement) > 1
                 else f"The standard alternative is {shown}."
             )
-        )
+        why = f"The method uses {use}{_quote(design.evidence)}. {test}"
         ablation = Ablation(
             name=name,
             ablated_part=part,
-            action=Action.REPLACE,
-            replacement=replacement,
+            action=Action.REMOVE if removes else Action.REPLACE,
+            replacement=None if removes else replacement,
             rationale=rationale,
             evidence=design.evidence[:2],
         )
@@ -180,7 +184,8 @@ def sweep_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
             continue
         generic = _GENERIC_TRAINING.search(hyperparameter.name) is not None
         specific = hyperparameter.symbol is not None or hyperparameter.component is not None
-        score = 3.0 if generic else 5.0
+        # Generic training settings (learning rate, batch size) rarely test a paper's claims.
+        score = 1.5 if generic else 5.0
         score += 1.5 if specific and not generic else 0.0
         score += 1.0 if hyperparameter.component in novel else 0.0
         score += 0.5 if _METHOD_KNOBS.search(hyperparameter.name) else 0.0

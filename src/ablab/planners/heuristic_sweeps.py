@@ -51,9 +51,9 @@ def _unit_interval_values(value: float) -> list[float]:
     if value > 0.5:
         # Close to 1 (momentum 0.99, EMA decay 0.996): scale the distance to 1 instead.
         gap = 1.0 - value
-        raw = [1.0 - gap * m for m in reversed(_MULTIPLIERS)]
+        raw = [1.0 - gap * m for m in reversed(_MULTIPLIERS) if gap * m < 0.999]
     else:
-        raw = [value * m for m in _MULTIPLIERS]
+        raw = [value * m for m in _MULTIPLIERS if value * m < 0.999]
     result = [x for x in raw if 0.0 < x < 1.0 and not math.isclose(x, value)]
     if len(result) < 3:
         midpoint = (value + 1.0) / 2
