@@ -12,8 +12,11 @@ __version__ = "0.1.0"
 from ablab.analysis import analyze  # noqa: E402
 from ablab.api import plan_paper  # noqa: E402
 from ablab.errors import AblabError, PaperError, PlanError, TrajectoryFormatError  # noqa: E402
-from ablab.papers import author_view, load_paper  # noqa: E402
+from ablab.judges import get_judge  # noqa: E402
+from ablab.models import FakeModel, get_model  # noqa: E402
+from ablab.papers import author_view, load_paper, paper_from_markdown  # noqa: E402
 from ablab.render.trajectory import parse_trajectory, render_trajectory  # noqa: E402
+from ablab.runs import run_plans  # noqa: E402
 from ablab.schema import (  # noqa: E402
     Ablation,
     Action,
@@ -31,6 +34,7 @@ plan = plan_paper
 
 __all__ = [
     "AblabError",
+    "FakeModel",
     "Ablation",
     "Action",
     "Analysis",
@@ -46,9 +50,13 @@ __all__ = [
     "__version__",
     "analyze",
     "author_view",
+    "get_judge",
+    "get_model",
     "load_paper",
+    "paper_from_markdown",
     "parse_trajectory",
     "plan",
     "plan_paper",
     "render_trajectory",
+    "run_plans",
 ]

@@ -38,14 +38,22 @@ def plan_paper(
     if k < 1:
         raise PlanError(f"k must be at least 1, got {k}")
     result = get_planner(planner, **options).plan(paper_view(paper, mode), mode=mode, k=k)
-    if not result.ablations:
-        raise PlanError(f"planner {planner!r} found no ablation to propose for {paper.id!r}")
-    return result.model_copy(
+    return finish_plan(result, paper, k)
+
+
+def finish_plan(plan: Plan, paper: Paper, k: int) -> Plan:
+    """Check a planner's output and stamp its provenance (paper hash, title, k, ablab version).
+
+    Raises PlanError for an empty plan: an empty plan is never presented as a result.
+    """
+    if not plan.ablations:
+        raise PlanError(f"planner {plan.planner!r} found no ablation to propose for {paper.id!r}")
+    return plan.model_copy(
         update={
-            "ablations": result.ablations[:k],
+            "ablations": plan.ablations[:k],
             "k": k,
-            "paper_title": result.paper_title or paper.title,
+            "paper_title": plan.paper_title or paper.title,
             "paper_hash": paper.content_hash,
-            "versions": {"ablab": __version__, **result.versions},
+            "versions": {"ablab": __version__, **plan.versions},
         }
     )

@@ -75,3 +75,15 @@ def test_very_long_runs_are_cut() -> None:
     text = " ".join(["token"] * 2000)
     parts = split_sentences(text)
     assert len(parts) > 1 and all(len(p) <= 1200 for p in parts)
+
+
+def test_long_quote_starts_at_a_clause_when_it_can() -> None:
+    text = (
+        "In the second stage of the pipeline that we describe here in some detail, the input "
+        "is masked using the explanation, and a feature misalignment loss is computed between "
+        "the latent features and those extracted from the masked input using KL divergence."
+    )
+    start = text.index("KL divergence")
+    quote = quote_around(text, start, start + 13)
+    assert quote.startswith("…the input is masked") or quote.startswith("…and a feature")
+    assert "KL divergence" in quote

@@ -277,6 +277,8 @@ def _count_mentions(
         tokens = [w.lower() for w in words(sentence.text)]
         singulars = [singular(t) for t in tokens]
         in_method = sentence.role in _METHOD_ROLES
+        # The best quote about a part comes from the subsection named after it.
+        about = term_key(sentence.section_title) if sentence.section_id else ""
         i, last_key, last_end = 0, "", -1
         while i < len(tokens):
             step = 1
@@ -288,6 +290,8 @@ def _count_mentions(
                         candidate = by_key[key]
                         candidate.mentions += 1
                         candidate.method_mentions += in_method
+                        if about == key:
+                            candidate.evidence.add(sentence, pin=True)
                     step, last_key, last_end = n, key, i + n
                     break
             i += step

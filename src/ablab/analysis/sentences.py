@@ -74,8 +74,13 @@ def quote_around(text: str, start: int | None = None, end: int | None = None) ->
     hi = min(len(text), lo + MAX_QUOTE - 2)
     # Move the cuts to word boundaries so the quote never starts or ends mid-word.
     if lo > 0:
+        # Prefer starting at a clause ("…the input is masked") over a word ("…2, the input").
+        clause = max(text.rfind(", ", lo, lo + 60), text.rfind("; ", lo, lo + 60))
         space = text.find(" ", lo)
-        lo = space + 1 if 0 <= space < hi else lo
+        if 0 <= clause < min(start, hi):
+            lo = clause + 2
+        elif 0 <= space < hi:
+            lo = space + 1
     if hi < len(text):
         space = text.rfind(" ", lo, hi)
         hi = space if space > lo else hi
@@ -184,18 +189,31 @@ class EvidenceKeeper:
     def __init__(self, limit: int = 2) -> None:
         self.limit = limit
         self._by_role: dict[SectionRole, tuple[int, Evidence]] = {}
+        self._pinned: Evidence | None = None
 
-    def add(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> None:
-        """Remember ``sentence`` (centred on ``start:end``) unless its role already has a quote."""
-        if sentence.role not in self._by_role:
+    def add(
+        self,
+        sentence: Sentence,
+        start: int | None = None,
+        end: int | None = None,
+        *,
+        pin: bool = False,
+    ) -> None:
+        """Remember ``sentence`` (centred on ``start:end``) unless its role already has a quote;
+        the first ``pin`` quote (a definition) always comes first."""
+        if pin and self._pinned is None:
+            self._pinned = sentence.evidence(start, end)
+        elif sentence.role not in self._by_role:
             self._by_role[sentence.role] = (sentence.index, sentence.evidence(start, end))
 
     def result(self) -> list[Evidence]:
-        """At most ``limit`` quotes, best role first."""
+        """At most ``limit`` quotes: the pinned one, then the best roles."""
         ranked = sorted(
             self._by_role.items(), key=lambda item: (_EVIDENCE_ORDER.get(item[0], 99), item[1][0])
         )
-        return [evidence for _, (_, evidence) in ranked[: self.limit]]
+        quotes = [self._pinned] if self._pinned else []
+        quotes += [e for _, (_, e) in ranked if not quotes or e.quote != quotes[0].quote]
+        return quotes[: self.limit]
 
 
 def section_evidence(section: Section, quote: str) -> Evidence:

@@ -8,11 +8,14 @@ from ablab import __version__
 from ablab.cli import (
     analyze_cmd,
     bench_cmd,
+    cache_cmd,
     eval_cmd,
     format_cmd,
+    models_cmd,
     plan_cmd,
     report_cmd,
     serve_cmd,
+    show_cmd,
 )
 
 app = typer.Typer(
@@ -51,6 +54,9 @@ def _root(
 plan_cmd.register(app)
 analyze_cmd.register(app)
 format_cmd.register(app)
+models_cmd.register(app)
+cache_cmd.register(app)
+show_cmd.register(app)
 eval_cmd.register(app)
 bench_cmd.register(app)
 serve_cmd.register(app)

@@ -9,23 +9,19 @@ from pathlib import Path
 import typer
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ablab.batch import Failure, collect_sources, plan_batch
 from ablab.cli._common import (
-    EXIT_BAD_INPUT,
-    EXIT_PARTIAL_FAILURE,
     cli_errors,
-    err_console,
     escape,
     out_console,
-    report_error,
     write_stdout,
 )
+from ablab.cli.plan_run import ModelOptions, resolve_planner, run_and_report
 from ablab.planners import available_planners
 from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Mode, Plan
+from ablab.sources import collect_sources
 
 
 class OutputFormat(StrEnum):
@@ -90,8 +86,13 @@ def plan(
     k: int | None = typer.Option(
         None, "-k", "--k", min=1, help="Number of ablations [default: 5 author, 2 reviewer]."
     ),
-    planner: str = typer.Option(
-        "heuristic", "--planner", "-p", help="Planner: " + ", ".join(available_planners()) + "."
+    planner: str | None = typer.Option(
+        None,
+        "--planner",
+        "-p",
+        help="Planner: " + ", ".join(available_planners()) + " [default: heuristic, or lm "
+        "with --model].",
+        show_default=False,
     ),
     out: Path | None = typer.Option(
         None,
@@ -106,6 +107,47 @@ def plan(
         "-f",
         help="Printed format [default: table in a terminal, md when piped].",
     ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help="Language model as provider/model (openai/gpt-4o-mini, ollama/qwen2.5:7b, "
+        "fake/heuristic...); see `ablab models`. Implies --planner lm.",
+        rich_help_panel="Language models",
+    ),
+    base_url: str | None = typer.Option(
+        None,
+        "--base-url",
+        help="Endpoint of an OpenAI-compatible server, overriding the provider's.",
+        rich_help_panel="Language models",
+    ),
+    concurrency: int = typer.Option(
+        4,
+        "--concurrency",
+        "-j",
+        min=1,
+        help="Papers planned at once.",
+        rich_help_panel="Language models",
+    ),
+    budget: float | None = typer.Option(
+        None,
+        "--budget",
+        min=0,
+        help="Stop starting papers once this run has spent this many US dollars.",
+        rich_help_panel="Language models",
+    ),
+    max_input_tokens: int | None = typer.Option(
+        None,
+        "--max-input-tokens",
+        min=1,
+        help="Cap on prompt tokens; long papers keep their most useful sections.",
+        rich_help_panel="Language models",
+    ),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Ask the model even for requests already answered (see `ablab cache`).",
+        rich_help_panel="Language models",
+    ),
 ) -> None:
     """Propose a ranked ablation plan for each paper.
 
@@ -116,44 +158,23 @@ def plan(
       ablab plan examples/tide.md --mode reviewer -k 3 --format jsonl
 
       ablab plan ~/papers/ --out runs/today
+
+      ablab plan ~/papers/ --model openai/gpt-4o-mini -j 8 --budget 2 --out runs/gpt
+
+    With --out, a rerun of the same command resumes: finished papers are kept, the rest are done.
     """
     sources = collect_sources(papers)
     chosen = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.md)
-    failures: list[Failure] = []
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=len(sources) < 2,
-    ) as progress:
-        task = progress.add_task("planning", total=len(sources))
-
-        def on_done(source: Path, result: Plan | None, failure: Failure | None) -> None:
-            progress.advance(task)
-            if failure is not None:
-                failures.append(failure)
-                report_error(f"{failure.source}: {failure.error}")
-            elif result is not None and out is None:
-                print_plan(result, chosen)
-
-        batch = plan_batch(sources, mode=mode, k=k, planner=planner, out=out, on_done=on_done)
-
-    if out is not None:
-        summary = Table(title=f"Run directory {escape(str(out))}")
-        summary.add_column("Paper")
-        summary.add_column("Ablations", justify="right")
-        summary.add_column("File")
-        for result in batch.plans:
-            summary.add_row(
-                escape(result.paper_id), str(len(result.ablations)), escape(f"{result.paper_id}.md")
-            )
-        err_console.print(summary)
-    if failures:
-        err_console.print(f"{len(failures)} of {len(sources)} papers failed")
-        raise typer.Exit(EXIT_BAD_INPUT if len(failures) == len(sources) else EXIT_PARTIAL_FAILURE)
+    options = ModelOptions(model, base_url, concurrency, budget, max_input_tokens, no_cache)
+    run_and_report(
+        sources,
+        mode=mode,
+        k=k,
+        planner_name=resolve_planner(planner, model),
+        options=options,
+        out=out,
+        print_plan=lambda result: print_plan(result, chosen),
+    )
 
 
 def register(app: typer.Typer) -> None:

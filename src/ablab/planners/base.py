@@ -26,6 +26,8 @@ class Planner(Protocol):
 
 _REGISTRY: dict[str, str] = {
     "heuristic": "ablab.planners.heuristic:HeuristicPlanner",
+    "lm": "ablab.planners.lm:LMPlanner",
+    "hybrid": "ablab.planners.hybrid:HybridPlanner",
     "consensus": "ablab.planners.consensus:ConsensusPlanner",
 }
 

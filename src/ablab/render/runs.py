@@ -6,6 +6,7 @@ Layout of ``<out>/``::
     <paper_id>.plan.json  the full Plan with reasoning, usage and versions
     <paper_id>.md         the plan as trajectory Markdown
     plans.json            {paper_id: {"predictions": "<jsonl text>", "cost": float}}
+    failures.json         papers that failed, with the reason (a rerun tries them again)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Plan
 
 PLANS_INDEX = "plans.json"
+FAILURES_FILE = "failures.json"
+"""Papers that could not be planned, with the reason (and raw model answers)."""
 
 
 def atomic_write_text(path: Path, text: str) -> None:

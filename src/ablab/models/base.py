@@ -1,0 +1,129 @@
+"""The Model protocol: chat messages in; text, usage and cost out.
+
+Every language model ablab talks to (a hosted API, a local server, the fake model shipped for
+tests and demos) is used through :class:`Model`. Planners receive a Model; they never build a
+client themselves, so the same planner code runs against any endpoint, a cache or a replay.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ablab.errors import AblabError
+from ablab.schema import Usage
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Message(_Frozen):
+    """One chat message."""
+
+    role: Literal["system", "user", "assistant"]
+    """Who speaks."""
+    content: str
+    """What is said."""
+
+
+class ResponseSchema(_Frozen):
+    """A JSON schema the response must follow, for endpoints that support structured output."""
+
+    name: str
+    """Short identifier of the schema (letters, digits, ``_`` and ``-``)."""
+    json_schema: dict[str, Any]
+    """The JSON schema itself (strict-mode compatible: every property required, no extras)."""
+
+
+class GenerateParams(_Frozen):
+    """Sampling parameters. Everything here changes the output, so it is part of the cache key."""
+
+    temperature: float | None = None
+    """Sampling temperature; None leaves the provider's default (some models accept no other)."""
+    max_output_tokens: int | None = None
+    """Upper bound on generated tokens; None leaves the provider's default."""
+    seed: int | None = None
+    """Sampling seed, for providers that honour one."""
+
+
+class Completion(BaseModel):
+    """What a model returned for one request."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    text: str
+    """The response text (the JSON document itself when structured output was used)."""
+    model: str
+    """Full ``provider/model`` name of the model that answered."""
+    usage: Usage = Field(default_factory=Usage)
+    """Tokens and cost of this request (all zero for a cache hit: it cost nothing)."""
+    finish_reason: str | None = None
+    """Why generation stopped (``stop``, ``length``, ``content_filter``...), as reported."""
+    structured: bool = False
+    """Whether the response was constrained by a JSON schema."""
+    latency_s: float = 0.0
+    """Seconds from the first attempt to the final answer, retries included."""
+    attempts: int = 1
+    """HTTP attempts made (1 when no retry was needed, 0 for a cache hit)."""
+    cached: bool = False
+    """Whether the completion was served from the cache."""
+    cost_source: Literal["provider", "price_table", "free", "unknown"] = "unknown"
+    """Where ``usage.cost_usd`` comes from."""
+    cache_key: str | None = None
+    """Address of this answer in the response cache, when it is stored there."""
+
+
+class ModelError(AblabError):
+    """A model request failed for good (after retries), or the model cannot be used."""
+
+
+class ModelRequestError(ModelError):
+    """The endpoint kept failing or refused the request; the message never holds a key."""
+
+    def __init__(self, message: str, *, status: int | None = None, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+        """HTTP status of the last failed attempt, if any."""
+        self.attempts = attempts
+        """How many attempts were made."""
+
+
+class StructuredOutputUnsupported(ModelError):
+    """The endpoint rejected a JSON-schema request; the caller can fall back to plain text."""
+
+
+@runtime_checkable
+class Model(Protocol):
+    """A chat model chosen by a ``provider/model`` name."""
+
+    @property
+    def name(self) -> str:
+        """Full name, ``provider/model``."""
+        ...
+
+    @property
+    def supports_json_schema(self) -> bool:
+        """Whether requests may carry a :class:`ResponseSchema`."""
+        ...
+
+    @property
+    def context_window(self) -> int | None:
+        """Maximum prompt plus output tokens, when known."""
+        ...
+
+    @property
+    def cache_identity(self) -> str:
+        """What identifies this model's outputs for caching (name plus endpoint), never a key."""
+        ...
+
+    async def generate(
+        self,
+        messages: list[Message],
+        *,
+        schema: ResponseSchema | None = None,
+        params: GenerateParams | None = None,
+    ) -> Completion:
+        """Answer ``messages``; raise :class:`ModelError` when no answer can be had."""
+        ...

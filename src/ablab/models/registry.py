@@ -1,0 +1,96 @@
+"""Choose a model by its ``provider/model`` name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ablab.errors import ConfigError
+from ablab.models.base import Model
+from ablab.models.fake import FAKE_MODELS, fake_model
+from ablab.models.openai_compat import DEFAULT_TIMEOUT, OpenAICompatibleModel
+from ablab.models.providers import (
+    FAKE_PROVIDER,
+    PRESETS,
+    PROVIDERS,
+    KeyStatus,
+    Preset,
+    context_window_for,
+    split_model_name,
+)
+from ablab.models.retry import RetryPolicy
+from ablab.models.secrets import dotenv_file, lookup_env
+
+
+def get_model(
+    name: str,
+    *,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    retry: RetryPolicy | None = None,
+    context_window: int | None = None,
+    json_schema: bool | None = None,
+    fake_script: Path | None = None,
+) -> Model:
+    """The model called ``name`` (``openai/gpt-4o``, ``ollama/qwen2.5:7b``, ``fake/heuristic``).
+
+    The key comes from ``api_key``, else the provider's environment variable, else a ``.env``
+    file. ``base_url`` overrides the provider's endpoint (then no key is demanded, since a
+    proxy or local server may not need one). Raises ConfigError for unknown names or a missing key.
+    """
+    provider_name, model_id = split_model_name(name)
+    if provider_name == FAKE_PROVIDER:
+        return fake_model(model_id, script_path=fake_script)
+    provider = PROVIDERS[provider_name]
+    url = provider.resolve_base_url(base_url)
+    key = api_key
+    if key is None:
+        found = lookup_env(provider.key_envs)
+        key = found[1] if found else None
+    if key is None and provider.key_required and url == provider.base_url:
+        variables = " or ".join(provider.key_envs)
+        raise ConfigError(
+            f"{name} needs an API key: set {variables} in the environment or in a .env file"
+        )
+    return OpenAICompatibleModel(
+        provider,
+        model_id,
+        api_key=key,
+        base_url=url,
+        timeout=timeout,
+        retry=retry,
+        context_window=context_window or context_window_for(name),
+        json_schema=json_schema,
+    )
+
+
+def list_presets() -> list[Preset]:
+    """Models known to work, for ``ablab models``."""
+    return list(PRESETS)
+
+
+def fake_models() -> dict[str, str]:
+    """Names and descriptions of the shipped fake models."""
+    return {f"fake/{name}": text for name, text in FAKE_MODELS.items()}
+
+
+def key_status() -> list[KeyStatus]:
+    """For each provider, whether its key is set and where; the key itself is never returned."""
+    env_file = dotenv_file()
+    statuses = []
+    for provider in PROVIDERS.values():
+        found = lookup_env(provider.key_envs)
+        source = None
+        if found is not None:
+            source = "environment" if os.environ.get(found[0]) else f".env ({env_file})"
+        statuses.append(
+            KeyStatus(
+                provider=provider.name,
+                variable=found[0] if found else None,
+                source=source,
+                needed=provider.key_required,
+                candidates=provider.key_envs,
+            )
+        )
+    return statuses

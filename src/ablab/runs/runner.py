@@ -1,0 +1,426 @@
+"""Plan many papers with any planner: concurrent, resumable, within a budget.
+
+``run_plans`` plans every paper with at most ``concurrency`` papers in flight. Each finished plan
+is written to the run directory atomically (``plans.json`` last, see
+:func:`ablab.render.runs.write_plan`), so the process can be killed at any moment: running the same
+command again skips every paper whose plan is there with the same configuration (paper content,
+planner, model, mode, k, prompt version and settings) and does the rest, without duplicates.
+
+Failures are recorded in ``failures.json`` with the model's raw answers, never as empty plans;
+a rerun tries them again. With a budget, no new paper starts once the money spent in this run
+reaches it (papers in flight finish), and the papers left are reported as not started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from ablab import __version__
+from ablab.api import finish_plan, paper_view
+from ablab.errors import AblabError, PaperError
+from ablab.models.cache import aclose_model
+from ablab.papers import load_paper
+from ablab.planners.base import Planner
+from ablab.planners.lm import PlanFailure
+from ablab.render.runs import (
+    FAILURES_FILE,
+    atomic_write_text,
+    load_plan,
+    plan_files,
+    read_plans_index,
+    write_plan,
+)
+from ablab.runs.log import RunLog
+from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
+
+MANIFEST_FILE = "run.json"
+
+Status = Literal["done", "skipped", "failed", "not_started"]
+
+
+@dataclass
+class PaperResult:
+    """What happened to one paper in a run."""
+
+    source: str
+    """Path given (or the paper id for papers passed as objects)."""
+    paper_id: str | None
+    """Id of the paper, once read."""
+    status: Status
+    """done (planned now), skipped (already planned), failed, not_started (budget reached)."""
+    plan: Plan | None = None
+    """The plan, for done and skipped papers."""
+    error: str | None = None
+    """Why it failed."""
+    usage: Usage = field(default_factory=Usage)
+    """What this run spent on the paper."""
+
+
+@dataclass
+class RunEvent:
+    """Progress report sent to ``on_event`` after each paper."""
+
+    result: PaperResult
+    """The paper just settled."""
+    settled: int
+    """Papers settled so far."""
+    total: int
+    """Papers in the run."""
+    cost_usd: float
+    """Money spent so far in this run (known prices only)."""
+    cost_known: bool
+    """False once a request had an unknown price."""
+
+
+@dataclass
+class RunSummary:
+    """The outcome of :func:`run_plans`."""
+
+    results: list[PaperResult]
+    """One result per source, in the order given."""
+    usage: Usage
+    """What this run spent (cost None if a price was unknown)."""
+    elapsed_s: float
+    """Wall-clock seconds."""
+    stop_reason: str | None = None
+    """Why papers were left unstarted (budget), if they were."""
+
+    def count(self, status: Status) -> int:
+        """How many papers ended with ``status``."""
+        return sum(r.status == status for r in self.results)
+
+
+def _output_settings(planner: Planner) -> dict[str, str]:
+    """What, besides paper, model, mode and k, changes the planner's output (if it says)."""
+    settings = getattr(planner, "output_settings", None)
+    return dict(settings) if isinstance(settings, dict) else {}
+
+
+def config_fingerprint(paper: Paper, planner: Planner, mode: Mode, k: int) -> str:
+    """Hash of everything that decides a paper's plan; equal hashes mean nothing to redo."""
+    model = getattr(planner, "model", None)
+    material = {
+        "paper": paper.content_hash,
+        "paper_id": paper.id,
+        "planner": planner.name,
+        "model": model.name if model is not None else None,
+        "mode": mode.value,
+        "k": k,
+        "settings": _output_settings(planner),
+    }
+    canonical = json.dumps(material, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def finished_plan(out: Path, paper_id: str, fingerprint: str) -> Plan | None:
+    """The plan of ``paper_id`` if the run directory has it complete, with this configuration."""
+    if paper_id not in read_plans_index(out):
+        return None  # plans.json is written last: without an entry the paper is unfinished
+    try:
+        plan = load_plan(plan_files(out, paper_id)["json"])
+    except (OSError, ValueError):
+        return None
+    return plan if plan.versions.get("config") == fingerprint else None
+
+
+class _Failures:
+    """``failures.json``: one entry per failed paper, kept in step with the run."""
+
+    def __init__(self, out: Path | None) -> None:
+        self.path = out / FAILURES_FILE if out is not None else None
+        self.entries: dict[str, dict[str, Any]] = {}
+        if self.path is not None and self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = []
+            for entry in data if isinstance(data, list) else []:
+                if isinstance(entry, dict):
+                    self.entries[str(entry.get("paper_id") or entry.get("source"))] = entry
+
+    def _save(self) -> None:
+        if self.path is not None:
+            payload = list(self.entries.values())
+            atomic_write_text(self.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+    def record(self, key: str, entry: dict[str, Any]) -> None:
+        self.entries[key] = entry
+        self._save()
+
+    def clear(self, *keys: str) -> None:
+        if any(self.entries.pop(key, None) is not None for key in keys):
+            self._save()
+
+
+def _unique_ids(papers: list[Paper | None]) -> list[Paper | None]:
+    """Give papers that share an id ``-2``, ``-3``... suffixes, in source order (stable)."""
+    seen: set[str] = set()
+    unique: list[Paper | None] = []
+    for paper in papers:
+        if paper is None:
+            unique.append(None)
+            continue
+        candidate, n = paper.id, 2
+        while candidate in seen:
+            candidate, n = f"{paper.id}-{n}", n + 1
+        seen.add(candidate)
+        unique.append(
+            paper if candidate == paper.id else paper.model_copy(update={"id": candidate})
+        )
+    return unique
+
+
+async def _load(source: Path | Paper) -> Paper:
+    if isinstance(source, Paper):
+        return source
+    return await asyncio.to_thread(load_paper, source)
+
+
+class _Run:
+    """State shared by the paper tasks of one run."""
+
+    def __init__(
+        self,
+        planner: Planner,
+        *,
+        mode: Mode,
+        k: int,
+        out: Path | None,
+        concurrency: int,
+        budget_usd: float | None,
+        on_event: Callable[[RunEvent], None] | None,
+        total: int,
+    ) -> None:
+        self.planner = planner
+        self.mode = mode
+        self.k = k
+        self.out = out
+        self.log = RunLog(out) if out is not None else None
+        self.failures = _Failures(out)
+        self.semaphore = asyncio.Semaphore(max(1, concurrency))
+        self.write_lock = asyncio.Lock()
+        self.budget_usd = budget_usd
+        self.on_event = on_event
+        self.total = total
+        self.settled = 0
+        self.usage = Usage()
+        self.stop_reason: str | None = None
+
+    def _budget_left(self) -> bool:
+        if self.budget_usd is None:
+            return True
+        if self.usage.cost_usd is None:
+            self.stop_reason = (
+                "the price of the model is unknown, so the budget cannot be enforced; "
+                "no new paper was started"
+            )
+            return False
+        if self.usage.cost_usd >= self.budget_usd:
+            self.stop_reason = (
+                f"budget reached: ${self.usage.cost_usd:.4f} of ${self.budget_usd:.4f} spent"
+            )
+            return False
+        return True
+
+    def _settle(self, result: PaperResult) -> PaperResult:
+        self.settled += 1
+        if self.on_event is not None:
+            cost = self.usage.cost_usd
+            self.on_event(RunEvent(result, self.settled, self.total, cost or 0.0, cost is not None))
+        return result
+
+    def _log_paper(self, result: PaperResult, **extra: Any) -> None:
+        if self.log is not None:
+            self.log.write(
+                "paper",
+                paper_id=result.paper_id,
+                source=result.source,
+                status=result.status,
+                error=result.error,
+                usage=result.usage.model_dump(),
+                **extra,
+            )
+
+    def _planner_for(self, paper_id: str) -> Planner:
+        with_model = getattr(self.planner, "with_model", None)
+        model = getattr(self.planner, "model", None)
+        if self.log is None or with_model is None or model is None:
+            return self.planner
+        from ablab.runs.log import LoggedModel
+
+        planner: Planner = with_model(LoggedModel(model, self.log, paper_id))
+        return planner
+
+    async def _make_plan(self, paper: Paper) -> tuple[Plan, dict[str, Any]]:
+        planner = self._planner_for(paper.id)
+        outcome_of = getattr(planner, "aplan_outcome", None)
+        if outcome_of is None:  # a synchronous planner (heuristic, consensus): run it in a thread
+            plan = await asyncio.to_thread(
+                planner.plan, paper_view(paper, self.mode), mode=self.mode, k=self.k
+            )
+            return finish_plan(plan, paper, self.k), {}
+        outcome = await outcome_of(paper_view(paper, self.mode), mode=self.mode, k=self.k)
+        return outcome.plan, {"context": outcome.context.to_dict(), "notes": outcome.notes}
+
+    async def plan_one(
+        self, source: Path | Paper, paper: Paper | None, error: str | None
+    ) -> PaperResult:
+        label = str(source) if isinstance(source, Path) else source.id
+        if paper is None:
+            return self._fail(label, None, error or "could not be read", Usage(), {})
+        fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
+        if self.out is not None:
+            done = finished_plan(self.out, paper.id, fingerprint)
+            if done is not None:
+                return self._settle(PaperResult(label, paper.id, "skipped", plan=done))
+        async with self.semaphore:
+            if not self._budget_left():
+                result = PaperResult(label, paper.id, "not_started")
+                self._log_paper(result)
+                return self._settle(result)
+            started = time.monotonic()
+            try:
+                plan, details = await self._make_plan(paper)
+            except PlanFailure as exc:
+                self.usage = self.usage + exc.usage
+                extra: dict[str, Any] = {"raw_responses": exc.raw_responses}
+                if exc.context is not None:
+                    extra["context"] = exc.context.to_dict()
+                return self._fail(label, paper.id, str(exc), exc.usage, extra)
+            except AblabError as exc:
+                return self._fail(label, paper.id, str(exc), Usage(), {})
+            except Exception as exc:  # one paper's bug must not sink the batch
+                return self._fail(label, paper.id, f"internal error: {exc!r}", Usage(), {})
+            self.usage = self.usage + plan.usage
+            plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
+            if self.out is not None:
+                # Off the event loop (fsyncs are slow) but one at a time: write_plan updates
+                # plans.json by read-modify-write.
+                async with self.write_lock:
+                    await asyncio.to_thread(write_plan, self.out, plan)
+            self.failures.clear(paper.id, label)
+            result = PaperResult(label, paper.id, "done", plan=plan, usage=plan.usage)
+            self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
+            return self._settle(result)
+
+    def _fail(
+        self, label: str, paper_id: str | None, error: str, usage: Usage, extra: dict[str, Any]
+    ) -> PaperResult:
+        result = PaperResult(label, paper_id, "failed", error=error, usage=usage)
+        self.failures.record(
+            paper_id or label,
+            {
+                "source": label,
+                "paper_id": paper_id,
+                "error": error,
+                "usage": usage.model_dump(),
+                "failed_at": datetime.now(UTC).isoformat(),
+                **extra,
+            },
+        )
+        self._log_paper(result, **{k: v for k, v in extra.items() if k != "raw_responses"})
+        return self._settle(result)
+
+
+def _write_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[str, Any]) -> None:
+    path = out / MANIFEST_FILE
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, ValueError):
+        manifest = {}
+    model = getattr(planner, "model", None)
+    manifest.update(
+        {
+            "ablab": __version__,
+            "planner": planner.name,
+            "model": model.name if model is not None else None,
+            "mode": mode.value,
+            "k": k,
+            "settings": _output_settings(planner),
+        }
+    )
+    runs = [r for r in manifest.get("runs", []) if r.get("started") != run["started"]]
+    manifest["runs"] = [*runs, run]
+    atomic_write_text(path, json.dumps(manifest, indent=2) + "\n")
+
+
+async def run_plans(
+    sources: Sequence[Path | Paper],
+    planner: Planner,
+    *,
+    mode: Mode,
+    k: int | None = None,
+    out: Path | None = None,
+    concurrency: int = 4,
+    budget_usd: float | None = None,
+    on_event: Callable[[RunEvent], None] | None = None,
+) -> RunSummary:
+    """Plan every source with ``planner``; see the module docstring."""
+    k = k if k is not None else DEFAULT_K[mode]
+    if k < 1:
+        raise AblabError(f"k must be at least 1, got {k}")
+    started_at = datetime.now(UTC).isoformat()
+    clock = time.monotonic()
+    loaded = await asyncio.gather(*(_load(s) for s in sources), return_exceptions=True)
+    errors = [
+        None
+        if isinstance(x, Paper)
+        else str(x)
+        if isinstance(x, PaperError | AblabError)
+        else f"could not be read: {x!r}"
+        for x in loaded
+    ]
+    papers = _unique_ids([x if isinstance(x, Paper) else None for x in loaded])
+    run = _Run(
+        planner,
+        mode=mode,
+        k=k,
+        out=out,
+        concurrency=concurrency,
+        budget_usd=budget_usd,
+        on_event=on_event,
+        total=len(sources),
+    )
+    if out is not None:
+        _write_manifest(out, planner, mode, k, {"started": started_at})
+    try:
+        results = await asyncio.gather(
+            *(
+                run.plan_one(source, paper, error)
+                for source, paper, error in zip(sources, papers, errors, strict=True)
+            )
+        )
+    finally:
+        model = getattr(planner, "model", None)
+        if model is not None:
+            await aclose_model(model)
+    summary = RunSummary(list(results), run.usage, time.monotonic() - clock, run.stop_reason)
+    if out is not None:
+        _write_manifest(
+            out,
+            planner,
+            mode,
+            k,
+            {
+                "started": started_at,
+                "finished": datetime.now(UTC).isoformat(),
+                "elapsed_s": round(summary.elapsed_s, 3),
+                **{s: summary.count(s) for s in ("done", "skipped", "failed", "not_started")},
+                "usage": summary.usage.model_dump(),
+                "stop_reason": summary.stop_reason,
+            },
+        )
+    return summary
+
+
+def run_plans_sync(*args: Any, **kwargs: Any) -> RunSummary:
+    """:func:`run_plans` from synchronous code (the CLI)."""
+    return asyncio.run(run_plans(*args, **kwargs))

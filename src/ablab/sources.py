@@ -1,0 +1,45 @@
+"""Find the papers behind the paths a user gives: files, LaTeX projects, folders of papers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ablab.errors import PaperError
+
+PAPER_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".pdf", ".zip", ".tar.gz", ".tgz", ".tar")
+"""File names ablab treats as papers when it is given a folder of papers."""
+
+
+def _is_latex_project(directory: Path) -> bool:
+    return any(directory.glob("*.tex"))
+
+
+def _is_paper_file(path: Path) -> bool:
+    name = path.name.lower()
+    return path.is_file() and not name.startswith(".") and name.endswith(PAPER_SUFFIXES)
+
+
+def collect_sources(inputs: Iterable[Path]) -> list[Path]:
+    """Expand the user's inputs into paper sources.
+
+    A folder holding ``.tex`` files is one LaTeX project; any other folder is a collection whose
+    paper files and LaTeX-project subfolders are taken in name order.
+    """
+    sources: list[Path] = []
+    for path in inputs:
+        if not path.exists():
+            raise PaperError(f"{path}: no such file or directory")
+        if path.is_dir() and not _is_latex_project(path):
+            children = sorted(path.iterdir())
+            found = [
+                c for c in children if _is_paper_file(c) or (c.is_dir() and _is_latex_project(c))
+            ]
+            if not found:
+                raise PaperError(
+                    f"{path}: no papers found (looked for {', '.join(PAPER_SUFFIXES)})"
+                )
+            sources.extend(found)
+        else:
+            sources.append(path)
+    return sources
