@@ -269,6 +269,7 @@ def test_api_docs_are_served_from_this_machine(client: TestClient) -> None:
     html = client.get("/docs").text
     assert "cdn." not in html and "/static-offline-docs/swagger-ui-bundle.js" in html
     assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
-    assert "script-src 'self' 'unsafe-inline'" in client.get("/docs").headers[
-        "content-security-policy"
-    ]
+    assert (
+        "script-src 'self' 'unsafe-inline'"
+        in client.get("/docs").headers["content-security-policy"]
+    )

@@ -38,7 +38,12 @@ def test_digest_splits_into_frontmatter_and_body(digest_runs: Path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["no frontmatter\n", "---\nunclosed: yes\n", "---\n- a list\n---\nbody\n", "---\n: : :\n---\nx"],
+    [
+        "no frontmatter\n",
+        "---\nunclosed: yes\n",
+        "---\n- a list\n---\nbody\n",
+        "---\n: : :\n---\nx",
+    ],
 )
 def test_odd_frontmatter_gives_an_empty_mapping(text: str) -> None:
     front, body = split_digest(text)

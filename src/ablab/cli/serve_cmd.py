@@ -39,6 +39,12 @@ def serve(
     workers: int = typer.Option(
         2, "--workers", min=1, max=16, help="Background jobs run at the same time."
     ),
+    demo_models: bool = typer.Option(
+        False,
+        "--demo-models",
+        help="Also offer the offline fake model (fake/heuristic): the language-model planners "
+        "without a key.",
+    ),
 ) -> None:
     """Serve the web app: plan papers in the browser, browse and compare runs.
 
@@ -63,6 +69,7 @@ def serve(
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
         workers=workers,
         allowed_hosts=allowed_host_headers(host),
+        demo_models=demo_models,
     )
     if host not in LOCAL_HOSTS:
         err_console.print(

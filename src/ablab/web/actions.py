@@ -39,10 +39,10 @@ class PlanRequest:
     planner: str
     model: str | None
 
-    def checked(self) -> PlanRequest:
+    def checked(self, *, demo: bool = False) -> PlanRequest:
         """This request with the model dropped for the offline planner; ConfigError if invalid."""
         model = None if self.planner == OFFLINE_PLANNER else (self.model or None)
-        check_choice(self.planner, model, self.k)
+        check_choice(self.planner, model, self.k, demo=demo)
         return PlanRequest(self.mode, self.k, self.planner, model)
 
     @property

@@ -32,6 +32,8 @@ class AppContext:
     store: RunStore
     jobs: JobManager
     max_upload_bytes: int
+    demo_models: bool = False
+    """Offer the offline fake model (``fake/heuristic``) next to the keyed ones."""
 
     @property
     def runs_dir(self) -> Path:
@@ -67,11 +69,14 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     workers: int = 2,
     allowed_hosts: list[str] | None = None,
+    demo_models: bool = False,
 ) -> FastAPI:
     """Build the app serving ``runs_dir`` (created if missing).
 
     ``allowed_hosts`` limits the Host header (``ablab serve`` passes the bound host and the
     localhost names, which blocks DNS-rebinding pages from driving a local server).
+    ``demo_models`` adds the offline fake model to the model choices (a keyless demo of the
+    language-model planners).
     """
     from ablab.web import routes_api, routes_pages
 
@@ -81,6 +86,7 @@ def create_app(
         store=RunStore(root),
         jobs=JobManager(workers=workers),
         max_upload_bytes=max_upload_bytes,
+        demo_models=demo_models,
     )
 
     @asynccontextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pydantic import BaseModel, ConfigDict
 
 from ablab.errors import ConfigError
@@ -9,7 +11,13 @@ from ablab.planners import available_planners
 from ablab.schema import DEFAULT_K, Mode
 
 OFFLINE_PLANNER = "heuristic"
-"""The planner that needs no model."""
+"""The planner that needs no model (and takes none)."""
+
+MODEL_OPTIONAL = frozenset({OFFLINE_PLANNER, "consensus"})
+"""Planners that run without a model (consensus then merges heuristic plans)."""
+
+DEMO_MODEL = "fake/heuristic"
+"""Offline stand-in that runs the language-model path; offered only with ``--demo-models``."""
 
 MAX_K = 50
 """Most ablations one web request may ask for."""
@@ -57,41 +65,59 @@ class Options(BaseModel):
 def planner_options() -> list[PlannerOption]:
     """Registered planners, the offline planner first."""
     names = sorted(available_planners(), key=lambda name: (name != OFFLINE_PLANNER, name))
-    return [PlannerOption(name=name, needs_model=name != OFFLINE_PLANNER) for name in names]
+    return [PlannerOption(name=name, needs_model=name not in MODEL_OPTIONAL) for name in names]
 
 
-def model_options() -> list[ModelOption]:
-    """Models whose keys are set (or that need none); empty while ``ablab.models`` is absent."""
-    try:
-        from ablab.models import usable_models  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    return [ModelOption(name=name, note=note) for name, note in usable_models()]
+def model_options(*, demo: bool = False) -> list[ModelOption]:
+    """Preset models usable right now: their provider's key is set (environment or ``.env``).
+
+    Presets of local servers (Ollama, vLLM, llama.cpp) need no key; they are offered once their
+    base URL is configured (``ABLAB_OLLAMA_BASE_URL``...), since a server may not be running.
+    With ``demo``, the offline fake model is offered too. Key values are never read here.
+    """
+    from ablab.models import fake_models, key_status, list_presets
+    from ablab.models.providers import PROVIDERS, split_model_name
+
+    keyed = {status.provider for status in key_status() if status.variable is not None}
+    configured = {
+        name
+        for name, provider in PROVIDERS.items()
+        if provider.local and any(os.environ.get(env) for env in provider.base_url_envs)
+    }
+    found = []
+    for preset in list_presets():
+        provider, _ = split_model_name(preset.name)
+        if provider in keyed or provider in configured:
+            found.append(ModelOption(name=preset.name, note=preset.note))
+    if demo:
+        note = fake_models().get(DEMO_MODEL, "")
+        found.append(ModelOption(name=DEMO_MODEL, note=f"offline demo: {note}"))
+    return found
 
 
-def options() -> Options:
+def options(*, demo: bool = False) -> Options:
     """The planning form's choices."""
     return Options(
         planners=planner_options(),
-        models=model_options(),
+        models=model_options(demo=demo),
         modes=list(Mode),
         default_k=dict(DEFAULT_K),
     )
 
 
-def check_model(model: str | None) -> None:
+def check_model(model: str | None, *, demo: bool = False) -> None:
     """ConfigError unless ``model`` is None (offline) or one of :func:`model_options`."""
-    if model and model not in {option.name for option in model_options()}:
+    if model and model not in {option.name for option in model_options(demo=demo)}:
         raise ConfigError(f"model {model!r} is not available (is its key set?)")
 
 
-def check_choice(planner: str, model: str | None, k: int | None) -> None:
+def check_choice(planner: str, model: str | None, k: int | None, *, demo: bool = False) -> None:
     """ConfigError unless the planner exists, a model is given exactly when needed, k in range."""
     known = {option.name: option for option in planner_options()}
     if planner not in known:
         raise ConfigError(f"unknown planner {planner!r}; choose one of: {', '.join(known)}")
     if known[planner].needs_model and not model:
         raise ConfigError(f"planner {planner!r} needs a model")
-    check_model(model)
+    check_model(model, demo=demo)
     if k is not None and not 1 <= k <= MAX_K:
         raise ConfigError(f"k must be between 1 and {MAX_K}, got {k}")

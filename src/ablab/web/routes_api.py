@@ -127,9 +127,9 @@ class Comparison(_Out):
 
 
 @router.get("/options", summary="Planners, models and modes the planning form offers")
-def get_options() -> Options:
+def get_options(ctx: Ctx) -> Options:
     """Planners, models whose keys are set (names only, never keys), modes and default k."""
-    return options()
+    return options(demo=ctx.demo_models)
 
 
 @router.post(
@@ -170,7 +170,7 @@ async def read_source(file: UploadFile | None, text: str) -> PaperInput:
 def submit_plan(ctx: AppContext, source: PaperInput, request: PlanRequest) -> JobStatus:
     """Check the request and queue the job (HTTP 400 / 429 on refusal)."""
     try:
-        checked = request.checked()
+        checked = request.checked(demo=ctx.demo_models)
         if source.data is not None:
             upload_suffix(source.filename)  # refuse unsupported types now, not in the job
     except AblabError as exc:

@@ -55,7 +55,7 @@ async def _queue(ctx: AppContext, file: UploadFile | None, text: str, model: str
     try:
         if source.data is not None:
             upload_suffix(source.filename)
-        check_model(model or None)
+        check_model(model or None, demo=ctx.demo_models)
     except AblabError as exc:
         raise HTTPException(400, str(exc)) from None
     try:
@@ -73,7 +73,7 @@ def _digest_home(
         status,
         title="Digest a paper",
         digests=list_digests(ctx.store),
-        models=model_options(),
+        models=model_options(demo=ctx.demo_models),
         error=error,
     )
 

@@ -85,7 +85,7 @@ def _home(
         "home.html",
         status,
         title="Plan a paper",
-        options=options(),
+        options=options(demo=ctx.demo_models),
         recent=recent,
         links=LINKS,
         error=error,
