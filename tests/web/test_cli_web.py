@@ -54,6 +54,17 @@ def test_serve_binds_to_localhost_by_default(
     assert call["app"].state.ablab.runs_dir == (tmp_path / "runs").resolve()
     assert "http://127.0.0.1:8000" in result.stderr
     assert "warning" not in result.stderr
+    assert call["app"].state.ablab.demo_models is False
+
+
+def test_serve_can_offer_the_demo_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import uvicorn
+
+    apps: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: apps.append(app))
+    result = runner.invoke(app, ["serve", "--demo-models", "--runs", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert apps[0].state.ablab.demo_models is True
 
 
 def test_serve_warns_when_told_to_listen_on_all_interfaces(
