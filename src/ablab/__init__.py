@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 from ablab.analysis import analyze  # noqa: E402
 from ablab.api import plan_paper  # noqa: E402
+from ablab.digest import Digest, parse_digest, render_digest, write_digest  # noqa: E402
 from ablab.errors import AblabError, PaperError, PlanError, TrajectoryFormatError  # noqa: E402
 from ablab.judges import get_judge  # noqa: E402
 from ablab.models import FakeModel, get_model  # noqa: E402
@@ -34,6 +35,7 @@ plan = plan_paper
 
 __all__ = [
     "AblabError",
+    "Digest",
     "FakeModel",
     "Ablation",
     "Action",
@@ -54,9 +56,12 @@ __all__ = [
     "get_model",
     "load_paper",
     "paper_from_markdown",
+    "parse_digest",
     "parse_trajectory",
     "plan",
     "plan_paper",
+    "render_digest",
     "render_trajectory",
     "run_plans",
+    "write_digest",
 ]

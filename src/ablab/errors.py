@@ -13,6 +13,10 @@ class TrajectoryFormatError(AblabError):
     """A trajectory Markdown file does not follow the published layout."""
 
 
+class DigestFormatError(AblabError):
+    """A digest Markdown file does not follow the ``ver: rpa2`` layout."""
+
+
 class PlanError(AblabError):
     """A planner could not produce a valid plan."""
 

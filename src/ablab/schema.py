@@ -352,6 +352,8 @@ class Component(_Model):
     """What sort of part it is."""
     acronym: str | None = None
     """Acronym, if the paper defines one."""
+    symbol: str | None = None
+    """Math symbol the paper names the part with ("a prediction MLP *h*"), if any."""
     novel: bool = False
     """Whether the paper presents it as its own ("our", "proposed", "we introduce")."""
     mentions: int = 0
@@ -439,3 +441,7 @@ class Analysis(_Model):
     """Reported metrics, most used first."""
     existing_ablations: list[ExistingAblation] = Field(default_factory=list)
     """Ablations the paper already reports."""
+    absent_parts: list[Component] = Field(default_factory=list)
+    """Standard parts the paper says its method does without ("no memory bank is used",
+    "neither negative pairs nor a momentum encoder"), named in the paper's words: never
+    something to remove, but adding them back tests the claim that they are not needed."""

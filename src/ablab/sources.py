@@ -35,6 +35,7 @@ def collect_sources(inputs: Iterable[Path]) -> list[Path]:
             found = [
                 c for c in children if _is_paper_file(c) or (c.is_dir() and _is_latex_project(c))
             ]
+            found = _without_digests_of_siblings(found)
             if not found:
                 raise PaperError(
                     f"{path}: no papers found (looked for {', '.join(PAPER_SUFFIXES)})"
@@ -43,3 +44,28 @@ def collect_sources(inputs: Iterable[Path]) -> list[Path]:
         else:
             sources.append(path)
     return sources
+
+
+DIGEST_SUFFIX = ".digest.md"
+
+
+def _without_digests_of_siblings(paths: list[Path]) -> list[Path]:
+    """Drop ``X.digest.md`` when the paper ``X`` itself is in the same folder.
+
+    ``ablab digest --out papers/`` writes digests beside the papers; planning the folder again
+    must not plan each paper twice. A digest alone in a folder is still a paper.
+    """
+    stems = {_stem(p) for p in paths if not p.name.endswith(DIGEST_SUFFIX)}
+    return [
+        p
+        for p in paths
+        if not (p.name.endswith(DIGEST_SUFFIX) and p.name[: -len(DIGEST_SUFFIX)] in stems)
+    ]
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in PAPER_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name

@@ -42,3 +42,14 @@ def test_schema_is_strict_mode_compatible() -> None:
     assert set(item["required"]) == set(item["properties"])
     assert item["additionalProperties"] is False
     assert item["properties"]["action"]["enum"] == ["REMOVE", "REPLACE", "ADD"]
+
+
+def test_plan_prompt_version_covers_exactly_the_planner_templates() -> None:
+    from importlib import resources
+
+    from ablab.planners.lm_prompts import PLANNER_TEMPLATES
+
+    names = {e.name for e in resources.files("ablab.prompts").iterdir() if e.name.endswith(".j2")}
+    assert names >= PLANNER_TEMPLATES  # every counted template exists
+    # templates of other features (digests) must not change the plan prompt version
+    assert {n for n in names - PLANNER_TEMPLATES if "digest" not in n} == set()

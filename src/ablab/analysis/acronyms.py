@@ -57,7 +57,9 @@ def _expansion(before: str, acronym: str) -> str | None:
             return None
         si -= 1
     start = window.rfind(" ", 0, si + 1) + 1
-    expansion = window[start:].strip()
+    # Markup and quotes before the first word ("**Next sentence prediction (NSP)") are not part
+    # of the name.
+    expansion = window[start:].strip().lstrip("*_`~\"'“‘")
     n_words = len(expansion.split())
     if n_words < 2 and "-" not in expansion:
         return None

@@ -32,6 +32,12 @@ class DesignEntry:
     """How much ablating this choice usually tells about a method (1 low .. 9 high)."""
     triggers: tuple[str, ...]
     """Lower-case words one of which every match contains (selects the patterns to run)."""
+    whole_model: bool = False
+    """The entry names a whole network family (Transformer, GCN, U-Net): a paper titled after it
+    *is* that family, so swapping the family out is not an ablation of the paper."""
+    specialises: str | None = None
+    """Name of a more general entry this one refines (adaLN refines LayerNorm): when a paper
+    makes both, the general one is only a part of the specific one, not a choice of its own."""
 
 
 _LOSS_DISTANCES = ("L2 (mean squared error) distance", "cosine distance")
@@ -164,6 +170,20 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         triggers=("batch", "batchnorm", "bn"),
     ),
     DesignEntry(
+        "adaptive layer norm (adaLN)",
+        "normalization",
+        r"\badaptive (?:layer|instance|group)[- ]?norm(?:ali[sz]ation)?\b|(?-i:\badaLN\b|\bAdaIN\b)"
+        r"|\bFiLM (?:layers?|conditioning)\b",
+        (
+            "cross-attention to the condition",
+            "in-context conditioning (condition tokens in the input sequence)",
+            "adding the condition embedding to the input",
+        ),
+        6,
+        triggers=("adaptive", "adaln", "adain", "film"),
+        specialises="LayerNorm",
+    ),
+    DesignEntry(
         "LayerNorm",
         "normalization",
         r"\blayer[- ]?norm(?:ali[sz]ation)?\b",
@@ -203,6 +223,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("ResNet-50", "Swin Transformer", "ConvNeXt"),
         4,
         triggers=("vit", "vision"),
+        whole_model=True,
     ),
     DesignEntry(
         None,
@@ -211,6 +232,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("ViT-S/16", "ResNet-18", "ResNet-101"),
         4,
         triggers=("resnet",),
+        whole_model=True,
     ),
     DesignEntry(
         "graph convolutional network (GCN)",
@@ -219,6 +241,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("GAT", "GraphSAGE", "GIN"),
         6,
         triggers=("gcn", "gcns", "graph"),
+        whole_model=True,
     ),
     DesignEntry(
         "graph attention network (GAT)",
@@ -227,6 +250,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("GCN", "GraphSAGE", "GIN"),
         6,
         triggers=("gat", "gats", "graph"),
+        whole_model=True,
     ),
     DesignEntry(
         "LSTM",
@@ -235,6 +259,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("GRU", "Transformer encoder", "1D CNN"),
         5,
         triggers=("lstm", "lstms", "bilstm", "bi", "long"),
+        whole_model=True,
     ),
     DesignEntry(
         "GRU",
@@ -243,6 +268,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("LSTM", "Transformer encoder"),
         5,
         triggers=("gru", "grus", "gated"),
+        whole_model=True,
     ),
     DesignEntry(
         "Transformer",
@@ -251,6 +277,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("LSTM", "MLP", "CNN"),
         5,
         triggers=("transformer", "transformers", "self"),
+        whole_model=True,
     ),
     DesignEntry(
         "U-Net",
@@ -259,6 +286,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("FPN decoder", "encoder-decoder without skip connections"),
         4,
         triggers=("unet", "u"),
+        whole_model=True,
     ),
     DesignEntry(
         "MLP",
@@ -275,6 +303,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("MLP", "Transformer"),
         3,
         triggers=("cnn", "cnns", "convolutional"),
+        whole_model=True,
     ),
     DesignEntry(
         "LoRA",
@@ -295,10 +324,10 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
     DesignEntry(
         "residual connections",
         "architecture",
-        r"\bresidual connections?\b|\bskip connections?\b",
+        r"\b(?:residual|skip|shortcut) connections?\b|\bidentity shortcuts?\b",
         ("no residual connections",),
         4,
-        triggers=("residual", "skip"),
+        triggers=("residual", "skip", "shortcut", "identity"),
     ),
     # --- activations and gates
     DesignEntry(
@@ -419,10 +448,15 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
     DesignEntry(
         "alternating optimization",
         "schedule",
-        r"\balternat(?:e|es|ed|ing|ion)\b",
+        # an optimisation schedule, not any alternation ("blocks alternate between two window
+        # partitions", "alternate between sampling data and optimizing")
+        r"\balternating (?:optimi[sz]ation|minimi[sz]ation|training|updates?)\b"
+        r"|\balternately (?:optimi[sz]|train|updat|minimi[sz])\w*"
+        r"|\b(?:training|optimi[sz]ation|updates?) alternates?\b"
+        r"|\balternat(?:e|es|ed|ing) between (?:optimi[sz]ing|training|updating|minimi[sz]ing)\b",
         ("joint (simultaneous) optimization of all losses",),
         8,
-        triggers=("alternate", "alternates", "alternated", "alternating", "alternation"),
+        triggers=("alternate", "alternates", "alternated", "alternating", "alternately"),
     ),
     DesignEntry(
         "two-stage training",
@@ -473,6 +507,15 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("no stop-gradient",),
         6,
         triggers=("stop", "stopgrad"),
+    ),
+    DesignEntry(
+        "EMA of the weights",
+        "optimizer",
+        r"\b(?:exponential )?moving average of (?:the |all )?(?:model |network )?"
+        r"(?:weights|parameters)\b|(?-i:\bEMA\b) (?:of the |model )?weights\b",
+        ("the final weights without averaging",),
+        1,
+        triggers=("moving", "ema"),
     ),
     DesignEntry(
         "EMA teacher",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from ablab.analysis.component_index import ComponentIndex
-from ablab.analysis.components import find_components
-from ablab.analysis.design import find_design_choices
+from ablab.analysis.components import find_parts
+from ablab.analysis.design import find_design
 from ablab.analysis.existing import find_existing_ablations
 from ablab.analysis.hyperparameters import find_hyperparameters
 from ablab.analysis.metrics import find_metrics
 from ablab.analysis.sentences import SKIPPED_ROLES, Sentence, iter_sentences
-from ablab.schema import Analysis, Mode, Paper
+from ablab.analysis.terms import term_key
+from ablab.analysis.variants import find_model_variants
+from ablab.schema import Analysis, Component, Mode, Paper
 
 
 def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
@@ -24,14 +26,15 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
     headings = [
         Sentence(s.title, s.role, s.id, s.title, len(sentences) + i) for i, s in enumerate(sections)
     ]
-    components = find_components(sentences, paper.title, headings)
+    parts = find_parts(sentences, paper.title, headings)
+    components = parts.components
     index = ComponentIndex(components)
     acronyms = {c.acronym: c.name for c in components if c.acronym}
     hyperparameters = find_hyperparameters(sentences, index)
     # A design choice is "used for" a component only when named right next to it.
-    design_choices = find_design_choices(
-        sentences, lambda text, at: index.nearest(text, at, 40), index.of_section
-    )
+    design = find_design(sentences, lambda text, at: index.nearest(text, at, 40), index.of_section)
+    variants = find_model_variants(sentences)
+    design_choices = design.choices + ([variants] if variants else [])
     tables = [(section, table) for section in sections for table in section.tables]
     metrics = find_metrics(sentences, tables)
     known = [c.name for c in components] + [h.name for h in hyperparameters]
@@ -46,4 +49,18 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
         design_choices=design_choices,
         metrics=metrics,
         existing_ablations=existing,
+        absent_parts=_absent(parts.absent + design.absent, components),
     )
+
+
+def _absent(found: list[Component], components: list[Component]) -> list[Component]:
+    """Absent parts once each, leaving out any the method does use under another name."""
+    used = {term_key(c.name) for c in components}
+    seen: set[str] = set()
+    kept = []
+    for part in found:
+        key = term_key(part.name)
+        if key and key not in used and key not in seen:
+            seen.add(key)
+            kept.append(part)
+    return kept

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from ablab.analysis.acronyms import find_definitions
 from ablab.analysis.alternatives import STANDARD_ACRONYMS
 from ablab.analysis.design import DESIGN_VOCAB
+from ablab.analysis.identity import method_names
+from ablab.analysis.negation import negation_at
 from ablab.analysis.sentences import EvidenceKeeper, Sentence
 from ablab.analysis.terms import STOPWORDS, VERBS, WORD, singular, term_key, word_set, words
-from ablab.schema import Component, ComponentKind, SectionRole
+from ablab.schema import Component, ComponentKind, Evidence, SectionRole
 
 _MODULE_HEADS = word_set(
     "module layer block head mlp encoder decoder network net branch unit adapter memory bank gate "
@@ -26,7 +28,7 @@ _MODULE_HEADS = word_set(
 )
 _MECHANISM_HEADS = word_set(
     "mechanism attention strategy scheme operation operator sampler sampling fusion aggregation "
-    "aggregator alignment distillation refinement propagation gating masking"
+    "aggregator alignment distillation refinement propagation gating masking bias trick"
 )
 HEAD_KINDS: dict[str, ComponentKind] = {
     **dict.fromkeys(_MODULE_HEADS, "module"),
@@ -55,6 +57,8 @@ _GENERIC_MODIFIERS = word_set(
     novel main same final auxiliary
     """
 )
+_SOFT_MODIFIERS = _GENERIC_MODIFIERS | word_set("learned learnable trainable lightweight")
+"""Words that qualify a part without naming a different one ("a small projection head")."""
 _JUNK_WORDS = word_set("table tab figure fig section sec eq equation appendix algorithm alg et al")
 # Words that say the paper presents the part as its own, right before its name.
 _NOVEL_BEFORE = re.compile(
@@ -76,8 +80,16 @@ STANDARD_PART_HEADS = frozenset(
 """Head words of standard parts every model of a kind has (never the paper's own invention,
 never removable: a network needs its encoder)."""
 _NOVEL_WORDS = frozenset({"our", "proposed", "novel"})
+# A single-letter symbol naming the part just mentioned: "a prediction MLP h maps", "the
+# projection head $g$,". Not "a"/"I", which are words.
+_SYMBOL_AFTER = re.compile(
+    r"\s+\$?((?![aAI]\b)[A-Za-z\u0370-\u03ff](?:_\{?\w+\}?)?)\$?(?=[\s,.;:)(]|$)"
+)
 _NO_CANDIDATE_ROLES = frozenset({SectionRole.RELATED_WORK, SectionRole.REFERENCES})
 _METHOD_ROLES = frozenset({SectionRole.METHOD})
+_DESCRIBING_ROLES = frozenset(
+    {SectionRole.ABSTRACT, SectionRole.INTRODUCTION, SectionRole.METHOD, SectionRole.OTHER}
+)
 _MAX_MODIFIERS = 4
 MAX_COMPONENTS = 30
 """Components kept in an analysis."""
@@ -96,8 +108,20 @@ class _Candidate:
     evidence: EvidenceKeeper = field(default_factory=EvidenceKeeper)
     mentions: int = 0
     method_mentions: int = 0
+    described: int = 0
+    """Mentions in sections that describe the method (abstract, introduction, method)."""
+    negated: int = 0
+    """Of those, mentions after a negation ("no memory bank", "replaces X with ...")."""
+    described_in_method: int = 0
+    negated_in_method: int = 0
+    absent: Sentence | None = None
+    """A sentence saying the method does without the part (not merely replaces it)."""
     announced: bool = False
     """Named after "we propose/introduce" in the same sentence."""
+    symbol: str | None = None
+    """Math symbol the paper names the part with ("a prediction MLP h")."""
+    heading: str | None = None
+    """Section id of a method subsection titled with exactly this name."""
 
 
 def _kind_of(name: str, *, acronym: bool) -> ComponentKind | None:
@@ -168,10 +192,12 @@ def _is_capitalised(name: str) -> bool:
 class _Collector:
     """First pass: candidates by key, acronyms, novelty cues."""
 
-    def __init__(self, title_words: set[str]) -> None:
+    def __init__(self, title_words: set[str], method: frozenset[str] = frozenset()) -> None:
         self.by_key: dict[str, _Candidate] = {}
         self.acronyms: dict[str, str] = {}
         self.title_words = title_words
+        self.method = method
+        """Keys of the method's own names: the whole method is not one of its parts."""
 
     def add(
         self,
@@ -185,6 +211,8 @@ class _Collector:
         key = term_key(name)
         kind = _kind_of(name, acronym=acronym is not None)
         if not key or kind is None or (acronym is None and _is_design_term(name, kind)):
+            return None
+        if key in self.method or (acronym and acronym.lower() in self.method):
             return None
         candidate = self.by_key.get(key)
         if candidate is None:
@@ -230,11 +258,18 @@ class _Collector:
                 # "We propose X, ... and a feature alignment module": novel if the paper also
                 # gives it an acronym (checked once every sentence has been read).
                 candidate.announced = True
-            # A method subsection titled after a part ("Feature Alignment Module") presents it
-            # as the paper's own, unless it is a standard part such as an encoder.
+            symbol = _SYMBOL_AFTER.match(text, start + len(phrase))
+            if symbol and candidate.symbol is None and not heading:
+                candidate.symbol = symbol.group(1)  # "a prediction MLP h maps ..."
+            whole = phrase.strip().lower() == text.strip().lower()
+            if heading and whole:
+                candidate.heading = sentence.section_id
+            # A method subsection titled after a part ("Feature Alignment Module", "Shifted
+            # window attention") presents it as the paper's own, unless it is a standard part
+            # such as an encoder.
             if (
                 heading
-                and _is_capitalised(phrase)
+                and (whole or _is_capitalised(phrase))
                 and candidate.kind != "data"
                 and singular(words(phrase)[-1]) not in STANDARD_PART_HEADS
             ):
@@ -263,7 +298,26 @@ def _merge_suffixes(by_key: dict[str, _Candidate], acronyms: dict[str, str]) -> 
         ]
         if len(owners) == 1:
             redirect[candidate.key] = owners[0]
+    _merge_modified(by_key, redirect)
     return redirect
+
+
+def _merge_modified(by_key: dict[str, _Candidate], redirect: dict[str, str]) -> None:
+    """Map longer keys to the shorter part they only qualify: ``learned relative position bias``
+    -> ``relative position bias`` when a method subsection is titled with the shorter name or
+    the paper gives it a symbol; ``small projection head`` -> ``projection head`` when the
+    extra words are generic."""
+    for candidate in by_key.values():
+        if candidate.key in redirect or candidate.acronym:
+            continue
+        parts = candidate.key.split()
+        for cut in range(1, len(parts) - 1):
+            short = by_key.get(" ".join(parts[cut:]))
+            if short is None or short.key in redirect or short.acronym:
+                continue
+            if short.heading or short.symbol or all(w in _SOFT_MODIFIERS for w in parts[:cut]):
+                redirect[candidate.key] = short.key
+                break
 
 
 def _count_mentions(
@@ -274,9 +328,11 @@ def _count_mentions(
     """Second pass: count every variant, longest match first, one pass over the words."""
     longest = max((len(v) for v in variants), default=0)
     for sentence in sentences:
-        tokens = [w.lower() for w in words(sentence.text)]
+        spans = [m for m in WORD.finditer(sentence.text) if m.group(0)[0].isalnum()]
+        tokens = [m.group(0).lower() for m in spans]
         singulars = [singular(t) for t in tokens]
         in_method = sentence.role in _METHOD_ROLES
+        describes = sentence.role in _DESCRIBING_ROLES
         # The best quote about a part comes from the subsection named after it.
         about = term_key(sentence.section_title) if sentence.section_id else ""
         i, last_key, last_end = 0, "", -1
@@ -290,6 +346,8 @@ def _count_mentions(
                         candidate = by_key[key]
                         candidate.mentions += 1
                         candidate.method_mentions += in_method
+                        if describes:
+                            _note_negation(candidate, sentence, spans[i].start())
                         if about == key:
                             candidate.evidence.add(sentence, pin=True)
                     step, last_key, last_end = n, key, i + n
@@ -297,16 +355,50 @@ def _count_mentions(
             i += step
 
 
+def _note_negation(candidate: _Candidate, sentence: Sentence, start: int) -> None:
+    in_method = sentence.role in _METHOD_ROLES
+    candidate.described += 1
+    candidate.described_in_method += in_method
+    negation = negation_at(sentence.text, start)
+    if negation is not None:
+        candidate.negated += 1
+        candidate.negated_in_method += in_method
+        if negation == "absent" and candidate.absent is None:
+            candidate.absent = sentence
+
+
+@dataclass
+class ComponentFindings:
+    """The method's named parts, and named parts it says it does without."""
+
+    components: list[Component]
+    """Named method components, novel ones first."""
+    absent: list[Component]
+    """Parts the paper says the method does without ("no memory bank is used")."""
+
+
 def find_components(
     sentences: Sequence[Sentence], title: str = "", headings: Sequence[Sentence] = ()
 ) -> list[Component]:
-    """The method's named components, novel ones first, then by mentions in method sections.
+    """The method's named components, novel ones first (see :func:`find_parts`)."""
+    return find_parts(sentences, title, headings).components
+
+
+def find_parts(
+    sentences: Sequence[Sentence], title: str = "", headings: Sequence[Sentence] = ()
+) -> ComponentFindings:
+    """The method's named components, novel ones first, then by mentions in method sections,
+    and the named parts it does without.
 
     ``headings`` are section titles given as sentences: a method subsection titled "Feature
-    Alignment Module" names a component even when the text only says "the module".
+    Alignment Module" names a component even when the text only says "the module". A part that
+    is only ever mentioned after a negation ("no memory bank", "replaces the U-Net with ...") is
+    not a component; one named only in the abstract or introduction of a paper with a method
+    section is background, unless the paper presents it as its own.
     """
     title_words = {w.lower() for w in words(title)}
-    collector = _Collector(title_words)
+    abstract = " ".join(s.text for s in sentences if s.role is SectionRole.ABSTRACT)
+    collector = _Collector(title_words, method_names(title, abstract))
     for sentence in sentences:
         collector.read(sentence)
     for heading in headings:
@@ -317,6 +409,7 @@ def find_components(
     for short, long in redirect.items():
         owner, merged = by_key[long], by_key[short]
         owner.novel = owner.novel or merged.novel
+        owner.symbol = owner.symbol or merged.symbol
         owner.phrase_hits += merged.phrase_hits
     variants: dict[tuple[str, ...], str] = {}
     for key in by_key:
@@ -337,16 +430,59 @@ def find_components(
             and _kind_of(candidate.name, acronym=False) is not None
         ):
             candidate.novel = True
-    kept = [c for c in kept if c.novel or c.acronym or c.capitalised or c.mentions >= 2]
-    kept.sort(key=lambda c: (not c.novel, -c.method_mentions, -c.mentions, c.first_index, c.key))
-    return [
-        Component(
-            name=c.name,
-            kind=c.kind,
-            acronym=c.acronym,
-            novel=c.novel,
-            mentions=c.mentions,
-            evidence=c.evidence.result(),
-        )
-        for c in kept[:MAX_COMPONENTS]
+    has_method = any(s.role in _METHOD_ROLES for s in sentences)
+    # Negated wherever the method is described, and in most other mentions (an introduction
+    # may say that other methods "rely on memory banks").
+    negated = [
+        c
+        for c in kept
+        if not c.novel
+        and c.negated
+        and c.negated * 2 >= c.described
+        and c.negated_in_method == c.described_in_method
     ]
+    absent = [c for c in negated if c.absent is not None]
+    kept = [
+        c
+        for c in kept
+        if (c.novel or c.acronym or c.capitalised or c.symbol or c.mentions >= 2)
+        and c not in negated
+        and (c.novel or c.method_mentions or not has_method)
+    ]
+    kept.sort(key=lambda c: (not c.novel, -c.method_mentions, -c.mentions, c.first_index, c.key))
+    return ComponentFindings(
+        [
+            Component(
+                name=c.name,
+                kind=c.kind,
+                acronym=c.acronym,
+                symbol=c.symbol,
+                novel=c.novel,
+                mentions=c.mentions,
+                evidence=_evidence(c, sentences),
+            )
+            for c in kept[:MAX_COMPONENTS]
+        ],
+        [
+            Component(
+                name=c.name,
+                kind=c.kind,
+                acronym=c.acronym,
+                mentions=c.mentions,
+                evidence=[c.absent.evidence()],
+            )
+            for c in absent
+            if c.absent is not None
+        ],
+    )
+
+
+def _evidence(candidate: _Candidate, sentences: Sequence[Sentence]) -> list[Evidence]:
+    """The candidate's quotes; a part named only by its subsection title ("Shifted window
+    attention") is quoted from the first sentence of that subsection instead of the title."""
+    evidence = candidate.evidence.result()
+    if candidate.heading and (not evidence or evidence[0].quote == candidate.name):
+        first = next((s for s in sentences if s.section_id == candidate.heading), None)
+        if first is not None:
+            evidence = [first.evidence(), *(e for e in evidence if e.quote != candidate.name)]
+    return evidence[:2]

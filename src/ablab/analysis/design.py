@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
+from ablab.analysis.negation import negation_at
 from ablab.analysis.sentences import EvidenceKeeper, Sentence
-from ablab.analysis.terms import STOPWORDS, VERBS
+from ablab.analysis.terms import STOPWORDS, VERBS, repeats
 from ablab.analysis.vocab import Vocabulary
-from ablab.schema import DesignChoice, SectionRole
+from ablab.schema import Component, DesignChoice, SectionRole
 
 DESIGN_VOCAB = Vocabulary([(e.pattern, e.triggers) for e in DESIGN_ENTRIES])
 """Finds every known design choice; a match's ``entry`` indexes ``DESIGN_ENTRIES``."""
@@ -70,6 +71,12 @@ def _loss_phrase(text: str, position: int) -> str | None:
     return best[1] if best else None
 
 
+def _names_itself(used_for: str, choice: str, written: str) -> bool:
+    """Whether a candidate use is the choice itself ("multi-head attention" in the "multi-head
+    self-attention"), which would make a name like "X in the X"."""
+    return repeats(used_for, choice) or repeats(used_for, written)
+
+
 ComponentFinder = Callable[[str, int], str | None]
 """Returns the component named in a text near an offset, or None."""
 
@@ -80,9 +87,31 @@ class _Found:
     choice: str
     first_index: int
     weight: float = 0.0
+    in_method: bool = False
+    """Stated in a method-like section (not only in the abstract or introduction)."""
+    absent: Sentence | None = None
+    """A sentence saying the method does without the choice ("no memory bank", "without X")."""
+    written: str = ""
+    """The paper's own words for the choice, from the sentence saying it is absent."""
     used_for: str | None = None
     used_for_explicit: bool = False
     evidence: EvidenceKeeper = field(default_factory=lambda: EvidenceKeeper(3))
+
+
+_METHOD_LIKE = frozenset(
+    {SectionRole.METHOD, SectionRole.OTHER, SectionRole.APPENDIX, SectionRole.BACKGROUND}
+)
+
+
+@dataclass
+class DesignFindings:
+    """Design choices the method makes, and standard ones it says it does without."""
+
+    choices: list[DesignChoice]
+    """Choices the method makes, most worth ablating first."""
+    absent: list[Component]
+    """Standard techniques the paper says its method does without ("no memory bank",
+    "neither ... nor a momentum encoder"), named with the paper's words."""
 
 
 def find_design_choices(
@@ -90,16 +119,30 @@ def find_design_choices(
     component_in: ComponentFinder | None = None,
     section_component: Callable[[Sentence], str | None] | None = None,
 ) -> list[DesignChoice]:
-    """Design choices the method makes, most worth ablating first.
+    """Design choices the method makes, most worth ablating first (see :func:`find_design`)."""
+    return find_design(sentences, component_in, section_component).choices
+
+
+def find_design(
+    sentences: Sequence[Sentence],
+    component_in: ComponentFinder | None = None,
+    section_component: Callable[[Sentence], str | None] | None = None,
+) -> DesignFindings:
+    """Design choices the method makes, and the ones it says it does without.
 
     ``component_in`` finds a component named near the choice and ``section_component`` the
     component a section is about; both give ``used_for`` when the sentence does not say it.
+    A choice mentioned only with a negation ("no X", "replaces X with Y") is not made; one
+    mentioned only in the abstract or introduction while the paper has a method section is
+    background ("diffusion models mostly use U-Nets"), not a choice.
     """
     found: dict[str, _Found] = {}
+    has_method = False
     for sentence in sentences:
         weight = _WEIGHTS.get(sentence.role)
         if weight is None:
             continue  # related work, results and ablations describe other methods or variants
+        has_method = has_method or sentence.role is SectionRole.METHOD
         text = sentence.text
         for match in DESIGN_VOCAB.find(text):
             entry = DESIGN_ENTRIES[match.entry]
@@ -108,23 +151,33 @@ def find_design_choices(
             item = found.get(key)
             if item is None:
                 item = found[key] = _Found(entry, choice, sentence.index)
-            item.weight += weight
-            item.evidence.add(sentence, match.start, match.end)
-            if item.used_for_explicit:
+            negation = negation_at(text, match.start)
+            if negation is not None:
+                if negation == "absent" and item.absent is None:
+                    item.absent, item.written = sentence, match.text.strip()
                 continue
+            item.weight += weight
+            item.in_method = item.in_method or sentence.role in _METHOD_LIKE
+            item.evidence.add(sentence, match.start, match.end)
+            if item.used_for_explicit or entry.category in _GLOBAL_CATEGORIES:
+                continue  # whole-run choices (optimiser, backbone) are not "used for" one part
             after = _USED_FOR_AFTER.match(text[match.end :])
-            if after:
+            if after and not _names_itself(after.group(1), choice, match.text):
                 item.used_for, item.used_for_explicit = after.group(1), True
-            elif item.used_for is None and entry.category not in _GLOBAL_CATEGORIES:
+            elif item.used_for is None:
                 near = component_in(text, match.start) if component_in else None
                 if entry.category in _LOSS_CATEGORIES:
                     near = _loss_phrase(text, match.start) or near
-                item.used_for = near or (section_component(sentence) if section_component else None)
+                near = near or (section_component(sentence) if section_component else None)
+                if near is not None and not _names_itself(near, choice, match.text):
+                    item.used_for = near
+    made = [f for f in found.values() if f.weight > 0 and (f.in_method or not has_method)]
+    refined = {f.entry.specialises for f in made if f.entry.specialises}
+    made = [f for f in made if f.choice not in refined]
     ranked = sorted(
-        found.values(),
-        key=lambda f: (-(f.entry.weight + min(f.weight, 6.0) / 2), f.first_index, f.choice),
+        made, key=lambda f: (-(f.entry.weight + min(f.weight, 6.0) / 2), f.first_index, f.choice)
     )
-    return [
+    choices = [
         DesignChoice(
             choice=f.choice,
             category=f.entry.category,
@@ -134,3 +187,9 @@ def find_design_choices(
         )
         for f in ranked
     ]
+    absent = [
+        Component(name=f.written, kind="other", evidence=[f.absent.evidence()])
+        for f in sorted(found.values(), key=lambda f: f.first_index)
+        if f.weight == 0 and f.absent is not None
+    ]
+    return DesignFindings(choices, absent)

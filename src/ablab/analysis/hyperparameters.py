@@ -8,7 +8,7 @@ a description may come before or after the value.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ablab.analysis.component_index import ComponentIndex
@@ -81,6 +81,8 @@ _DURATION = re.compile(
 )
 # A Greek symbol; its description is read from the words just before it ("student temperature τ").
 _GREEK = re.compile(GREEK_SYMBOL)
+# A Greek symbol, or a capital letter, that a hyperparameter noun may stand before ("order K").
+_DESCRIBED_SYMBOL = re.compile(rf"{GREEK_SYMBOL}|(?<![\w$\\])\$?[A-Z]\$?(?![\w'’-])")
 _DESC_AFTER = re.compile(
     rf"\$?(?P<sym>{GREEK_SYMBOL}|\b[A-Z]\b)\$?\s+(?P<verb>is|denotes|represents|controls|balances|"
     r"weights|scales|trades off)\s+(?P<rest>[^,.;:]{3,80})"
@@ -96,13 +98,70 @@ _EVERY = re.compile(
 # Cheap pre-checks: a value needs a digit; a description needs a Greek letter, a LaTeX command
 # or "every K steps".
 _DIGIT = re.compile(r"\d")
-_MAY_DESCRIBE = re.compile(rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\$[A-Za-z]\$|\b[Ee]very\b")
+_MAY_DESCRIBE = re.compile(
+    rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\$[A-Za-z]\$|\b[Ee]very\b|\bwrites?\b|\bdenote"
+    r"|\b(?:order|size|number|dimension|rate|factor|length) [A-Z]\b"
+)
 # "$K$ motif slots", "λ prototypes": a symbol counting the plural noun after it
 _SYMBOL_COUNTS = re.compile(
     rf"(?:\$(?P<sym>{SYMBOL})\$|(?P<greek>{GREEK_SYMBOL}))\s+"
     r"(?P<noun>(?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b"
 )
 _EMA_CONTEXT = re.compile(r"moving average|\bEMA\b", re.IGNORECASE)
+# "We write L for the number of layers, H for the hidden size": a symbol and what it stands for.
+_WRITES = re.compile(r"\b(?:write|writes|denote|denotes|denoted)\b")
+_SYMBOL_FOR = re.compile(
+    rf"(?<![\w$])\$?(?P<sym>{SYMBOL})\$?\s+(?:for|as)\s+(?:the\s+)?"
+    r"(?P<rest>[a-z](?:(?!\s+and\s)[^,.;:]){2,60})"
+)
+# Optimiser constants stated next to the optimiser ("Adam with β1 = 0.9, β2 = 0.999"): generic.
+_OPTIMIZER_BEFORE = re.compile(
+    r"\b(Adam|AdamW|LAMB|LARS|RMSprop|Adagrad)\b(?:[^.;]|\.(?=\d)){0,80}$"
+)
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "twelve": 12, "sixteen": 16,
+}  # fmt: skip
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})[- ]", re.IGNORECASE)
+# Counts written before the counted parts: "16 hidden units", "8 fully connected layers",
+# "a two-layer GCN", "256 channels", "8 heads".
+_COUNT = re.compile(
+    rf"(?<![\w.-])(?P<num>\d+|{'|'.join(_NUMBER_WORDS)})(?:"
+    r"-(?P<compound>layer)s?\s+(?P<what>[A-Za-z][\w-]*)"
+    r"|\s+(?:(?:fully[- ]connected|convolutional|hidden|residual|identical|transformer|"
+    r"attention|self-attention|encoder|decoder)\s+)?"
+    r"(?P<noun>layers|hidden units|units|channels|heads|attention heads|filters|experts)\b)",
+    re.IGNORECASE,
+)
+_COUNT_NAMES = {
+    "layer": "number of layers", "layers": "number of layers",
+    "hidden units": "number of hidden units", "units": "number of hidden units",
+    "channels": "number of channels", "heads": "number of attention heads",
+    "attention heads": "number of attention heads", "filters": "number of filters",
+    "experts": "number of experts",
+}  # fmt: skip
+# "7x7 windows", "4 x 4 patches": a square size of a window or patch.
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:an?\s+)?$")
+_SQUARE = re.compile(
+    r"(?<![\w.])(?P<num>\d+)\s*[x×]\s*(?P=num)\s+(?P<noun>windows?|patch(?:es)?)\b"
+)
+# "We mask 15% of the tokens", "choose 15% of the token positions" (with masking nearby).
+_SHARE_OF = re.compile(
+    r"\b(?P<verb>mask|masks|masked|choose|chooses|select|selects|drop|drops|corrupt|corrupts|"
+    r"sample|samples|replace|replaces)\s+(?P<num>\d+(?:\.\d+)?\s?%)\s+of\s+(?:the\s+)?"
+    r"(?P<what>(?:[a-z][\w-]*\s+){0,2}(?:tokens|token positions|positions|patches|pixels|"
+    r"words|inputs|nodes|edges|features|frames))\b",
+    re.IGNORECASE,
+)
+_MASKING = re.compile(r"\bmask", re.IGNORECASE)
+GENERIC_NAMES = frozenset(
+    {
+        "learning rate", "batch size", "weight decay", "momentum", "dropout rate",
+        "gradient clipping", "training epochs", "training iterations", "training steps",
+        "training updates", "warm-up epochs", "warm-up iterations", "warm-up steps",
+    }
+)  # fmt: skip
+"""Training settings that belong to the whole run, never to one component."""
 _NOUN_AFTER_VALUE = re.compile(r"\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b")
 
 _HP_NOUNS = HYPERPARAMETER_NOUNS
@@ -161,9 +220,13 @@ def _descriptor(text: str) -> str | None:
     """The trailing hyperparameter-like noun phrase of ``text`` (``"the student temperature"``)."""
     tail: list[str] = []
     for word in reversed(text.split()):
-        if word.lower() in _DESC_STOP or not word[0].isalpha():
+        opens = word[0] in "([{"
+        word = word.lstrip("([{") if opens else word  # "(patch size p = 2)": keep "patch"
+        if not word or word.lower() in _DESC_STOP or not word[0].isalpha() or word[-1] in ",;:":
             break
         tail.insert(0, word)
+        if opens:
+            break
     if not tail or tail[-1].lower().rstrip("s") not in _HP_NOUNS:
         return None
     return " ".join(tail[-3:])
@@ -188,22 +251,28 @@ class _Reader:
             description.component = component
 
     def _add(
-        self, sentence: Sentence, match: re.Match[str], name: str | None, sym: str | None
+        self,
+        sentence: Sentence,
+        match: re.Match[str],
+        name: str | None,
+        sym: str | None,
+        *,
+        value: str | None = None,
     ) -> None:
         if sym is not None and not _usable_symbol(sym) and name is None:
             return
         start, end = match.span("num")
-        component = self.index.nearest(sentence.text, start)
+        # A training setting near a component's name is still the whole run's setting
+        # ("a dropout rate of 0.5 and an L2 regularization of 5e-4").
+        whole_run = name in GENERIC_NAMES or name in _COUNT_NAMES.values()
+        component = None if whole_run else self.index.nearest(sentence.text, start)
         if name == "loss weight" and component:
             name = f"weight of the {component}"
-        self.values.append(
-            _Value(
-                name, sym, clean_number(match.group("num")), sentence, match.start(), end, component
-            )
-        )
+        written = value if value is not None else clean_number(match.group("num"))
+        self.values.append(_Value(name, sym, written, sentence, match.start(), end, component))
 
     def read(self, sentence: Sentence) -> None:
-        if _DIGIT.search(sentence.text):
+        if _DIGIT.search(sentence.text) or _NUMBER_WORD.search(sentence.text):
             self._read_values(sentence)
         if _MAY_DESCRIBE.search(sentence.text):
             self._read_descriptions(sentence)
@@ -243,6 +312,11 @@ class _Reader:
         for match in _SYMBOL_VALUE.finditer(text):
             if not fresh(match):
                 continue
+            optimizer = _OPTIMIZER_BEFORE.search(text, 0, match.start())
+            if optimizer:
+                sym = canonical_symbol(match.group("sym"))
+                self._add(sentence, match, f"{optimizer.group(1)} {sym}", match.group("sym"))
+                continue
             name = _descriptor(text[max(0, match.start() - 60) : match.start()])
             after = _NOUN_AFTER_VALUE.match(text, match.end())
             noun = after.group(1).lower().split() if after else []
@@ -254,10 +328,41 @@ class _Reader:
                 unit = match.group("unit").lower()
                 warm = "warm" in text[max(0, match.start() - 40) : match.start()].lower()
                 self._add(sentence, match, f"{'warm-up' if warm else 'training'} {unit}", None)
+        self._read_counts(sentence, fresh)
+
+    def _read_counts(self, sentence: Sentence, fresh: Callable[[re.Match[str]], bool]) -> None:
+        """Sizes written as counts and shapes: "16 hidden units", "a two-layer GCN", "7x7
+        windows", "mask 15% of the tokens"."""
+        text = sentence.text
+        for match in _COUNT.finditer(text):
+            if not fresh(match):
+                continue
+            noun = (match.group("noun") or match.group("compound")).lower()
+            name = _COUNT_NAMES[noun]
+            what = match.group("what")
+            if what and what[0].isupper():  # "a two-layer GCN": the layers of the GCN
+                name = f"{name} of the {what}"
+            elif _WITH_BEFORE.search(text, 0, match.start()):
+                owner = self.index.nearest(text, match.start(), 40)  # "a prediction MLP h with
+                if owner and owner.lower() not in name.lower():  # two layers"
+                    name = f"{name} of the {owner}"
+            self._add(sentence, match, name, None, value=_count_value(match.group("num")))
+        for match in _SQUARE.finditer(text):
+            if fresh(match):
+                noun = "window" if match.group("noun").lower().startswith("window") else "patch"
+                self._add(sentence, match, f"{noun} size", None)
+        for match in _SHARE_OF.finditer(text):
+            if not fresh(match):
+                continue
+            what = match.group("what").lower()
+            masking = _MASKING.search(text) or _MASKING.search(sentence.section_title)
+            verb = match.group("verb").lower().rstrip("s")
+            name = "masking ratio" if masking else f"share of {what} {verb}ed"
+            self._add(sentence, match, name, None)
 
     def _read_descriptions(self, sentence: Sentence) -> None:
         text = sentence.text
-        for match in _GREEK.finditer(text):
+        for match in _DESCRIBED_SYMBOL.finditer(text):
             name = _descriptor(text[max(0, match.start() - 60) : match.start()].rstrip(" $"))
             if name:
                 self._describe(
@@ -293,6 +398,12 @@ class _Reader:
             if noun[-1] not in _UNITS and noun[0] not in STOPWORDS and noun[0] not in VERBS:
                 symbol = match.group("sym") or match.group("greek")
                 self._describe(symbol, "number of " + " ".join(noun), None)
+        for match in _SYMBOL_FOR.finditer(text) if _WRITES.search(text) else ():
+            rest = match.group("rest").strip()
+            number_of = re.match(r"number of (?:[\w-]+\s+){0,2}[\w-]+", rest)
+            name = number_of.group(0) if number_of else _descriptor(rest.split(" and ")[0])
+            if name:
+                self._describe(match.group("sym"), name.lower(), None)
         for match in _EVERY.finditer(text):
             component = self.index.nearest(text, match.start()) or self.index.of_section(sentence)
             self._describe(
@@ -354,3 +465,8 @@ def _to_schema(merged: _Merged) -> Hyperparameter:
         component=best.component,
         evidence=evidence,
     )
+
+
+def _count_value(written: str) -> str:
+    """A count as digits ("two" -> "2")."""
+    return str(_NUMBER_WORDS.get(written.lower(), written))

@@ -17,7 +17,8 @@ from ablab.analysis.terms import content_tokens, word_set, words
 _GREEK = re.compile(GREEK_SYMBOL)
 HYPERPARAMETER_NOUNS = word_set(
     "temperature weight coefficient rate margin factor ratio threshold decay momentum size "
-    "dimension number scale parameter hyperparameter penalty strength interval length"
+    "dimension number scale parameter hyperparameter penalty strength interval length order "
+    "schedule"
 )
 """Words that name a hyperparameter (shared with the hyperparameter extractor)."""
 

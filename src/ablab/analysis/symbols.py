@@ -34,13 +34,13 @@ NUMBER = (
     r"(?:(?<![\w.])10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?"  # 10^{-4} (before plain "10")
     r"|(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d,])"  # 4,096
     r"|(?<![\w.])(?:\d+(?:\.\d+)?|\.\d+)(?:\s?[eE]\s?[-−+]?\s?\d+)?"  # 0.5, 3e-4, 1e−4
-    r"(?:\s*(?:×|\\times|\\cdot|\*)\s*10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?)?)"  # 3 × 10^{-4}
+    r"(?:\s*(?:×|\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?)?)"  # 3 × 10^{-4}
     r"(?:\s?\\?%)?"  # 75%, 75\%
 )
 """Regex source matching one written number."""
 
 _NUMBER_PARTS = re.compile(
-    r"^(?P<mant>[\d.,]+?)?(?:\s*(?:×|\\times|\\cdot|\*)\s*)?(?:10\s*\^\s*\{?\s*(?P<exp>[-−]?\s*\d+)\s*\}?)?$"
+    r"^(?P<mant>[\d.,]+?)?(?:\s*(?:×|\\times|\\cdot|\*|x)\s*)?(?:10\s*\^\s*\{?\s*(?P<exp>[-−]?\s*\d+)\s*\}?)?$"
 )
 _LATEX_SYMBOL = re.compile(rf"\\({_LATEX_GREEK})(?![A-Za-z])")
 _SUBSCRIPT_BODY = re.compile(r"_\{?((?:[^{}]|\{[^{}]*\})*)\}?$")
@@ -68,7 +68,8 @@ def parse_number(text: str) -> float | None:
 
 def clean_number(text: str) -> str:
     """A written number with its spacing tidied (``"3 e-4"`` -> ``"3e-4"``)."""
-    return re.sub(r"\s+", "", text.replace("−", "-").replace("\\%", "%")).replace("\\times", "×")
+    tidy = re.sub(r"\s+", "", text.replace("−", "-").replace("\\%", "%")).replace("\\times", "×")
+    return re.sub(r"(?<=\d)x(?=10\^)", "×", tidy)  # "2 x 10^{-4}" is a product, written ×
 
 
 def symbol_key(symbol: str) -> str:

@@ -82,3 +82,29 @@ def term_key(text: str) -> str:
 def content_tokens(text: str) -> list[str]:
     """Lower-case, singular word tokens of ``text`` without stop words."""
     return [singular(t) for t in (w.lower() for w in words(text)) if t not in STOPWORDS]
+
+
+def _content_parts(text: str) -> frozenset[str]:
+    """Content words of ``text`` with hyphenated words split (``multi-head`` -> multi, head)."""
+    parts = (p for t in content_tokens(text) for p in t.split("-"))
+    return frozenset(singular(p) for p in parts if p and p not in STOPWORDS)
+
+
+def repeats(a: str, b: str) -> bool:
+    """Whether two names say the same thing, so that "A in the B" would repeat itself.
+
+    ``multi-head attention`` / ``multi-head self-attention`` and ``stop-gradient`` /
+    ``stop-gradient`` repeat; ``KL divergence`` / ``consistency loss`` do not. True when one
+    name's content words are all in the other, or when they share at least half of them.
+    """
+    left, right = _content_parts(a), _content_parts(b)
+    if not left or not right:
+        return False
+    shared = len(left & right)
+    return left <= right or right <= left or shared * 2 >= min(len(left), len(right)) + 1
+
+
+def shares_word(a: str, b: str) -> bool:
+    """Whether two names share a content word ("window size" / "window-based MSA"), so that
+    "A of the B" would say a word twice."""
+    return bool(_content_parts(a) & _content_parts(b))

@@ -9,6 +9,7 @@ from ablab.cli import (
     analyze_cmd,
     bench_cmd,
     cache_cmd,
+    digest_cmd,
     eval_cmd,
     format_cmd,
     models_cmd,
@@ -27,7 +28,8 @@ app = typer.Typer(
         "  ablab plan examples/tide.md                 # author mode, 5 ablations\n\n"
         "  ablab plan examples/tide.md --mode reviewer # the missing ablations\n\n"
         "  ablab plan papers/ --out runs/demo           # a folder of papers -> a run directory\n\n"
-        "  ablab analyze examples/tide.md              # components, hyperparameters, metrics"
+        "  ablab analyze examples/tide.md              # components, hyperparameters, metrics\n\n"
+        "  ablab digest examples/tide.md               # a paper digest (rpa2 Markdown)"
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
@@ -59,6 +61,7 @@ cache_cmd.register(app)
 show_cmd.register(app)
 eval_cmd.register(app)
 bench_cmd.register(app)
+digest_cmd.register(app)
 serve_cmd.register(app)
 report_cmd.register(app)
 

@@ -18,6 +18,7 @@ from ablab.cli._common import (
     write_stdout,
 )
 from ablab.cli.plan_run import ModelOptions, resolve_planner, run_and_report
+from ablab.errors import ConfigError
 from ablab.planners import available_planners
 from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Mode, Plan
@@ -148,6 +149,13 @@ def plan(
         help="Ask the model even for requests already answered (see `ablab cache`).",
         rich_help_panel="Language models",
     ),
+    digests: Path | None = typer.Option(
+        None,
+        "--digests",
+        help="With --planner hybrid: ground each paper on its digest from this directory "
+        "(written by `ablab digest --out`) or file.",
+        rich_help_panel="Language models",
+    ),
 ) -> None:
     """Propose a ranked ablation plan for each paper.
 
@@ -165,12 +173,17 @@ def plan(
     """
     sources = collect_sources(papers)
     chosen = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.md)
-    options = ModelOptions(model, base_url, concurrency, budget, max_input_tokens, no_cache)
+    planner_name = resolve_planner(planner, model)
+    if digests is not None and planner_name != "hybrid":
+        raise ConfigError("--digests grounds the hybrid planner: add --planner hybrid --model ...")
+    options = ModelOptions(
+        model, base_url, concurrency, budget, max_input_tokens, no_cache, digests=digests
+    )
     run_and_report(
         sources,
         mode=mode,
         k=k,
-        planner_name=resolve_planner(planner, model),
+        planner_name=planner_name,
         options=options,
         out=out,
         print_plan=lambda result: print_plan(result, chosen),

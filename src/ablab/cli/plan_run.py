@@ -41,6 +41,8 @@ class ModelOptions:
     max_input_tokens: int | None = None
     no_cache: bool = False
     timeout: float = DEFAULT_TIMEOUT
+    digests: Path | None = None
+    """Digest directory or file offered to the hybrid planner as grounding."""
 
 
 def resolve_planner(planner: str | None, model: str | None) -> str:
@@ -72,7 +74,10 @@ def build_planner(planner_name: str, options: ModelOptions) -> Planner:
     model = get_model(options.model, base_url=options.base_url, timeout=options.timeout)
     if not options.no_cache:
         model = CachedModel(model, ResponseCache())
-    return get_planner(planner_name, model=model, max_input_tokens=options.max_input_tokens)
+    extra = {"digests": options.digests} if options.digests is not None else {}
+    return get_planner(
+        planner_name, model=model, max_input_tokens=options.max_input_tokens, **extra
+    )
 
 
 def run_and_report(

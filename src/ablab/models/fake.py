@@ -5,6 +5,8 @@
 - ``fake/heuristic`` answers any planning prompt with the plan of ablab's offline heuristic planner
   for the paper quoted in the prompt, so that ``ablab plan --planner lm --model fake/heuristic``
   runs the whole language-model path (prompt, parsing, validation, run directory) without a network.
+  It answers a digest writer's prompt with the offline digest's sections (:mod:`ablab.digest.fake`),
+  so ``ablab digest --model fake/heuristic`` does the same for digests.
 
 Fake models are free and count tokens with the same estimate the budgeter uses.
 """
@@ -157,6 +159,10 @@ def heuristic_reply(messages: list[Message]) -> str:
     from ablab.schema import Mode
 
     prompt = "\n".join(m.content for m in messages if m.role != "assistant")
+    from ablab.digest.fake import is_digest_prompt, offline_digest_reply
+
+    if is_digest_prompt(prompt):  # a digest writer: answer with the offline digest's sections
+        return offline_digest_reply(prompt, messages[-1].content)
     mode_match, k_match, paper_match = (r.search(prompt) for r in (_MODE_RE, _K_RE, _PAPER_RE))
     if not (mode_match and k_match and paper_match):
         raise ModelRequestError(
@@ -181,7 +187,8 @@ def heuristic_reply(messages: list[Message]) -> str:
 
 
 FAKE_MODELS = {
-    "heuristic": "answers planning prompts with the offline heuristic planner's plan",
+    "heuristic": "answers planning prompts with the offline heuristic planner's plan "
+    "(and digest prompts with the offline digest)",
     "script": f"replays the JSONL script named by ${SCRIPT_ENV}",
 }
 

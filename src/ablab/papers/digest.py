@@ -1,14 +1,16 @@
 """rpa2 paper digests: Markdown with ``ver: rpa2`` YAML front matter and fixed ``##`` sections.
 
-The front matter (title, arxiv_id, source_url, tags, core_contribution) becomes metadata and the
-core contribution the abstract; the digest's known headings get fixed roles.
+The digest is read with :func:`ablab.digest.parse_digest`; its front matter (title, arxiv_id,
+source_url, tags, core_contribution) becomes metadata and the core contribution the abstract; the
+digest's known headings get fixed roles.
 """
 
 from __future__ import annotations
 
-from ablab.papers.markdown import parse_markdown
+from ablab.errors import DigestFormatError, PaperError
+from ablab.papers.markdown import frontmatter_strings
 from ablab.papers.source import sha256_hex
-from ablab.papers.tree import build_paper
+from ablab.papers.tree import ParsedDocument, RawSection, build_paper
 from ablab.schema import Paper, SectionRole, SourceKind
 
 R = SectionRole
@@ -42,12 +44,36 @@ def paper_from_digest(
     source_path: str | None = None,
     content_hash: str | None = None,
 ) -> Paper:
-    """Build a Paper from an rpa2 digest."""
-    doc = parse_markdown(text)
-    doc.abstract = doc.metadata.get("core_contribution", "")
-    for section in doc.sections:
-        if section.level == 2:
-            section.role = digest_role(section.heading)
+    """Build a Paper from an rpa2 digest, read with :func:`ablab.digest.parse_digest`.
+
+    Sections that are empty or marked as not filled are left out, so a placeholder line is never
+    taken for the paper's own words. A malformed digest raises PaperError.
+    """
+    from ablab.digest import parse_digest
+    from ablab.digest.render import section_bodies
+
+    try:
+        digest = parse_digest(text)
+    except DigestFormatError as exc:
+        raise PaperError(f"{source_path or paper_id}: {exc}") from None
+    metadata = frontmatter_strings(
+        {
+            "ver": digest.ver,
+            "title": digest.title,
+            "arxiv_id": digest.arxiv_id,
+            "source_url": digest.source_url,
+            "tags": digest.tags,
+            "core_contribution": digest.core_contribution,
+            **digest.extra_frontmatter,
+        }
+    )
+    doc = ParsedDocument(title=digest.title, abstract=digest.core_contribution, metadata=metadata)
+    for _, heading, body in section_bodies(digest, gaps=False):
+        if not body.strip():
+            continue  # an absent or unfilled section says nothing about the paper
+        doc.sections.append(
+            RawSection(heading=heading, level=2, text=body, role=digest_role(heading))
+        )
     return build_paper(
         doc,
         paper_id=paper_id,

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ablab.analysis import analyze, same_target, target_key
+from ablab.analysis.identity import method_names
 from ablab.analysis.matching import TargetKey
 from ablab.analysis.metrics import fallback_metric
 from ablab.errors import PlanError
-from ablab.planners.heuristic_additions import addition_candidates
+from ablab.planners.heuristic_additions import absent_part_candidates, addition_candidates
 from ablab.planners.heuristic_candidates import (
     Candidate,
     component_candidates,
@@ -22,6 +23,7 @@ from ablab.planners.heuristic_candidates import (
     sweep_candidates,
 )
 from ablab.planners.heuristic_reasoning import build_reasoning
+from ablab.planners.heuristic_scale import scale_candidate
 from ablab.schema import Analysis, Mode, Paper, Plan
 
 PLANNER_VERSION = "1"
@@ -103,10 +105,13 @@ class HeuristicPlanner:
     def candidates(self, paper: Paper, analysis: Analysis, mode: Mode) -> list[Candidate]:
         """Every candidate, filtered against the paper's existing ablations in reviewer mode."""
         reviewer = mode is Mode.REVIEWER
+        scale = scale_candidate(analysis, reviewer)
         found = [
             *component_candidates(analysis),
-            *design_candidates(analysis, reviewer),
-            *sweep_candidates(analysis, reviewer),
+            *design_candidates(analysis, reviewer, method_names(paper.title, paper.abstract)),
+            *([scale] if scale else []),
+            *sweep_candidates(analysis, reviewer, skip_sizes=scale is not None),
+            *absent_part_candidates(analysis, reviewer),
             *addition_candidates(paper.full_text()),
         ]
         if reviewer and analysis.existing_ablations:

@@ -1,5 +1,9 @@
-"""ADD candidates: standard parts a method leaves out, proposed only when the paper clearly has
-none of them (the words are absent from the whole paper view) and they clearly apply. They rank
+"""ADD candidates.
+
+Two sources: parts the paper says its method does without ("no memory bank is used", "neither ...
+nor a momentum encoder"), which reviewers ask to see added back because the paper claims they are
+not needed; and standard parts a method leaves out, proposed only when the paper clearly has none
+of them (the words are absent from the whole paper view) and they clearly apply. The latter rank
 below every other family.
 """
 
@@ -9,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ablab.planners.heuristic_candidates import Candidate
-from ablab.schema import Ablation, Action
+from ablab.schema import Ablation, Action, Analysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,4 +95,38 @@ def addition_candidates(text: str) -> list[Candidate]:
         candidates.append(
             Candidate(ablation, rule.score, "add", rule.part, rule.part.split(" (")[0], why)
         )
+    return candidates
+
+
+ABSENT_PART_SCORE = 4.5
+"""Score of adding back a part the paper says it does without (author mode)."""
+ABSENT_PART_REVIEWER_BONUS = 1.5
+"""Added in reviewer mode: "you claim X is not needed; show it" is a typical review request."""
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def absent_part_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
+    """ADD each standard part the paper says its method does without."""
+    candidates = []
+    for rank, part in enumerate(analysis.absent_parts):
+        name = part.name
+        quote = part.evidence[0].quote if part.evidence else ""
+        rationale = (
+            f"The paper states that its method does without {_article(name)} {name}; adding it "
+            "back tests whether it is really unnecessary or would still improve the results."
+        )
+        ablation = Ablation(
+            name=f"Add {_article(name)} {name}",
+            ablated_part=name,
+            action=Action.ADD,
+            replacement=[name],
+            rationale=rationale,
+            evidence=part.evidence[:1],
+        )
+        why = f'{rationale} (the paper: "{quote}")' if quote else rationale
+        score = ABSENT_PART_SCORE + (ABSENT_PART_REVIEWER_BONUS if reviewer else 0.0) - 0.2 * rank
+        candidates.append(Candidate(ablation, score, "add", name.lower(), name, why))
     return candidates

@@ -14,14 +14,15 @@ from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
 from ablab.analysis.components import STANDARD_PART_HEADS
 from ablab.analysis.design import DESIGN_VOCAB
 from ablab.analysis.symbols import symbol_key
-from ablab.analysis.terms import singular, term_key, words
-from ablab.planners.heuristic_sweeps import display_name, sweep_labels
-from ablab.schema import Ablation, Action, Analysis, Component, Evidence
+from ablab.analysis.terms import shares_word, singular, term_key, words
+from ablab.analysis.variants import MODEL_SIZE
+from ablab.planners.heuristic_sweeps import display_name, is_model_size, is_size, sweep_labels
+from ablab.schema import Ablation, Action, Analysis, Component, Evidence, Hyperparameter
 
 _GENERIC_TRAINING = re.compile(
     r"learning rate|\blr\b|batch size|weight decay|epochs|iterations|steps|warm-up|"
     r"hidden dimension|output dimension|embedding dimension|dropout|gradient clipping|"
-    r"sequence length|^momentum$",
+    r"sequence length|^momentum$|^(?:Adam|AdamW|SGD|LARS|LAMB|RMSprop|Adagrad)\b",
     re.IGNORECASE,
 )
 _METHOD_KNOBS = re.compile(
@@ -56,22 +57,70 @@ def _quote(evidence: list[Evidence]) -> str:
     return f' ({where}: "{first.quote}")'
 
 
+def part_name(name: str) -> str:
+    """A part's name as it reads mid-sentence: a capital that only starts a heading or a
+    sentence is dropped ("Shifted window attention" -> "shifted window attention"), names in
+    title case or with acronyms ("Cross-View Consistency Module", "W-MSA") are kept."""
+    tokens = name.split()
+    if not tokens or not tokens[0][:1].isupper() or len(tokens) < 2:
+        return name
+    first, rest = tokens[0], tokens[1:]
+    if not first[1:].replace("-", "").isalpha() or not first[1:].islower():
+        return name
+    if any(t[:1].isupper() for t in rest):
+        return name
+    return first[0].lower() + first[1:] + " " + " ".join(rest)
+
+
 def component_label(component: Component) -> str:
     """``Cross-View Consistency Module (CVCM)`` or just the name."""
-    return f"{component.name} ({component.acronym})" if component.acronym else component.name
+    name = part_name(component.name)
+    return f"{name} ({component.acronym})" if component.acronym else name
+
+
+# Participles that describe rather than modify a part: "the proposed module" is the module.
+_DESCRIPTIVE_PARTICIPLES = frozenset(
+    {
+        "based", "proposed", "used", "called", "named", "related", "fixed", "learned", "trained",
+        "detailed", "improved", "extended", "modified", "advanced", "enhanced", "refined",
+        "required", "desired", "expected", "supervised", "unsupervised", "distributed",
+        "combined", "embedded", "connected", "red", "bed", "need",
+    }
+)  # fmt: skip
+
+
+def modifier_ablation(name: str) -> tuple[str, str] | None:
+    """For a part named by what is done to a base part ("shifted window attention", "clipped
+    surrogate objective"), the base and the variant without it ("window attention without
+    shifting"); None for other names."""
+    tokens = name.split()
+    if len(tokens) < 2:
+        return None
+    first = tokens[0].lower()
+    if not first.endswith("ed") or len(first) < 6 or not first.isalpha():
+        return None
+    if first in _DESCRIPTIVE_PARTICIPLES:
+        return None
+    stem = first[:-3] + "y" if first.endswith("ied") else first[:-2]
+    base = " ".join(tokens[1:])
+    return base, f"{base} without {stem}ing"
 
 
 def _removable(component: Component) -> bool:
     if component.kind == "data":
         return False
-    if component.novel:
-        return True
     tokens = words(component.name)
     head = singular(tokens[-1]) if tokens else ""
     if head in STANDARD_PART_HEADS:
-        return False
+        return False  # a network needs its encoder, even a novel one: that is a REPLACE
+    if component.novel:
+        return True
     if component.kind == "module":
-        return component.mentions >= 3
+        # a module the paper names with a symbol ("a prediction MLP h") is a defined part
+        return component.mentions >= 3 or (component.symbol is not None and component.mentions > 0)
+    if component.kind == "other":
+        # "next sentence prediction (NSP)": a named part without a telling head word
+        return component.acronym is not None and component.mentions >= 2
     return (
         component.kind in ("loss", "regularizer", "mechanism", "stage") and component.mentions >= 2
     )
@@ -82,39 +131,73 @@ _REMOVE_HOW = {
     "regularizer": "train without this term, its weight set to 0",
     "stage": "skip this stage and keep the rest of the training recipe unchanged",
     "mechanism": "disable it and keep everything else unchanged",
+    "other": "disable it and keep everything else unchanged",
 }
 
 
 def component_candidates(analysis: Analysis) -> list[Candidate]:
-    """REMOVE each removable component, the paper's own ones first."""
+    """REMOVE each removable component, the paper's own ones first; a part named by what is
+    done to a base part ("shifted window attention") is REPLACEd by the base without it."""
     candidates = []
     for rank, component in enumerate(analysis.components):
         if not _removable(component):
             continue
         label = component_label(component)
-        how = _REMOVE_HOW.get(component.kind, "bypass it with an identity mapping")
         if component.novel:
             score = 10.0 + min(component.mentions, 20) / 10 - 0.25 * rank
             claim = f"The {label} is one of the paper's own contributions"
         else:
             score = 4.5 + min(component.mentions, 10) / 10 - 0.2 * rank
             claim = f"The {label} is a distinct part of the method"
-        rationale = f"{claim}; {how} to measure how much of the reported gain it accounts for."
-        ablation = Ablation(
-            name=f"Remove the {component.name}",
-            ablated_part=label,
-            action=Action.REMOVE,
-            rationale=rationale,
-            evidence=component.evidence[:2],
-        )
-        why = (
-            f"{claim}, mentioned {component.mentions} times{_quote(component.evidence)}. "
-            f"Removing it tests whether it is needed at all: {how}."
-        )
+        modified = modifier_ablation(part_name(component.name))
+        if modified is not None:
+            ablation, why = _without_modifier(component, label, claim, modified)
+        else:
+            ablation, why = _removal(component, label, claim)
         candidates.append(
             Candidate(ablation, score, "component", term_key(component.name), label, why)
         )
     return candidates
+
+
+def _removal(component: Component, label: str, claim: str) -> tuple[Ablation, str]:
+    how = _REMOVE_HOW.get(component.kind, "bypass it with an identity mapping")
+    rationale = f"{claim}; {how} to measure how much of the reported gain it accounts for."
+    ablation = Ablation(
+        name=f"Remove the {part_name(component.name)}",
+        ablated_part=label,
+        action=Action.REMOVE,
+        rationale=rationale,
+        evidence=component.evidence[:2],
+    )
+    why = (
+        f"{claim}, mentioned {component.mentions} times{_quote(component.evidence)}. "
+        f"Removing it tests whether it is needed at all: {how}."
+    )
+    return ablation, why
+
+
+def _without_modifier(
+    component: Component, label: str, claim: str, modified: tuple[str, str]
+) -> tuple[Ablation, str]:
+    base, variant = modified
+    rationale = (
+        f"{claim}; comparing it with the plain {variant} isolates what the modification adds "
+        "over the standard part."
+    )
+    ablation = Ablation(
+        name=f"Replace the {part_name(component.name)}",
+        ablated_part=label,
+        action=Action.REPLACE,
+        replacement=[variant],
+        rationale=rationale,
+        evidence=component.evidence[:2],
+    )
+    why = (
+        f"{claim}{_quote(component.evidence)}. Removing it outright would remove the {base} "
+        f"itself; the informative comparison is the {variant}."
+    )
+    return ablation, why
 
 
 def _entry_for(choice: str) -> DesignEntry | None:
@@ -122,14 +205,36 @@ def _entry_for(choice: str) -> DesignEntry | None:
     return DESIGN_ENTRIES[match.entry] if match else None
 
 
-def design_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
-    """REPLACE each design choice with its standard alternatives."""
+def is_the_method(
+    entry: DesignEntry | None, choice: str, title: str, names: frozenset[str]
+) -> bool:
+    """Whether a whole-model choice (``Transformer``) is what the paper itself is: it names the
+    paper's method or appears in its title ("... Vision Transformers with Shifted Windows")."""
+    if entry is None or not entry.whole_model:
+        return False
+    if term_key(choice) in names:
+        return True
+    return any(DESIGN_ENTRIES[m.entry] is entry for m in DESIGN_VOCAB.find(title))
+
+
+def design_candidates(
+    analysis: Analysis, reviewer: bool, method: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """REPLACE each design choice with its standard alternatives.
+
+    ``method`` holds the keys of the method's own names (see
+    :func:`ablab.analysis.identity.method_names`): the network family the paper *is* is kept.
+    """
     novel = {c.name.lower() for c in analysis.components if c.novel}
     candidates = []
     for rank, design in enumerate(analysis.design_choices):
         if not design.alternatives:
             continue
         entry = _entry_for(design.choice)
+        if design.choice == MODEL_SIZE or is_the_method(
+            entry, design.choice, analysis.title, method
+        ):
+            continue  # the model size is varied by its own rule (heuristic_scale)
         weight = float(entry.weight) if entry else 4.0
         used_for = design.used_for
         central = used_for is not None and (
@@ -174,34 +279,63 @@ def design_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
     return candidates
 
 
-def sweep_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate]:
-    """REPLACE a hyperparameter's value with values around it."""
+def _unnamed(hyperparameter: Hyperparameter) -> bool:
+    return hyperparameter.name.startswith("hyperparameter")
+
+
+def _symbol_head(hyperparameter: Hyperparameter) -> str | None:
+    return symbol_key(hyperparameter.symbol)[0] if hyperparameter.symbol else None
+
+
+def sweep_candidates(
+    analysis: Analysis, reviewer: bool, *, skip_sizes: bool = False
+) -> list[Candidate]:
+    """REPLACE a hyperparameter's value with values around it.
+
+    ``skip_sizes`` leaves out depth and width settings (the plan varies the model size as a
+    whole instead). A symbol the paper never names ("hyperparameter T") ranks lower, and is left
+    out when a named symbol of the same letter is swept (``β_T`` next to ``β_1``).
+    """
     novel = {c.name for c in analysis.components if c.novel}
+    named_heads = {_symbol_head(h) for h in analysis.hyperparameters if not _unnamed(h)}
     candidates = []
     for rank, hyperparameter in enumerate(analysis.hyperparameters):
         labels = sweep_labels(hyperparameter)
         if len(labels) < 2:
             continue
+        size = is_size(hyperparameter)
+        if skip_sizes and is_model_size(hyperparameter):
+            continue
+        unnamed = _unnamed(hyperparameter)
+        if unnamed and _symbol_head(hyperparameter) in named_heads:
+            continue
         generic = _GENERIC_TRAINING.search(hyperparameter.name) is not None
         specific = hyperparameter.symbol is not None or hyperparameter.component is not None
-        # Generic training settings (learning rate, batch size) rarely test a paper's claims.
-        score = 1.5 if generic else 5.0
-        score += 1.5 if specific and not generic else 0.0
+        # Generic training settings (learning rate, batch size) rarely test a paper's claims;
+        # depth and width matter, but say less about the method than its own knobs.
+        if generic:
+            score = 1.5
+        elif size:
+            score = 4.0
+        else:
+            score = 5.0 + (1.5 if specific else 0.0)
+            score += 0.5 if _METHOD_KNOBS.search(hyperparameter.name) else 0.0
         score += 1.0 if hyperparameter.component in novel else 0.0
-        score += 0.5 if _METHOD_KNOBS.search(hyperparameter.name) else 0.0
+        score -= 1.5 if unnamed else 0.0
         score += (0.5 if reviewer else 0.0) - 0.1 * rank
         symbol = symbol_key(hyperparameter.symbol) if hyperparameter.symbol else None
         title = hyperparameter.name
-        if symbol and symbol not in title:
+        if symbol and symbol not in title.split():
             title = f"{title} {symbol}"
         part = title
-        if hyperparameter.component and hyperparameter.component.lower() not in part.lower():
-            part += f" of the {hyperparameter.component}"
+        component = hyperparameter.component
+        if component and not shares_word(component, part):
+            part += f" of the {part_name(component)}"
         stated = f"{display_name(hyperparameter)} = {hyperparameter.value}"
         ablation = Ablation(
             # a bare "momentum" or "margin" needs its component to say which one
             name=f"Vary the {title if symbol else part}",
-            ablated_part=f"{part} (paper: {stated})",
+            ablated_part=part,  # the stated value goes in the rationale, not in the part's name
             action=Action.REPLACE,
             replacement=labels,
             rationale=(

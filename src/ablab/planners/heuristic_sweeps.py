@@ -107,3 +107,30 @@ def sweep_labels(hyperparameter: Hyperparameter) -> list[str]:
     label = display_name(hyperparameter)
     like = hyperparameter.value or ""
     return [f"{label} = {format_value(x, like)}" for x in sweep_values(hyperparameter)]
+
+
+# Depth and width. Not the number of attention heads: with the usual d_k = d_model / h, heads
+# split the same width differently, a design choice rather than a size.
+_SIZE_NAME = re.compile(
+    r"^(?:number of (?:[\w-]+ )?(?:layers|channels|hidden units|blocks|filters)"
+    r"|hidden (?:size|dimension|units|width)|model dimension|embedding dimension|width|depth)\b",
+    re.IGNORECASE,
+)
+_OWNER = re.compile(r" of the (?P<owner>.+)$")
+
+
+def is_size(hyperparameter: Hyperparameter) -> bool:
+    """Whether the hyperparameter sets a depth or width ("number of layers L")."""
+    return _SIZE_NAME.search(hyperparameter.name) is not None and bool(hyperparameter.numeric)
+
+
+def is_model_size(hyperparameter: Hyperparameter) -> bool:
+    """Whether it sets the depth or width of the whole model: not of one named module ("number
+    of layers of the prediction MLP"), but possibly of a network named by its family ("of the
+    GCN")."""
+    if not is_size(hyperparameter):
+        return False
+    owner = _OWNER.search(hyperparameter.name)
+    if owner is None:
+        return hyperparameter.component is None
+    return owner.group("owner")[:1].isupper()

@@ -4,14 +4,18 @@ The model gets the offline analysis of the paper (components, hyperparameters an
 design choices with alternatives, the paper's metrics and, for reviewers, the ablations the paper
 already reports) plus a short excerpt of the paper chosen by section priority. It spends its
 context on judging which ablations matter instead of on finding the parts, which makes a plan
-cheaper than with the ``lm`` planner's full text.
+cheaper than with the ``lm`` planner's full text. Given ``digests=`` (an ``ablab digest --out``
+directory), the paper's digest is offered too: the parts its mode may see (see
+:mod:`ablab.digest.grounding`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from ablab.digest.grounding import DigestLibrary, digest_grounding
 from ablab.models.base import GenerateParams, Model
 from ablab.planners.lm import LMPlanner
 from ablab.schema import Analysis, Mode, Paper
@@ -43,6 +47,7 @@ class HybridPlanner(LMPlanner):
         *,
         analyzer: Analyzer | None = None,
         excerpt_tokens: int = DEFAULT_EXCERPT_TOKENS,
+        digests: str | Path | None = None,
         max_input_tokens: int | None = None,
         params: GenerateParams | None = None,
         **model_options: Any,
@@ -50,18 +55,24 @@ class HybridPlanner(LMPlanner):
         super().__init__(model, max_input_tokens=max_input_tokens, params=params, **model_options)
         self.analyzer = analyzer or _default_analyzer
         self.excerpt_tokens = excerpt_tokens
+        self.digests = DigestLibrary(digests) if digests is not None else None
+        """Paper digests (``ablab digest --out`` directory or one file) offered as grounding."""
 
     @property
     def output_settings(self) -> dict[str, str]:
         """As the lm planner's, plus the excerpt size."""
-        return {**super().output_settings, "excerpt_tokens": str(self.excerpt_tokens)}
+        settings = {**super().output_settings, "excerpt_tokens": str(self.excerpt_tokens)}
+        if self.digests is not None:
+            settings["digests"] = str(self.digests.where)
+        return settings
 
     def _prompt_variables(self, paper: Paper, mode: Mode) -> dict[str, Any]:
         analysis = self.analyzer(paper)
         analysis = analysis.model_copy(
             update={"existing_ablations": analysis.existing_ablations[: 2 * MAX_LISTED]}
         )
-        return {"analysis": analysis, "max_items": MAX_LISTED}
+        digest = digest_grounding(paper, self.digests, mode)
+        return {"analysis": analysis, "max_items": MAX_LISTED, "digest": digest}
 
     def _paper_cap(self) -> int | None:
         return self.excerpt_tokens

@@ -49,10 +49,17 @@ def environment() -> jinja2.Environment:
     return env
 
 
+PLANNER_TEMPLATES = frozenset(
+    {"system.md.j2", "lm_user.md.j2", "hybrid_user.md.j2", "repair.md.j2"}
+    | {"_output_json.md.j2", "_output_text.md.j2"}
+)
+"""The templates a plan prompt is built from; other features' templates (digests) do not count."""
+
+
 def _prompt_version() -> str:
     digest = hashlib.sha256(OUTPUT_FORMAT_VERSION.encode())
     for entry in sorted(resources.files(PROMPTS_PACKAGE).iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".j2"):
+        if entry.name in PLANNER_TEMPLATES:
             digest.update(entry.name.encode())
             digest.update(entry.read_bytes())
     return digest.hexdigest()[:12]

@@ -1,0 +1,229 @@
+"""``ablab digest``: papers in, rpa2 paper digests out (offline, or with a model)."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ablab.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_PARTIAL_FAILURE,
+    cli_errors,
+    err_console,
+    escape,
+    report_error,
+    write_stdout,
+)
+from ablab.digest.batch import DIGEST_SUFFIX, DigestEvent, DigestRun, run_digests
+from ablab.digest.render import render_digest
+from ablab.schema import Usage
+from ablab.sources import collect_sources
+
+if TYPE_CHECKING:
+    from ablab.models.base import Model
+
+
+class DigestFormat(StrEnum):
+    """How a digest is printed."""
+
+    md = "md"
+    json = "json"
+
+
+def _cost(usage: Usage) -> str:
+    money = (
+        "unknown (a price was not known)" if usage.cost_usd is None else f"${usage.cost_usd:.4f}"
+    )
+    return (
+        f"{usage.requests} requests, {usage.input_tokens:,} tokens in, "
+        f"{usage.output_tokens:,} out · cost {money}"
+    )
+
+
+def _model(name: str, *, base_url: str | None, no_cache: bool) -> Model:
+    from ablab.models import CachedModel, ResponseCache, get_model
+
+    model = get_model(name, base_url=base_url)
+    return model if no_cache else CachedModel(model, ResponseCache())
+
+
+def _summary(run: DigestRun, out: Path) -> Table:
+    table = Table(title=f"Digests in {escape(str(out))}")
+    for column in ("Paper", "Status", "Repairs", "Problems left", "File"):
+        table.add_column(column)
+    for result in run.results:
+        outcome = result.outcome
+        table.add_row(
+            escape(result.paper_id or result.source),
+            result.status,
+            str(outcome.repair_rounds) if outcome else "",
+            str(len(outcome.problems)) if outcome else "",
+            escape(f"{result.paper_id}{DIGEST_SUFFIX}") if result.digest else "",
+        )
+    return table
+
+
+def digest(
+    papers: list[Path] = typer.Argument(
+        ...,
+        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project) or folders.",
+        show_default=False,
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Directory for <id>.digest.md (+ .digest.json record, digests.json index). "
+        "Rerunning skips papers already digested the same way. Without it, digests are printed.",
+    ),
+    fmt: DigestFormat = typer.Option(
+        DigestFormat.md, "--format", "-f", help="Printed format (without --out)."
+    ),
+    planner: str = typer.Option(
+        "heuristic", "--planner", "-p", help="Planner whose ablations fill Next Checks."
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help="Write with this model (provider/model, e.g. openai/gpt-4o-mini; see `ablab "
+        "models`). Without it the digest is written offline from the paper and its analysis.",
+        rich_help_panel="Language models",
+    ),
+    base_url: str | None = typer.Option(
+        None,
+        "--base-url",
+        help="Endpoint of an OpenAI-compatible server, overriding the provider's.",
+        rich_help_panel="Language models",
+    ),
+    repairs: int = typer.Option(
+        2,
+        "--repairs",
+        min=0,
+        max=2,
+        help="Rounds in which failing sections go back to the model.",
+        rich_help_panel="Language models",
+    ),
+    concurrency: int = typer.Option(
+        4,
+        "--concurrency",
+        "-j",
+        min=1,
+        help="Papers in flight at once.",
+        rich_help_panel="Language models",
+    ),
+    budget: float | None = typer.Option(
+        None,
+        "--budget",
+        min=0,
+        help="Stop starting papers once this run has spent this many US dollars.",
+        rich_help_panel="Language models",
+    ),
+    max_input_tokens: int | None = typer.Option(
+        None,
+        "--max-input-tokens",
+        min=1,
+        help="Cap on each writer's prompt tokens; long papers keep their most useful sections.",
+        rich_help_panel="Language models",
+    ),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Ask the model even for requests already answered (see `ablab cache`).",
+        rich_help_panel="Language models",
+    ),
+) -> None:
+    """Write a paper digest (ver: rpa2) for each paper.
+
+    Examples:
+
+      ablab digest examples/tide.md
+
+      ablab digest papers/ --out digests/
+
+      ablab digest paper.pdf --model openai/gpt-4o-mini --out digests/
+    """
+    sources = collect_sources(papers)
+    lm = _model(model, base_url=base_url, no_cache=no_cache) if model is not None else None
+    options: dict[str, Any] = {}
+    if lm is not None:
+        options = {"repairs": repairs, "max_input_tokens": max_input_tokens}
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=len(sources) < 2,
+    ) as progress:
+        task = progress.add_task("digesting", total=len(sources))
+
+        def on_event(event: DigestEvent) -> None:
+            cost = event.usage.cost_usd
+            spent = "" if lm is None else " · cost unknown" if cost is None else f" · ${cost:.4f}"
+            progress.update(task, completed=event.settled, description=f"digesting{spent}")
+            result = event.result
+            if result.status == "failed":
+                report_error(f"{result.source}: {result.error}")
+            elif result.outcome is not None and result.outcome.problems:
+                err_console.print(
+                    f"{escape(result.paper_id or result.source)}: "
+                    f"{len(result.outcome.problems)} problem(s) left after "
+                    f"{result.outcome.repair_rounds} repair round(s); unverified content dropped"
+                )
+
+        async def go() -> DigestRun:
+            try:
+                return await run_digests(
+                    sources,
+                    model=lm,
+                    out=out,
+                    concurrency=concurrency,
+                    planner=planner,
+                    budget_usd=budget,
+                    on_event=on_event,
+                    **options,
+                )
+            finally:
+                if lm is not None:
+                    from ablab.models.cache import aclose_model
+
+                    await aclose_model(lm)
+
+        run = asyncio.run(go())
+
+    if out is None:  # printed after the run, in the order the papers were given
+        for result in run.results:
+            if result.digest is None:
+                continue
+            if fmt is DigestFormat.json:
+                write_stdout(result.digest.model_dump_json(indent=2))
+            else:
+                write_stdout(render_digest(result.digest))
+    else:
+        err_console.print(_summary(run, out))
+    if lm is not None:
+        err_console.print(_cost(run.usage))
+    if run.stop_reason:
+        err_console.print(
+            f"[yellow]stopped:[/] {escape(run.stop_reason)}; run the same command again to "
+            "continue (finished papers are kept)"
+        )
+    failed, not_started = run.count("failed"), run.count("not_started")
+    if failed:
+        err_console.print(f"{failed} of {len(sources)} papers failed")
+    if failed == len(sources):
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if failed or not_started:
+        raise typer.Exit(EXIT_PARTIAL_FAILURE)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``digest`` command to the app."""
+    app.command("digest")(cli_errors(digest))

@@ -1,0 +1,43 @@
+"""Finding papers in the paths a user gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ablab.errors import PaperError
+from ablab.sources import collect_sources
+
+
+def test_folder_of_papers_in_name_order_with_latex_projects(tmp_path: Path) -> None:
+    (tmp_path / "b.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a.md").write_text("# A")
+    (tmp_path / "notes.csv").write_text("x")
+    (tmp_path / ".hidden.md").write_text("# h")
+    project = tmp_path / "c_project"
+    project.mkdir()
+    (project / "main.tex").write_text("\\documentclass{article}")
+    (tmp_path / "empty_dir").mkdir()
+    assert [p.name for p in collect_sources([tmp_path])] == ["a.md", "b.pdf", "c_project"]
+
+
+def test_a_folder_with_tex_files_is_one_project(tmp_path: Path) -> None:
+    (tmp_path / "main.tex").write_text("\\documentclass{article}")
+    (tmp_path / "intro.md").write_text("# not a paper of its own")
+    assert collect_sources([tmp_path]) == [tmp_path]
+
+
+def test_digests_beside_their_papers_are_not_planned_twice(tmp_path: Path) -> None:
+    (tmp_path / "tide.md").write_text("# T")
+    (tmp_path / "tide.digest.md").write_text("---\nver: rpa2\n---")
+    (tmp_path / "other.digest.md").write_text("---\nver: rpa2\n---")
+    names = [p.name for p in collect_sources([tmp_path])]
+    assert names == ["other.digest.md", "tide.md"]
+
+
+def test_missing_path_and_folder_without_papers_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(PaperError, match="no such file"):
+        collect_sources([tmp_path / "absent.pdf"])
+    with pytest.raises(PaperError, match="no papers found"):
+        collect_sources([tmp_path])
