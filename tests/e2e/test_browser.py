@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
-
-from typer.testing import CliRunner
-
-from ablab.cli.app import app as cli_app
 
 from .conftest import REPO, LiveServer
 
@@ -32,9 +30,12 @@ We report top-1 accuracy on ImageNet.
 
 
 def cli_jsonl(*args: str) -> str:
-    """What ``ablab plan ... --format jsonl`` prints."""
-    result = CliRunner().invoke(cli_app, ["plan", *args, "--format", "jsonl"])
-    assert result.exit_code == 0, result.output
+    """What ``ablab plan ... --format jsonl`` prints (run as its own process, as a user would)."""
+    command = [sys.executable, "-c", "from ablab.cli.app import main; main()", "plan", *args]
+    result = subprocess.run(
+        [*command, "--format", "jsonl"], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stderr
     return result.stdout
 
 
@@ -138,3 +139,13 @@ def test_api_docs_render_without_network(page: Any, live_server: LiveServer) -> 
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/plans" in paths and "/api/runs" in paths
     assert [url for url in remote if not url.startswith(("data:", "blob:"))] == []
+
+
+def test_digest_an_upload(page: Any, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/digest")
+    page.set_input_files("#file", str(EXAMPLE))
+    page.click("button[type=submit]")
+    page.wait_for_url("**/digests/web-digests/tide")
+    headings = page.locator("article.digest h2").all_inner_texts()
+    assert headings[:2] == ["Quick Facts", "Executive Summary"]
+    assert page.locator("h1").inner_text().startswith("TIDE")

@@ -33,6 +33,10 @@ OPERATIONS = [
     ("GET", "/api/compare/{paper_id}"),
     ("GET", "/api/evals"),
     ("GET", "/api/evals/{name}"),
+    ("POST", "/api/digests"),
+    ("GET", "/api/digests"),
+    ("GET", "/api/digests/{run}/{paper_id}"),
+    ("GET", "/api/digests/{run}/{paper_id}/download"),
 ]
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ablab import __version__
 from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
 from ablab.render.runs import atomic_write_text
 from ablab.schema import Paper, Plan
+from ablab.web.digests import digest_body, digest_path, list_digests, split_digest
 from ablab.web.render import anchor, data_uri, evidence_links, render_template, stylesheet
 from ablab.web.scores import (
     PLOT_TYPES,
@@ -98,6 +100,25 @@ def _score_views(root: Path, runs: list[Run]) -> tuple[list[ScoreView], list[tup
 
 
 @dataclass
+class DigestView:
+    """One stored digest in the report."""
+
+    run: str
+    paper_id: str
+    front: dict[str, Any]
+    body: str
+
+
+def _digest_views(store: RunStore) -> list[DigestView]:
+    views = []
+    for entry in list_digests(store):
+        text = digest_path(store, entry.run, entry.paper_id).read_text(encoding="utf-8")
+        front, body = split_digest(text)
+        views.append(DigestView(entry.run, entry.paper_id, front, digest_body(body)))
+    return views
+
+
+@dataclass
 class PlanView:
     """One plan section of the report."""
 
@@ -126,10 +147,10 @@ def _open(run_dir: Path) -> tuple[RunStore, list[Run]]:
         store = RunStore(run_dir.resolve().parent)
         single = store.load_run(run_dir.resolve().name)
         runs = [single] if single.plans else []
-    if not runs and not find_eval_runs(run_dir).runs:
+    if not runs and not find_eval_runs(run_dir).runs and not list_digests(store):
         raise AblabError(
-            f"{run_dir}: no plans or evaluation runs found "
-            "(expected run folders with <paper_id>.plan.json files, or summary.json)"
+            f"{run_dir}: no plans, evaluation runs or digests found "
+            "(expected run folders with <paper_id>.plan.json, summary.json or .digest.md files)"
         )
     return store, runs
 
@@ -159,6 +180,7 @@ def build_report(run_dir: Path) -> str:
     return render_template(
         "report.html",
         scores=score_views,
+        digests=_digest_views(RunStore(run_dir)) if run_dir.is_dir() else [],
         board_plots=board_plots,
         columns=SCORE_COLUMNS,
         headers=SCORE_HEADERS,

@@ -62,6 +62,13 @@ def split_digest(text: str) -> tuple[dict[str, Any], str]:
     return (front if isinstance(front, dict) else {}), body
 
 
+def digest_body(body: str) -> str:
+    """The body without its ``# title`` line (pages show the title in their own heading)."""
+    if body.startswith("# "):
+        return body.partition("\n")[2].lstrip("\n")
+    return body
+
+
 def _title(path: Path) -> str:
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:

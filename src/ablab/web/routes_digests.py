@@ -14,6 +14,7 @@ from ablab.web.app import AppContext, context, page
 from ablab.web.choices import check_model, model_options
 from ablab.web.digests import (
     DIGEST_STEPS,
+    digest_body,
     digest_job,
     digest_path,
     digest_urls,
@@ -111,7 +112,7 @@ def digest_page(request: Request, ctx: Ctx, run: Name, paper_id: Name) -> HTMLRe
         "digest.html",
         title=str(front.get("title") or paper_id),
         front=front,
-        body=body,
+        body=digest_body(body),
         run=run,
         paper_id=paper_id,
         plans=plans,

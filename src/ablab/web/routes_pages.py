@@ -13,6 +13,7 @@ from ablab.schema import Mode
 from ablab.web.actions import PlanRequest
 from ablab.web.app import AppContext, context, page
 from ablab.web.choices import MAX_K, options
+from ablab.web.digests import digest_urls, digests_for_paper
 from ablab.web.jobs import JobState
 from ablab.web.render import data_uri, evidence_links
 from ablab.web.routes_api import read_source, submit_plan
@@ -150,6 +151,7 @@ def plan_page(request: Request, ctx: Ctx, run: Name, paper_id: Name) -> HTMLResp
     plan = ctx.store.load_plan(run, paper_id)
     paper = ctx.store.load_paper(run, paper_id)
     others = [e.run for e in ctx.store.plans_for_paper(paper_id) if e.run != run]
+    digests = [digest_urls(d.run, d.paper_id)[0] for d in digests_for_paper(ctx.store, paper_id)]
     return page(
         request,
         "plan.html",
@@ -159,6 +161,7 @@ def plan_page(request: Request, ctx: Ctx, run: Name, paper_id: Name) -> HTMLResp
         run=run,
         evidence=evidence_links(plan, paper),
         others=others,
+        digests=digests,
         links=LINKS,
     )
 
