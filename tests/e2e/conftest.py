@@ -84,9 +84,13 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     thread.join(timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium."""
+    """Headless Debian Chromium, closed after each test module.
+
+    Playwright's sync API keeps an event loop running in the main thread while it is open; a
+    longer-lived browser would make every later ``asyncio.run`` in the test session fail.
+    """
     sync_api = _need_browser()
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(
