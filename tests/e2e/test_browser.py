@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +151,32 @@ def test_digest_an_upload(page: Any, live_server: LiveServer) -> None:
     headings = page.locator("article.digest h2").all_inner_texts()
     assert headings[:2] == ["Quick Facts", "Executive Summary"]
     assert page.locator("h1").inner_text().startswith("TIDE")
+
+
+def test_a_form_on_another_site_cannot_plan(page: Any, live_server: LiveServer) -> None:
+    form = (
+        f'<form method="post" action="{live_server.url}/plan" enctype="multipart/form-data">'
+        '<input name="text" value="# Paid for by you"><button id="go">go</button></form>'
+    ).encode()
+
+    class EvilPage(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.send_header("content-length", str(len(form)))
+            self.end_headers()
+            self.wfile.write(form)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    evil = ThreadingHTTPServer(("127.0.0.1", 0), EvilPage)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
+        with page.expect_navigation():
+            page.click("#go")
+        assert "cross-site request refused" in page.content()
+    finally:
+        evil.shutdown()
+    assert not (live_server.runs_dir / "web-heuristic-author").exists()

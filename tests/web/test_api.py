@@ -273,3 +273,28 @@ def test_api_docs_are_served_from_this_machine(client: TestClient) -> None:
         "script-src 'self' 'unsafe-inline'"
         in client.get("/docs").headers["content-security-policy"]
     )
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://evil.example"},
+        {"origin": "http://127.0.0.1:9999"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"origin": "null"},
+    ],
+)
+def test_cross_site_form_posts_are_refused(
+    client: TestClient, runs_dir: Path, headers: dict[str, str]
+) -> None:
+    response = client.post("/plan", data={"text": "# A\n\n## Method\n\nGate."}, headers=headers)
+    assert response.status_code == 403
+    assert client.post("/api/plans", data={"text": "# A"}, headers=headers).status_code == 403
+    assert not (runs_dir / "web-heuristic-author").exists()
+
+
+def test_same_origin_and_non_browser_posts_are_accepted(client: TestClient) -> None:
+    same = {"origin": "http://testserver", "sec-fetch-site": "same-origin"}
+    assert client.post("/api/plans", data={"text": "# A"}, headers=same).status_code == 202
+    assert client.post("/api/plans", data={"text": "# B"}).status_code == 202

@@ -20,7 +20,7 @@ from ablab import __version__
 from ablab.web.digests import digests_available
 from ablab.web.jobs import JobManager
 from ablab.web.render import render_template
-from ablab.web.security import BodySizeLimit, SecurityHeaders
+from ablab.web.security import BodySizeLimit, SameOriginWrites, SecurityHeaders
 from ablab.web.store import NotFound, RunStore
 from ablab.web.uploads import DEFAULT_MAX_UPLOAD_BYTES
 
@@ -103,6 +103,7 @@ def create_app(
     )
     app.state.ablab = ctx
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(SameOriginWrites)
     app.add_middleware(BodySizeLimit, max_bytes=max_upload_bytes)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)

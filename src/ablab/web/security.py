@@ -86,6 +86,55 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class SameOriginWrites:
+    """Refuse state-changing requests that a browser sends on behalf of another site.
+
+    A page on any website could otherwise post a form to the local server and spend the user's
+    model credits. Browsers mark such requests with ``Origin`` / ``Sec-Fetch-Site``; clients
+    that send neither (curl, scripts) are not browsers acting for a third party.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in _UNSAFE_METHODS:
+            headers = dict(scope["headers"])
+            if not _same_origin(headers):
+                await _refuse(send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _same_origin(headers: dict[bytes, bytes]) -> bool:
+    fetch_site = headers.get(b"sec-fetch-site")
+    if fetch_site is not None:  # modern browsers: the most reliable signal
+        return fetch_site in (b"same-origin", b"none")
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    host = headers.get(b"host", b"")
+    return origin.split(b"://", 1)[-1] == host
+
+
+async def _refuse(send: Send) -> None:
+    body = b'{"detail":"cross-site request refused"}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class SecurityHeaders:
     """Add CSP and related headers to every response."""
 
@@ -103,7 +152,7 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 headers += [
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
                 ]
                 policy = DOCS_SECURITY_POLICY if is_docs else CONTENT_SECURITY_POLICY
