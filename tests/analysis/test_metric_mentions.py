@@ -78,3 +78,26 @@ def test_dataset_prefixed_columns_share_the_metric_name() -> None:
     found = _run(section("Results", "", SectionRole.RESULTS, tables=[table]))
     assert [m.name for m in found] == ["ROC-AUC", "ESOL RMSE"]
     assert found[1].higher_is_better is False
+
+
+def test_fallback_metrics_follow_the_order_tasks_are_named() -> None:
+    from ablab.analysis.metrics import fallback_metrics
+
+    text = "A backbone for image classification, object detection and semantic segmentation."
+    assert fallback_metrics(text) == ["accuracy", "mAP", "mIoU"]
+    assert fallback_metrics(text, limit=1) == ["accuracy"]
+    assert fallback_metrics("A theory of everything.") == []
+
+
+def test_top_k_errors_are_not_accuracies() -> None:
+    from .builders import section, sentences_of
+
+    found = find_metrics(
+        sentences_of(section("Abstract", "We reach 3.57% top-5 error and 19.4% top-1 err.")), []
+    )
+    names = {m.name: m.higher_is_better for m in found}
+    assert names == {"top-5 error": False, "top-1 err": False}  # as the paper writes it
+
+
+def test_segment_embeddings_are_not_segmentation() -> None:
+    assert fallback_metric("A learned segment embedding marks each sentence.") is None

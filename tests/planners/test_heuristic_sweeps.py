@@ -86,3 +86,35 @@ def test_format_value() -> None:
     assert format_value(128.0) == "128"
     assert format_value(0.5, "75%") == "50%"
     assert format_value(0.14000000000000001) == "0.14"
+
+
+def test_window_and_patch_sizes_stay_near_the_stated_size() -> None:
+    from ablab.planners.heuristic_sweeps import sweep_values
+    from ablab.schema import Hyperparameter
+
+    window = Hyperparameter(name="window size", value="7", numeric=7.0)
+    assert sweep_values(window) == [4.0, 5.0, 9.0, 14.0]
+    patch = Hyperparameter(name="patch size", value="2", numeric=2.0)
+    assert sweep_values(patch) == [1.0, 4.0, 8.0]
+
+
+def test_depths_halve_and_double() -> None:
+    from ablab.planners.heuristic_sweeps import sweep_values
+    from ablab.schema import Hyperparameter
+
+    deep = Hyperparameter(name="number of layers", value="34", numeric=34.0)
+    assert sweep_values(deep) == [17.0, 68.0]
+    shallow = Hyperparameter(name="number of layers of the GCN", value="2", numeric=2.0)
+    assert sweep_values(shallow) == [1.0, 3.0, 4.0]
+
+
+def test_unnamed_counts_read_as_counts() -> None:
+    from ablab.planners.heuristic_sweeps import sweep_labels
+    from ablab.schema import Hyperparameter
+
+    layers = Hyperparameter(name="number of layers of the GCN", value="2", numeric=2.0)
+    assert sweep_labels(layers) == ["1 layer", "3 layers", "4 layers"]
+    units = Hyperparameter(name="number of hidden units", value="16", numeric=16.0)
+    assert sweep_labels(units)[0] == "4 hidden units"
+    heads = Hyperparameter(name="number of heads", symbol="h", value="8", numeric=8.0)
+    assert sweep_labels(heads)[0] == "h = 2"

@@ -170,15 +170,11 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         triggers=("batch", "batchnorm", "bn"),
     ),
     DesignEntry(
-        "adaptive layer norm (adaLN)",
+        "adaLN conditioning (adaptive layer norm)",
         "normalization",
         r"\badaptive (?:layer|instance|group)[- ]?norm(?:ali[sz]ation)?\b|(?-i:\badaLN\b|\bAdaIN\b)"
         r"|\bFiLM (?:layers?|conditioning)\b",
-        (
-            "cross-attention to the condition",
-            "in-context conditioning (condition tokens in the input sequence)",
-            "adding the condition embedding to the input",
-        ),
+        ("cross-attention conditioning", "in-context conditioning", "additive conditioning"),
         6,
         triggers=("adaptive", "adaln", "adain", "film"),
         specialises="LayerNorm",
@@ -212,7 +208,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "normalization",
         r"\bsoftmax\b",
         ("sparsemax", "sigmoid", "entmax"),
-        4,
+        3,  # mostly the standard output of a classifier; a choice only inside gates or attention
         triggers=("softmax",),
     ),
     # --- architectures
@@ -325,7 +321,11 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "residual connections",
         "architecture",
         r"\b(?:residual|skip|shortcut) connections?\b|\bidentity shortcuts?\b",
-        ("no residual connections",),
+        (
+            "no residual connections",
+            "projection (1x1 convolution) shortcuts",
+            "gated (highway) connections",
+        ),
         4,
         triggers=("residual", "skip", "shortcut", "identity"),
     ),
@@ -359,7 +359,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "pooling",
         r"\b(?:mean|average|avg)[- ]pool(?:ing|ed)?\b|\bglobal average pooling\b",
         ("max pooling", "attention pooling", "[CLS] token"),
-        5,
+        4,  # global average pooling ends most CNNs: rarely what a paper's claims rest on
         triggers=("mean", "average", "avg", "global"),
     ),
     DesignEntry(
@@ -367,7 +367,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "pooling",
         r"\bmax[- ]pool(?:ing|ed)?\b",
         ("mean pooling", "attention pooling"),
-        5,
+        4,
         triggers=("max",),
     ),
     DesignEntry(
@@ -419,6 +419,14 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("SGD with momentum", "LAMB"),
         2,
         triggers=("adam", "adamw"),
+    ),
+    DesignEntry(
+        "LARS/LAMB large-batch optimizer",
+        "optimizer",
+        r"(?-i:\bLARS\b|\bLAMB\b)",
+        ("SGD with momentum", "AdamW"),
+        3,
+        triggers=("lars", "lamb"),
     ),
     DesignEntry(
         "SGD",
@@ -582,6 +590,14 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("weak augmentation (crop and flip)", "no augmentation"),
         4,
         triggers=("strong", "heavy", "aggressive"),
+    ),
+    DesignEntry(
+        "scale augmentation",
+        "augmentation",
+        r"\bscale augmentation\b|\bmulti-?scale training\b|\brandom(?:ly)? resiz(?:e|ed|ing)\b",
+        ("single-scale training", "a narrower range of scales"),
+        3,
+        triggers=("scale", "multiscale", "multi", "random", "randomly"),
     ),
     # --- sampling
     DesignEntry(

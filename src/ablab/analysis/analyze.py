@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from ablab.analysis.alternatives import STANDARD_ACRONYMS
 from ablab.analysis.component_index import ComponentIndex
 from ablab.analysis.components import find_parts
-from ablab.analysis.design import find_design
+from ablab.analysis.design import DESIGN_VOCAB, find_design
 from ablab.analysis.existing import find_existing_ablations
 from ablab.analysis.hyperparameters import find_hyperparameters
 from ablab.analysis.metrics import find_metrics
+from ablab.analysis.rejected import find_rejected_alternatives
 from ablab.analysis.sentences import SKIPPED_ROLES, Sentence, iter_sentences
+from ablab.analysis.symbols import symbol_key
 from ablab.analysis.terms import term_key
 from ablab.analysis.variants import find_model_variants
-from ablab.schema import Analysis, Component, Mode, Paper
+from ablab.schema import Analysis, Component, DesignChoice, Hyperparameter, Mode, Paper
 
 
 def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
@@ -34,12 +37,20 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
     # A design choice is "used for" a component only when named right next to it.
     design = find_design(sentences, lambda text, at: index.nearest(text, at, 40), index.of_section)
     variants = find_model_variants(sentences)
-    design_choices = design.choices + ([variants] if variants else [])
+    design_choices = [*design.choices, *find_rejected_alternatives(sentences)]
+    design_choices += [variants] if variants else []
     tables = [(section, table) for section in sections for table in section.tables]
     metrics = find_metrics(sentences, tables)
     known = [c.name for c in components] + [h.name for h in hyperparameters]
     known += [d.choice for d in design_choices]
-    existing = find_existing_ablations(sections, sentences, acronyms, known, paper.title)
+    existing = find_existing_ablations(
+        sections,
+        sentences,
+        acronyms,
+        known,
+        paper.title,
+        _discussed(analysis_parts(components, hyperparameters, design_choices)),
+    )
     return Analysis(
         paper_id=paper.id,
         title=paper.title,
@@ -64,3 +75,33 @@ def _absent(found: list[Component], components: list[Component]) -> list[Compone
             seen.add(key)
             kept.append(part)
     return kept
+
+
+def analysis_parts(
+    components: list[Component],
+    hyperparameters: list[Hyperparameter],
+    design_choices: list[DesignChoice],
+) -> list[str]:
+    """Every way the paper names its parts: names, acronyms, the words it uses for a design
+    choice ("NT-Xent" for the InfoNCE loss), hyperparameter names and symbols."""
+    names = [c.name for c in components] + [c.acronym for c in components if c.acronym]
+    for design in design_choices:
+        names.append(design.choice)
+        for evidence in design.evidence:
+            names.extend(m.text for m in DESIGN_VOCAB.find(evidence.quote))
+    for hyperparameter in hyperparameters:
+        if not hyperparameter.name.startswith(("hyperparameter", "number")):
+            names.append(hyperparameter.name)
+        if hyperparameter.symbol:
+            names.append(symbol_key(hyperparameter.symbol))
+    return names
+
+
+def _discussed(names: list[str]) -> list[str]:
+    # One-letter Latin symbols ("K", "p") and standard acronyms ("MLP", "BN") are too common in
+    # prose to say which part a sentence is about.
+    return [
+        n.strip()
+        for n in names
+        if n.strip() and not (len(n) == 1 and n.isascii()) and n.strip() not in STANDARD_ACRONYMS
+    ]

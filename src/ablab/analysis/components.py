@@ -276,6 +276,11 @@ class _Collector:
                 candidate.novel = True
 
 
+def _named_trick(candidate: _Candidate) -> bool:
+    """A "renormalization trick" is a named technique even when the paper names it once."""
+    return candidate.key.endswith(" trick") and candidate.method_mentions > 0
+
+
 def _merge_suffixes(by_key: dict[str, _Candidate], acronyms: dict[str, str]) -> dict[str, str]:
     """Map short keys to the one longer named component they abbreviate.
 
@@ -445,7 +450,7 @@ def find_parts(
     kept = [
         c
         for c in kept
-        if (c.novel or c.acronym or c.capitalised or c.symbol or c.mentions >= 2)
+        if (c.novel or c.acronym or c.capitalised or c.symbol or c.mentions >= 2 or _named_trick(c))
         and c not in negated
         and (c.novel or c.method_mentions or not has_method)
     ]

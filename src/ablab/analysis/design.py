@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ablab.analysis.alternatives import DESIGN_ENTRIES, DesignEntry
 from ablab.analysis.negation import negation_at
 from ablab.analysis.sentences import EvidenceKeeper, Sentence
-from ablab.analysis.terms import STOPWORDS, VERBS, repeats
+from ablab.analysis.terms import STOPWORDS, VERBS, repeats, shares_word
 from ablab.analysis.vocab import Vocabulary
 from ablab.schema import Component, DesignChoice, SectionRole
 
@@ -74,7 +74,7 @@ def _loss_phrase(text: str, position: int) -> str | None:
 def _names_itself(used_for: str, choice: str, written: str) -> bool:
     """Whether a candidate use is the choice itself ("multi-head attention" in the "multi-head
     self-attention"), which would make a name like "X in the X"."""
-    return repeats(used_for, choice) or repeats(used_for, written)
+    return any(repeats(used_for, name) or shares_word(used_for, name) for name in (choice, written))
 
 
 ComponentFinder = Callable[[str, int], str | None]

@@ -101,6 +101,17 @@ _OUTCOME = re.compile(
     re.I,
 )
 
+# In an ablation section, a sentence that compares something ("X beats Y", "τ = 0.1 works best")
+_COMPARISON = re.compile(
+    r"\b(?:beats?|outperforms?|better|worse|best|helps?|hurts?|drops?|improv\w*|gains?|costs?|"
+    r"than|versus|vs|compared|comparable|without|remov\w*|replac\w*|matters?|essential|"
+    r"works?|fails?|collapses?|unstable)\b",
+    re.I,
+)
+# "**Shifted windows.** Shifted windows add 1.1%": a paragraph titled in bold.
+_BOLD_LEAD = re.compile(r"^\s*\*\*(?P<lead>[^*]{3,80}?)[.:]?\*\*")
+_VERSUS = re.compile(r"\s+(?:versus|vs\.?)\s+", re.I)
+
 _ROW_REMOVE = re.compile(
     r"^\s*(?:w/o\.?|wo/|without|minus|no)\s+(?P<t>\S.*)$|^\s*[-−–]\s*(?P<t2>[A-Za-z].*)$", re.I
 )
@@ -309,11 +320,50 @@ class _Collector:
                     [f"{symbol} = {v}" for v in values],
                 )
 
+    def read_discussed(self, sentence: Sentence, parts: _Discussed) -> None:
+        """A known part named in a comparing sentence of an ablation section was ablated, even
+        without "without X" wording ("Relative position bias beats no position encoding")."""
+        lead = _BOLD_LEAD.match(sentence.text)
+        if lead:
+            evidence = sentence.evidence(*lead.span())
+            title = lead.group("lead").strip()
+            match = _SECTION_TARGET.match(title)
+            if match:
+                self.add(_clean_target(match.group("t") or match.group("t2")), None, "section",
+                         evidence)  # fmt: skip
+            else:
+                for side in _VERSUS.split(title):
+                    self.add(_clean_target(side), None, "section", evidence)
+        if not _COMPARISON.search(sentence.text):
+            return
+        for target, start, end in parts.find(sentence.text):
+            self.add(target, None, "sentence", sentence.evidence(start, end))
+
     def read_heading(self, section: Section) -> None:
         match = _SECTION_TARGET.match(section.title.strip())
         if match:
             target = _clean_target(match.group("t") or match.group("t2"))
             self.add(target, None, "section", section_evidence(section, section.title))
+
+
+class _Discussed:
+    """Finds the analysis's known parts (names, acronyms, symbols) in a sentence."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        words_ = sorted({n for n in names if len(n) >= 3}, key=len, reverse=True)
+        symbols = sorted({n for n in names if len(n) < 3 and not n.isascii()})
+        parts = []
+        if words_:
+            parts.append(rf"\b(?:{'|'.join(re.escape(n) for n in words_)})(?:e?s)?\b")
+        if symbols:
+            parts.append(rf"(?<!\w)(?:{'|'.join(re.escape(n) for n in symbols)})(?!\w)")
+        self._pattern = re.compile("|".join(parts), re.I) if parts else None
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """``(part as written, start, end)`` for each known part mentioned in ``text``."""
+        if self._pattern is None:
+            return []
+        return [(m.group(0), m.start(), m.end()) for m in self._pattern.finditer(text)]
 
 
 class _KnownTarget:
@@ -344,10 +394,17 @@ def find_existing_ablations(
     acronyms: Mapping[str, str],
     known_names: Sequence[str] = (),
     title: str = "",
+    discussed: Sequence[str] = (),
 ) -> list[ExistingAblation]:
-    """Ablations the paper reports, in document order (tables of a section before its text)."""
+    """Ablations the paper reports, in document order (tables of a section before its text).
+
+    ``discussed`` lists the parts, in the paper's words and symbols (``relative position bias``,
+    ``NT-Xent``, ``τ``), whose mention in a comparing sentence of an ablation section counts as
+    an ablation of that part.
+    """
     collector = _Collector(acronyms, title)
     known = _KnownTarget(known_names, acronyms)
+    parts = _Discussed(discussed)
     for section in sections:
         in_ablation = section.role is SectionRole.ABLATIONS or "ablat" in section.title.lower()
         if in_ablation and section.level > 1:
@@ -357,4 +414,6 @@ def find_existing_ablations(
     for sentence in sentences:
         if sentence.role in _SENTENCE_ROLES:
             collector.read_sentence(sentence, known)
+        if sentence.role is SectionRole.ABLATIONS:
+            collector.read_discussed(sentence, parts)
     return list(collector.items.values())

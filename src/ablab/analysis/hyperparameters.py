@@ -26,6 +26,8 @@ from ablab.analysis.symbols import symbol_key as canonical_symbol
 from ablab.analysis.terms import STOPWORDS, VERBS, term_key, word_set
 from ablab.schema import Evidence, Hyperparameter, SectionRole
 
+# "the number of layers from 1 to 10": the counted noun stops before a linking word.
+_NOT_LINK = r"(?!(?:from|to|in|on|at|for|with|of|and|or|is|was|are|were|used|per|between)\b)"
 NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
     ("learning rate", r"(?:initial |base |peak |max(?:imum)? )?learning[- ]rates?|lr"),
     ("batch size", r"(?:mini-?)?batch[- ]sizes?"),
@@ -51,7 +53,7 @@ NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
     ("top-k", r"top-?k"),
     ("beam size", r"beam (?:size|width)"),
     ("sequence length", r"(?:max(?:imum)? )?(?:sequence|context) length"),
-    ("number", r"number of (?:[a-z-]+ ){0,2}[a-z-]+"),
+    ("number", rf"number of (?:{_NOT_LINK}[a-z-]+ ){{0,2}}{_NOT_LINK}[a-z-]+"),
 )  # fmt: skip
 """Hyperparameters recognised by name: (canonical name, regex source)."""
 
@@ -154,6 +156,10 @@ _SHARE_OF = re.compile(
     re.IGNORECASE,
 )
 _MASKING = re.compile(r"\bmask", re.IGNORECASE)
+_PARTICIPLES = {
+    "mask": "masked", "choose": "chosen", "select": "selected", "drop": "dropped",
+    "corrupt": "corrupted", "sample": "sampled", "replace": "replaced",
+}  # fmt: skip
 GENERIC_NAMES = frozenset(
     {
         "learning rate", "batch size", "weight decay", "momentum", "dropout rate",
@@ -356,8 +362,8 @@ class _Reader:
                 continue
             what = match.group("what").lower()
             masking = _MASKING.search(text) or _MASKING.search(sentence.section_title)
-            verb = match.group("verb").lower().rstrip("s")
-            name = "masking ratio" if masking else f"share of {what} {verb}ed"
+            verb = _PARTICIPLES[match.group("verb").lower().rstrip("s").removesuffix("ed")]
+            name = "masking ratio" if masking else f"share of {what} {verb}"
             self._add(sentence, match, name, None)
 
     def _read_descriptions(self, sentence: Sentence) -> None:

@@ -24,7 +24,7 @@ HYPERPARAMETER_NOUNS = word_set(
 
 _GENERIC = word_set(
     "module layer loss component block mechanism part network head term objective model "
-    "method step stage training"
+    "method step stage training data"
 )
 """Words too common to identify a part alone."""
 
@@ -38,8 +38,17 @@ class TargetKey:
     tokens: frozenset[str]
 
 
+# Names of one quantity written two ways: "Depth" (an ablation heading) is the "number of layers".
+_SAME_QUANTITY = (
+    (re.compile(r"\bnumber of (?:[\w-]+ )?layers\b", re.I), "depth"),
+    (re.compile(r"\bhidden (?:size|dimension|width|units)\b", re.I), "width"),
+)
+
+
 def target_key(text: str, acronyms: Mapping[str, str] | None = None) -> TargetKey:
     """The key of ``text``; acronyms known in ``acronyms`` (ACR -> expansion) add their words."""
+    for pattern, quantity in _SAME_QUANTITY:
+        text = pattern.sub(quantity, text)
     symbols = {symbol_key(m.group(0)) for m in _GREEK.finditer(text)}
     symbols.update(w for w in words(text) if len(w) == 1 and w.isupper() and w not in "AI")
     found_acronyms = {w for w in words(text) if is_acronym(w)}
@@ -72,7 +81,10 @@ def same_target(a: TargetKey, b: TargetKey) -> bool:
     if a.acronyms & b.acronyms:
         return True
     overlap = a.tokens & b.tokens
-    smaller = min(len(a.tokens), len(b.tokens))
+    # generic words ("data augmentation", "fusion module") do not make a name more specific
+    smaller = min(
+        len(a.tokens - _GENERIC) or len(a.tokens), len(b.tokens - _GENERIC) or len(b.tokens)
+    )
     if smaller == 0:
         return False
     if smaller == 1:

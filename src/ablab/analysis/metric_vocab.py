@@ -24,6 +24,8 @@ class MetricEntry:
 
 
 METRIC_ENTRIES: tuple[MetricEntry, ...] = (
+    MetricEntry("top-1 error", r"\btop-?1\s+err(?:or|\.)?(?![\w-])", False, ("top", "top1")),
+    MetricEntry("top-5 error", r"\btop-?5\s+err(?:or|\.)?(?![\w-])", False, ("top", "top5")),
     MetricEntry(
         "top-1 accuracy", r"\btop-?1(?:\s+acc(?:uracy)?\.?)?(?![\w-])", True, ("top", "top1")
     ),
@@ -127,7 +129,7 @@ METRIC_ENTRIES: tuple[MetricEntry, ...] = (
 """Known metrics, specific before general."""
 
 TASK_FALLBACK_METRICS: tuple[tuple[str, str], ...] = (
-    (r"\bsegment", "mIoU"),
+    (r"\bsegmentation\b", "mIoU"),  # not "segment embeddings"
     (r"\bdetect", "mAP"),
     (r"\b(?:image|video) (?:generation|synthesis)|\bdiffusion\b|\bGANs?\b", "FID"),
     (r"\btranslation\b", "BLEU"),

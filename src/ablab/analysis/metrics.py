@@ -149,7 +149,16 @@ def find_metrics(
 
 def fallback_metric(text: str) -> str | None:
     """The metric a paper's task is usually judged by, from task words in ``text``, or None."""
+    found = fallback_metrics(text, limit=1)
+    return found[0] if found else None
+
+
+def fallback_metrics(text: str, limit: int = 3) -> list[str]:
+    """The usual metrics of the tasks ``text`` names, in the order it first names them
+    ("classification, detection and segmentation" -> accuracy, mAP, mIoU)."""
+    found: list[tuple[int, str]] = []
     for pattern, metric in TASK_FALLBACK_METRICS:
-        if re.search(pattern, text, re.IGNORECASE):
-            return metric
-    return None
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            found.append((match.start(), metric))
+    return [metric for _, metric in sorted(found)[:limit]]

@@ -13,7 +13,7 @@ from typing import Any
 from ablab.analysis import analyze, same_target, target_key
 from ablab.analysis.identity import method_names
 from ablab.analysis.matching import TargetKey
-from ablab.analysis.metrics import fallback_metric
+from ablab.analysis.metrics import fallback_metrics
 from ablab.errors import PlanError
 from ablab.planners.heuristic_additions import absent_part_candidates, addition_candidates
 from ablab.planners.heuristic_candidates import (
@@ -22,8 +22,9 @@ from ablab.planners.heuristic_candidates import (
     design_candidates,
     sweep_candidates,
 )
+from ablab.planners.heuristic_focus import focus
 from ablab.planners.heuristic_reasoning import build_reasoning
-from ablab.planners.heuristic_scale import scale_candidate
+from ablab.planners.heuristic_scale import model_size_varied, scale_candidate
 from ablab.schema import Analysis, Mode, Paper, Plan
 
 PLANNER_VERSION = "1"
@@ -81,11 +82,16 @@ def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
         top = analysis.metrics[0].mentions
         chosen = [m.name for m in analysis.metrics[:MAX_METRICS] if 4 * m.mentions >= top]
         return chosen, "These are the paper's own metrics, the ones it reports most."
-    fallback = fallback_metric(text)
+    fallback = fallback_metrics(text, limit=MAX_METRICS)
     if fallback:
-        return [fallback], (
-            f"The paper names no metric that could be recognised; {fallback} is the usual metric "
-            "for its task and should be replaced by the paper's main metric."
+        usual = (
+            f"{fallback[0]} is the usual metric for its task"
+            if len(fallback) == 1
+            else f"{', '.join(fallback)} are the usual metrics for the tasks it names"
+        )
+        return fallback, (
+            f"The paper names no metric that could be recognised; {usual}, to be replaced by "
+            "the paper's main metric."
         )
     return ["main task metric"], (
         "The paper names no metric that could be recognised and its task is unclear; report the "
@@ -105,19 +111,32 @@ class HeuristicPlanner:
     def candidates(self, paper: Paper, analysis: Analysis, mode: Mode) -> list[Candidate]:
         """Every candidate, filtered against the paper's existing ablations in reviewer mode."""
         reviewer = mode is Mode.REVIEWER
-        scale = scale_candidate(analysis, reviewer)
-        found = [
-            *component_candidates(analysis),
-            *design_candidates(analysis, reviewer, method_names(paper.title, paper.abstract)),
-            *([scale] if scale else []),
-            *sweep_candidates(analysis, reviewer, skip_sizes=scale is not None),
-            *absent_part_candidates(analysis, reviewer),
-            *addition_candidates(paper.full_text()),
-        ]
-        if reviewer and analysis.existing_ablations:
-            acronyms = {c.acronym: c.name for c in analysis.components if c.acronym}
-            existing = [target_key(e.target, acronyms) for e in analysis.existing_ablations]
-            found = [c for c in found if not _already_reported(c, existing, acronyms)]
+        acronyms = {c.acronym: c.name for c in analysis.components if c.acronym}
+        existing = [target_key(e.target, acronyms) for e in analysis.existing_ablations]
+        if not reviewer:
+            existing = []
+
+        def new(found: list[Candidate]) -> list[Candidate]:
+            return [c for c in found if not _already_reported(c, existing, acronyms)]
+
+        # When the model size cannot be varied as a whole, or only one of its sizes was
+        # already varied, the single sizes are swept on their own; when the paper already
+        # varied the model size itself, none of them is.
+        scale = new([c for c in [scale_candidate(analysis, reviewer)] if c is not None])
+        skip_sizes = bool(scale) or any(model_size_varied(k) for k in existing)
+        method = method_names(paper.title, paper.abstract)
+        found = new(
+            [
+                *component_candidates(analysis),
+                *design_candidates(analysis, reviewer, method),
+                *scale,
+                *sweep_candidates(analysis, reviewer, skip_sizes=skip_sizes),
+                *absent_part_candidates(analysis, reviewer),
+                *addition_candidates(paper.full_text()),
+            ]
+        )
+        absent = [part.name for part in analysis.absent_parts]
+        found = focus(found, paper.title, paper.abstract, method, absent)
         return sorted(found, key=lambda c: -c.score)  # stable: ties keep generation order
 
     def plan(self, paper: Paper, *, mode: Mode, k: int) -> Plan:

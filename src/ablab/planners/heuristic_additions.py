@@ -104,7 +104,8 @@ ABSENT_PART_REVIEWER_BONUS = 1.5
 """Added in reviewer mode: "you claim X is not needed; show it" is a typical review request."""
 
 
-def _article(name: str) -> str:
+def article(name: str) -> str:
+    """``a`` or ``an`` before ``name``."""
     return "an" if name[:1].lower() in "aeiou" else "a"
 
 
@@ -115,11 +116,11 @@ def absent_part_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate
         name = part.name
         quote = part.evidence[0].quote if part.evidence else ""
         rationale = (
-            f"The paper states that its method does without {_article(name)} {name}; adding it "
+            f"The paper states that its method does without {article(name)} {name}; adding it "
             "back tests whether it is really unnecessary or would still improve the results."
         )
         ablation = Ablation(
-            name=f"Add {_article(name)} {name}",
+            name=f"Add {article(name)} {name}",
             ablated_part=name,
             action=Action.ADD,
             replacement=[name],

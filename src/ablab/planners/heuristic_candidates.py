@@ -17,7 +17,15 @@ from ablab.analysis.symbols import symbol_key
 from ablab.analysis.terms import shares_word, singular, term_key, words
 from ablab.analysis.variants import MODEL_SIZE
 from ablab.planners.heuristic_sweeps import display_name, is_model_size, is_size, sweep_labels
-from ablab.schema import Ablation, Action, Analysis, Component, Evidence, Hyperparameter
+from ablab.schema import (
+    Ablation,
+    Action,
+    Analysis,
+    Component,
+    DesignChoice,
+    Evidence,
+    Hyperparameter,
+)
 
 _GENERIC_TRAINING = re.compile(
     r"learning rate|\blr\b|batch size|weight decay|epochs|iterations|steps|warm-up|"
@@ -29,6 +37,18 @@ _METHOD_KNOBS = re.compile(
     r"temperature|weight|margin|ratio|threshold|interval|number of|coefficient|momentum|top-k",
     re.IGNORECASE,
 )
+
+
+# "Because SGD is unstable at these sizes, we use LARS", "aggregated over all devices, so that
+# ...": a choice the paper argues for is a claim, and claims are what ablations test.
+_JUSTIFIED = re.compile(
+    r"\b(?:because|since|so that|in order to|otherwise|to (?:avoid|prevent|stabili[sz]e|ensure))\b",
+    re.IGNORECASE,
+)
+JUSTIFIED_BONUS = 1.5
+"""Added to a design choice whose evidence argues for it."""
+PAPER_ALTERNATIVE_WEIGHT = 6.5
+"""Weight of a choice whose alternative the paper itself names and turns down."""
 
 
 @dataclass
@@ -47,6 +67,10 @@ class Candidate:
     """What is compared with the paper's existing ablations."""
     why: str
     """One or two sentences for the reasoning trace (Markdown)."""
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def _quote(evidence: list[Evidence]) -> str:
@@ -106,11 +130,17 @@ def modifier_ablation(name: str) -> tuple[str, str] | None:
     return base, f"{base} without {stem}ing"
 
 
+_INPUT_EMBEDDINGS = frozenset({"token", "word", "input", "patch", "output", "wordpiece"})
+
+
 def _removable(component: Component) -> bool:
     if component.kind == "data":
         return False
     tokens = words(component.name)
     head = singular(tokens[-1]) if tokens else ""
+    if head == "embedding" and len(tokens) > 1:
+        # a segment, position or timestep embedding is an extra input; token embeddings are not
+        return tokens[-2].lower() not in _INPUT_EMBEDDINGS and component.mentions >= 2
     if head in STANDARD_PART_HEADS:
         return False  # a network needs its encoder, even a novel one: that is a REPLACE
     if component.novel:
@@ -121,6 +151,8 @@ def _removable(component: Component) -> bool:
     if component.kind == "other":
         # "next sentence prediction (NSP)": a named part without a telling head word
         return component.acronym is not None and component.mentions >= 2
+    if head == "trick":
+        return component.mentions >= 1  # a named technique, even when named once
     return (
         component.kind in ("loss", "regularizer", "mechanism", "stage") and component.mentions >= 2
     )
@@ -139,9 +171,13 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
     """REMOVE each removable component, the paper's own ones first; a part named by what is
     done to a base part ("shifted window attention") is REPLACEd by the base without it."""
     candidates = []
+    losses = sum(c.kind == "loss" for c in analysis.components)
     for rank, component in enumerate(analysis.components):
         if not _removable(component):
             continue
+        modified = modifier_ablation(part_name(component.name))
+        if modified is None and component.kind == "loss" and not _extra_loss(component, losses):
+            continue  # training needs its objective: without another loss there is nothing left
         label = component_label(component)
         if component.novel:
             score = 10.0 + min(component.mentions, 20) / 10 - 0.25 * rank
@@ -149,7 +185,6 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
         else:
             score = 4.5 + min(component.mentions, 10) / 10 - 0.2 * rank
             claim = f"The {label} is a distinct part of the method"
-        modified = modifier_ablation(part_name(component.name))
         if modified is not None:
             ablation, why = _without_modifier(component, label, claim, modified)
         else:
@@ -158,6 +193,14 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
             Candidate(ablation, score, "component", term_key(component.name), label, why)
         )
     return candidates
+
+
+_EXTRA_LOSS = re.compile(r"\b(?:auxiliary|additional|extra|regulari[sz]\w*|penalty)\b", re.I)
+
+
+def _extra_loss(component: Component, losses: int) -> bool:
+    """Whether a loss can be left out: the paper has another loss, or calls it an extra."""
+    return losses >= 2 or _EXTRA_LOSS.search(component.name) is not None
 
 
 def _removal(component: Component, label: str, claim: str) -> tuple[Ablation, str]:
@@ -171,7 +214,7 @@ def _removal(component: Component, label: str, claim: str) -> tuple[Ablation, st
         evidence=component.evidence[:2],
     )
     why = (
-        f"{claim}, mentioned {component.mentions} times{_quote(component.evidence)}. "
+        f"{claim}, mentioned {_times(component.mentions)}{_quote(component.evidence)}. "
         f"Removing it tests whether it is needed at all: {how}."
     )
     return ablation, why
@@ -217,6 +260,33 @@ def is_the_method(
     return any(DESIGN_ENTRIES[m.entry] is entry for m in DESIGN_VOCAB.find(title))
 
 
+def _the(name: str) -> str:
+    """``the cosine similarity`` but ``BatchNorm``, ``InfoNCE contrastive loss``: technique
+    names written with capitals read without an article."""
+    first = name.split(" ", 1)[0]
+    return name if any(c.isupper() for c in first) else f"the {name}"
+
+
+def _own_words(design: DesignChoice, entry: DesignEntry | None) -> list[str]:
+    """The paper's own words for a design choice, as its evidence quotes write them."""
+    forms: list[str] = []
+    for evidence in design.evidence:
+        for match in DESIGN_VOCAB.find(evidence.quote):
+            if DESIGN_ENTRIES[match.entry] is entry and match.text not in forms:
+                forms.append(match.text)
+    return forms
+
+
+def _with_own_name(design: DesignChoice, forms: list[str]) -> str:
+    """``InfoNCE contrastive loss (NT-Xent)``: the standard name, and the paper's own name for
+    it when that is a different proper name or acronym."""
+    for form in forms:
+        capitals = sum(c.isupper() for c in form)
+        if capitals >= 2 and " " not in form and form.lower() not in design.choice.lower():
+            return f"{design.choice} ({form})"
+    return design.choice
+
+
 def design_candidates(
     analysis: Analysis, reviewer: bool, method: frozenset[str] = frozenset()
 ) -> list[Candidate]:
@@ -235,18 +305,26 @@ def design_candidates(
             entry, design.choice, analysis.title, method
         ):
             continue  # the model size is varied by its own rule (heuristic_scale)
-        weight = float(entry.weight) if entry else 4.0
+        # no vocabulary entry: the paper itself named the alternative ("instead of X")
+        weight = float(entry.weight) if entry else PAPER_ALTERNATIVE_WEIGHT
         used_for = design.used_for
         central = used_for is not None and (
             used_for.lower() in novel or re.search(r"loss|objective", used_for, re.I) is not None
         )
         score = weight + (1.5 if central else 0.0) + (1.0 if reviewer else 0.0) - 0.1 * rank
-        part = f"{design.choice} used in the {used_for}" if used_for else design.choice
+        score += JUSTIFIED_BONUS if any(_JUSTIFIED.search(e.quote) for e in design.evidence) else 0
+        forms = _own_words(design, entry)
+        label = part_name(_with_own_name(design, forms))
+        part = f"{label} used in the {used_for}" if used_for else label
         replacement = design.alternatives[:3]
         shown = ", ".join(replacement)
         removes = all(a.lower().startswith("no ") for a in replacement)
         verb = "Remove" if removes else "Replace"
-        name = f"{verb} the {design.choice}" + (f" in the {used_for}" if used_for else "")
+        name = f"{verb} {_the(part_name(design.choice))}" + (
+            f" in the {used_for}" if used_for else ""
+        )
+        if entry is None and len(replacement) == 1 and len(replacement[0].split()) <= 6:
+            name += f" with {replacement[0]}"  # the paper's own alternative says what is asked
         use = f"{design.choice}" + (f" for the {used_for}" if used_for else "")
         if removes:
             rationale = (
@@ -274,7 +352,17 @@ def design_candidates(
             evidence=design.evidence[:2],
         )
         candidates.append(
-            Candidate(ablation, score, "design", design.choice.lower(), design.choice, why)
+            # matched against existing ablations by the paper's own words too
+            Candidate(
+                ablation,
+                score,
+                "design",
+                # the paper's own alternative to a part is a question of its own, next to
+                # removing or simplifying that part
+                design.choice.lower() + (" vs alternative" if entry is None else ""),
+                " ".join([label, *forms]),
+                why,
+            )
         )
     return candidates
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ablab.analysis.sentences import split_sentences
+from ablab.planners.heuristic_additions import article
 from ablab.planners.heuristic_candidates import Candidate, component_label
 from ablab.schema import Action, Analysis, ExistingAblation, Mode, Paper
 
@@ -28,6 +29,14 @@ def _contribution(paper: Paper) -> str:
 
 
 def _components(analysis: Analysis) -> str:
+    found = _named(analysis)
+    absent = [f"{article(p.name)} {p.name}" for p in analysis.absent_parts][:4]
+    if absent:
+        found += " It says its method does without " + _join(absent) + "."
+    return found
+
+
+def _named(analysis: Analysis) -> str:
     novel = [component_label(c) for c in analysis.components if c.novel][:5]
     if novel:
         return "It presents these parts as its own: " + _join(novel) + "."
@@ -99,9 +108,11 @@ def build_reasoning(
             "derived from the method description alone."
         )
     parts.append(
-        "Candidates are ranked by how directly they test the paper's claims: removing its own "
-        "components first, then replacing design choices that have standard alternatives, then "
-        "sweeping method-specific hyperparameters, mixing the kinds of ablation:"
+        "Candidates are ranked by how directly they test the paper's claims: parts its title "
+        "and abstract are about come first; then removing or simplifying its own components, "
+        "replacing design choices with standard alternatives or with the alternatives the paper "
+        "itself turns down, sweeping method-specific hyperparameters and the model size, and "
+        "adding back parts the paper says it does without, mixing the kinds of ablation:"
     )
     items = [
         f"{i}. **{c.ablation.name}** ({c.ablation.action.value}). {c.why}"

@@ -8,10 +8,11 @@ doubled together.
 
 from __future__ import annotations
 
+from ablab.analysis.matching import TargetKey
 from ablab.analysis.symbols import symbol_key
 from ablab.analysis.variants import MODEL_SIZE
 from ablab.planners.heuristic_candidates import Candidate
-from ablab.planners.heuristic_sweeps import display_name, format_value, is_model_size
+from ablab.planners.heuristic_sweeps import display_name, is_model_size, value_label
 from ablab.schema import Ablation, Action, Analysis, Hyperparameter
 
 SCALE_SCORE = 5.0
@@ -29,7 +30,7 @@ def _config(sizes: list[Hyperparameter], factor: float) -> str:
     values = []
     for size in sizes:
         scaled = max(1.0, float(round((size.numeric or 1.0) * factor)))
-        values.append(f"{display_name(size)} = {format_value(scaled, size.value or '')}")
+        values.append(value_label(size, scaled))
     return ", ".join(values)
 
 
@@ -64,4 +65,13 @@ def scale_candidate(analysis: Analysis, reviewer: bool) -> Candidate | None:
     )
     why = f"{rationale} Sizes to compare: {'; '.join(replacement)}."
     score = SCALE_SCORE + (0.5 if reviewer else 0.0)
-    return Candidate(ablation, score, "sweep", MODEL_SIZE, "model size", why)
+    # Matched against existing ablations by every size it varies ("number of layers").
+    match_text = f"{MODEL_SIZE} {described}"
+    return Candidate(ablation, score, "sweep", MODEL_SIZE, match_text, why)
+
+
+def model_size_varied(existing: TargetKey) -> bool:
+    """Whether an existing ablation varies the model's size as a whole ("Effect of model size",
+    "depth and width")."""
+    tokens = existing.tokens
+    return {"model", "size"} <= tokens or {"depth", "width"} <= tokens or "scale" in tokens

@@ -12,6 +12,7 @@ import math
 import re
 
 from ablab.analysis.symbols import symbol_key
+from ablab.analysis.terms import singular
 from ablab.schema import Hyperparameter
 
 _MULTIPLIERS = (0.1, 0.5, 2.0, 10.0)
@@ -22,8 +23,13 @@ _DURATION_NAMES = re.compile(
     r"(?:epochs|iterations|steps|updates)\b",
     re.IGNORECASE,
 )
+_LAYER_NAMES = re.compile(r"\bnumber of (?:[\w-]+ )?layers\b|\bdepth\b", re.IGNORECASE)
+# "number of layers of the GCN" -> "layers"; "number of hidden units" -> "hidden units"
+_COUNTED = re.compile(r"^number of (?P<noun>(?:hidden )?[a-z-]+s)\b")
+_SPATIAL_SIZE_NAMES = re.compile(r"\b(?:window|patch|kernel|crop) size\b", re.IGNORECASE)
 _UNIT_INTERVAL_NAMES = re.compile(
-    r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b",
+    r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b|"
+    r"^(?:Adam|AdamW|LAMB)\b",
     re.IGNORECASE,
 )
 
@@ -35,6 +41,12 @@ def _written_as_integer(value: str) -> bool:
 def _integer_values(value: int, name: str) -> list[float]:
     if _DURATION_NAMES.search(name):
         raw = [value / 2, value * 2]
+    elif _LAYER_NAMES.search(name):
+        # depth: halve and double, and one layer more or less for shallow networks
+        raw = [value / 2, value * 2] + ([value - 1, value + 1] if value <= 4 else [])
+    elif _SPATIAL_SIZE_NAMES.search(name):
+        # stay near the stated size: halve, double, and step by two (or quadruple small ones)
+        raw = [value / 2, value * 2] + ([value - 2, value + 2] if value >= 5 else [value * 4])
     elif value >= 4 and value & (value - 1) == 0:
         raw = [value / 4, value / 2, value * 2, value * 4]
     else:
@@ -102,11 +114,20 @@ def display_name(hyperparameter: Hyperparameter) -> str:
     return symbol_key(hyperparameter.symbol) if hyperparameter.symbol else hyperparameter.name
 
 
+def value_label(hyperparameter: Hyperparameter, x: float) -> str:
+    """One value as a plan item: ``τ = 0.035``, or ``3 layers`` for an unnamed count."""
+    written = format_value(x, hyperparameter.value or "")
+    counted = _COUNTED.match(hyperparameter.name)
+    if counted and not hyperparameter.symbol:
+        noun = counted.group("noun")
+        return f"{written} {singular(noun) if x == 1 else noun}"
+    return f"{display_name(hyperparameter)} = {written}"
+
+
 def sweep_labels(hyperparameter: Hyperparameter) -> list[str]:
-    """Replacement values as plan items: ``["τ = 0.035", "τ = 0.14", ...]``."""
-    label = display_name(hyperparameter)
-    like = hyperparameter.value or ""
-    return [f"{label} = {format_value(x, like)}" for x in sweep_values(hyperparameter)]
+    """Replacement values as plan items: ``["τ = 0.035", "τ = 0.14", ...]``, ``["1 layer",
+    "4 layers"]``."""
+    return [value_label(hyperparameter, x) for x in sweep_values(hyperparameter)]
 
 
 # Depth and width. Not the number of attention heads: with the usual d_k = d_model / h, heads
