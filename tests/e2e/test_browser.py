@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -60,9 +61,10 @@ def test_upload_example_paper_plan_and_download_jsonl(
     assert page.locator("h1").inner_text().startswith("TIDE")
     assert page.locator(".reasoning-box").is_visible()
     expected = cli_jsonl(str(EXAMPLE))
-    names = page.locator(".plan-box .ablation h3").all_inner_texts()
-    assert len(names) == len(expected.splitlines()) == 5
-    assert "Remove the Adaptive Prototype Memory" in names[0]
+    shown = page.locator(".plan-box .ablation h3").all_inner_texts()
+    planned = [json.loads(line)["name"] for line in expected.splitlines()]
+    assert len(planned) == 5
+    assert [text.split(" ", 1) for text in shown] == [[str(r), n] for r, n in enumerate(planned, 1)]
     page.screenshot(path=str(output_dir / "plan-page.png"), full_page=True)
 
     with page.expect_download() as info:
