@@ -15,7 +15,6 @@ stay inside the root, so no request can reach another file.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -265,12 +264,3 @@ def render_plan_file(plan: Plan, fmt: str) -> bytes:
     else:
         raise NotFound(f"unknown format {fmt!r}")
     return text.encode("utf-8")
-
-
-def read_json_object(path: Path) -> dict[str, object] | None:
-    """A JSON object from ``path``, or None when it is missing or not an object."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
