@@ -14,6 +14,8 @@ from ablab.cli import (
     format_cmd,
     models_cmd,
     plan_cmd,
+    report_cmd,
+    serve_cmd,
     show_cmd,
 )
 
@@ -60,6 +62,8 @@ show_cmd.register(app)
 eval_cmd.register(app)
 bench_cmd.register(app)
 digest_cmd.register(app)
+serve_cmd.register(app)
+report_cmd.register(app)
 
 
 def main() -> None:

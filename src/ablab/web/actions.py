@@ -1,0 +1,97 @@
+"""The work behind the app's forms, run as background jobs."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from ablab.api import plan_paper
+from ablab.render.runs import atomic_write_text, write_plan
+from ablab.schema import Mode, Paper
+from ablab.web.choices import OFFLINE_PLANNER, check_choice
+from ablab.web.jobs import JobFunction, JobResult, Progress
+from ablab.web.store import RunStore, paper_file
+from ablab.web.uploads import read_pasted, read_upload, slug
+
+
+@dataclass(frozen=True)
+class PaperInput:
+    """A paper as received: uploaded bytes with the client's file name, or pasted text."""
+
+    data: bytes | None = None
+    filename: str = ""
+    text: str = ""
+
+    def read(self) -> Paper:
+        """Parse the input into a Paper (PaperError on bad input)."""
+        if self.data is not None:
+            return read_upload(self.data, self.filename)
+        return read_pasted(self.text)
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the user asked to plan."""
+
+    mode: Mode
+    k: int | None
+    planner: str
+    model: str | None
+
+    def checked(self, *, demo: bool = False) -> PlanRequest:
+        """This request with the model dropped for the offline planner; ConfigError if invalid."""
+        model = None if self.planner == OFFLINE_PLANNER else (self.model or None)
+        check_choice(self.planner, model, self.k, demo=demo)
+        return PlanRequest(self.mode, self.k, self.planner, model)
+
+    @property
+    def run_name(self) -> str:
+        """The run folder web plans go to: one per planner, model and mode."""
+        parts = ["web", self.planner, *([slug(self.model)] if self.model else []), self.mode.value]
+        return slug("-".join(parts))
+
+
+_RUN_LOCKS: dict[str, threading.Lock] = {}
+_RUN_LOCKS_GUARD = threading.Lock()
+
+
+def run_lock(run: str) -> threading.Lock:
+    """One lock per run folder, so two jobs never interleave their index updates."""
+    with _RUN_LOCKS_GUARD:
+        return _RUN_LOCKS.setdefault(run, threading.Lock())
+
+
+def plan_urls(run: str, paper_id: str) -> tuple[str, str]:
+    """Page and API URL of one stored plan."""
+    run_q, paper_q = quote(run, safe=""), quote(paper_id, safe="")
+    return f"/runs/{run_q}/{paper_q}", f"/api/runs/{run_q}/plans/{paper_q}"
+
+
+def plan_job(store: RunStore, source: PaperInput, request: PlanRequest) -> JobFunction:
+    """A job that reads the paper, plans it and stores plan and paper in the request's run."""
+
+    def run(progress: Progress) -> JobResult:
+        progress.stage("reading the paper", 0)
+        paper = source.read()
+        k_text = f"k={request.k}" if request.k else "default k"
+        progress.stage(
+            f"planning {paper.title!r} ({request.mode.value} mode, {k_text}, "
+            f"planner {request.planner}{' with ' + request.model if request.model else ''})",
+            1,
+        )
+        options = {"model": request.model} if request.model else {}
+        plan = plan_paper(paper, mode=request.mode, k=request.k, planner=request.planner, **options)
+        progress.stage("saving the plan", 2)
+        out = store.run_dir(request.run_name, create=True)
+        with run_lock(request.run_name):  # plans.json is read, updated and written back
+            # The paper goes first: plans.json, written last by write_plan, marks the plan done.
+            atomic_write_text(paper_file(out, paper.id), paper.model_dump_json() + "\n")
+            write_plan(out, plan)
+        return plan_urls(request.run_name, plan.paper_id)
+
+    return run
+
+
+PLAN_STEPS = 3
+"""Steps of :func:`plan_job` (read, plan, save)."""
