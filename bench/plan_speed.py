@@ -30,7 +30,7 @@ TRAJECTORIES = REPO.parent / "shared" / "fixtures" / "ablationbench-trajectories
 
 def _paper_sources() -> list[Path]:
     """The bundled example, the dataset paper summaries, and the test fixture papers."""
-    sources = sorted((REPO / "examples").glob("*.md"))
+    sources = sorted(p for p in (REPO / "examples").glob("*.md") if p.name != "README.md")
     sources += sorted((REPO / "examples" / "datasets" / "papers").glob("*.md"))
     fixtures = REPO / "tests" / "fixtures" / "papers"
     if fixtures.exists():

@@ -137,3 +137,16 @@ def test_benchmark_style_ids_survive_and_unsafe_names_are_slugified(tmp_path: Pa
     assert default_paper_id(Path("proj.v2.tar.gz")) == "proj.v2"
     unsafe = default_paper_id(Path("../My Paper (final).pdf"))
     assert "/" not in unsafe and " " not in unsafe and unsafe
+
+
+def test_a_long_title_with_a_role_word_is_still_the_title() -> None:
+    text = (
+        "# SimCLR: A Simple Framework for Contrastive Learning of Visual Representations\n\n"
+        "## Abstract\n\nWe present a framework.\n\n## 1 Introduction\n\nText.\n"
+    )
+    paper = paper_from_markdown(text, paper_id="simclr")
+    assert paper.title.startswith("SimCLR: A Simple Framework")
+    assert [s.title for s in paper.sections] == ["Introduction"]
+    assert paper.sections[0].role is SectionRole.INTRODUCTION
+    short = paper_from_markdown("# Introduction\n\nText.\n\n# Method\n\nMore.\n", paper_id="x")
+    assert [s.title for s in short.sections][:1] == ["Introduction"]

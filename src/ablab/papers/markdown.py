@@ -135,10 +135,17 @@ def _assemble(
     return doc
 
 
+_MAX_SECTION_HEADING_WORDS = 5
+"""Section headings are short ("Related Work"); titles that merely contain a role word
+("A Simple Framework for ...") are longer."""
+
+
 def _is_title(heading: tuple[int, int, int, str]) -> bool:
     _, _, level, text = heading
     number, title = split_number(text)
-    return level == 1 and number is None and heading_role(title) is None
+    if level != 1 or number is not None:
+        return False
+    return heading_role(title) is None or len(title.split()) > _MAX_SECTION_HEADING_WORDS
 
 
 def _mark(skip: list[bool], start: int, end: int) -> None:

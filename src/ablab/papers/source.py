@@ -95,9 +95,14 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
     except ImportError:  # optional: fall back to the most common legacy encoding
         pass
     else:
-        best = from_bytes(data).best()
-        if best is not None and best.encoding:
-            return str(best), best.encoding
+        matches = [m for m in from_bytes(data) if m.encoding]
+        if matches:
+            best = matches[0]
+            # Short texts often tie between several code pages; papers in a tie are far more
+            # often cp1252 (Western European) than cp1250 or the Baltic pages.
+            tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
+            chosen = next((m for m in tied if m.encoding == "cp1252"), best)
+            return str(chosen), chosen.encoding
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:  # cp1252 leaves five bytes undefined; latin-1 maps every byte
