@@ -127,3 +127,38 @@ class Model(Protocol):
     ) -> Completion:
         """Answer ``messages``; raise :class:`ModelError` when no answer can be had."""
         ...
+
+
+class ModelWrapper:
+    """Base of models that wrap another (cache, call log): identity and capabilities pass through.
+
+    Subclasses override :meth:`generate`; :meth:`forget` and :meth:`aclose` reach the wrapped
+    model, so wrappers can be stacked in any order.
+    """
+
+    def __init__(self, inner: Model) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.context_window = inner.context_window
+
+    @property
+    def supports_json_schema(self) -> bool:
+        """As the wrapped model (which may learn that its endpoint refuses schemas)."""
+        return self.inner.supports_json_schema
+
+    @property
+    def cache_identity(self) -> str:
+        """As the wrapped model."""
+        return self.inner.cache_identity
+
+    def forget(self, completion: Completion) -> None:
+        """Pass on to the wrapped model (a cache below drops the answer)."""
+        method = getattr(self.inner, "forget", None)
+        if callable(method):
+            method(completion)
+
+    async def aclose(self) -> None:
+        """Close the wrapped model's client, if it has one."""
+        method = getattr(self.inner, "aclose", None)
+        if callable(method):
+            await method()

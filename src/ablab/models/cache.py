@@ -20,7 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ablab.models.base import Completion, GenerateParams, Message, Model, ResponseSchema
+from ablab.models.base import (
+    Completion,
+    GenerateParams,
+    Message,
+    Model,
+    ModelWrapper,
+    ResponseSchema,
+)
 from ablab.render.runs import atomic_write_text
 from ablab.schema import Usage
 
@@ -149,24 +156,12 @@ class ResponseCache:
         return removed
 
 
-class CachedModel:
+class CachedModel(ModelWrapper):
     """Wraps a model so that repeated requests are answered from a :class:`ResponseCache`."""
 
     def __init__(self, inner: Model, cache: ResponseCache) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
-        self.name = inner.name
-        self.context_window = inner.context_window
-
-    @property
-    def supports_json_schema(self) -> bool:
-        """As the wrapped model (which may learn that its endpoint refuses schemas)."""
-        return self.inner.supports_json_schema
-
-    @property
-    def cache_identity(self) -> str:
-        """As the wrapped model."""
-        return self.inner.cache_identity
 
     async def generate(
         self,
@@ -198,10 +193,6 @@ class CachedModel:
         """Drop ``completion`` from the cache (its answer was finally rejected)."""
         if completion.cache_key is not None:
             self.cache.delete(completion.cache_key)
-
-    async def aclose(self) -> None:
-        """Close the wrapped model's client."""
-        await aclose_model(self.inner)
 
 
 def forget(model: Model, completion: Completion) -> None:

@@ -19,7 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ablab.models.base import Completion, GenerateParams, Message, Model, ResponseSchema
+from ablab.models.base import (
+    Completion,
+    GenerateParams,
+    Message,
+    Model,
+    ModelWrapper,
+    ResponseSchema,
+)
 from ablab.models.secrets import redact
 
 LOG_FILE = "log.jsonl"
@@ -64,25 +71,13 @@ def read_log(run_dir: Path) -> Iterator[dict[str, Any]]:
                 yield record
 
 
-class LoggedModel:
+class LoggedModel(ModelWrapper):
     """Wraps a model so that each call is written to a :class:`RunLog` under a paper id."""
 
     def __init__(self, inner: Model, log: RunLog, paper_id: str) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.log = log
         self.paper_id = paper_id
-        self.name = inner.name
-        self.context_window = inner.context_window
-
-    @property
-    def supports_json_schema(self) -> bool:
-        """As the wrapped model."""
-        return self.inner.supports_json_schema
-
-    @property
-    def cache_identity(self) -> str:
-        """As the wrapped model."""
-        return self.inner.cache_identity
 
     async def generate(
         self,
@@ -123,9 +118,3 @@ class LoggedModel:
             cached=completion.cached,
         )
         return completion
-
-    def forget(self, completion: Completion) -> None:
-        """Pass on to the wrapped model (see :func:`ablab.models.cache.forget`)."""
-        from ablab.models.cache import forget
-
-        forget(self.inner, completion)
