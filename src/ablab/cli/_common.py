@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ablab.errors import AblabError
 
@@ -57,3 +58,42 @@ def write_stdout(text: str) -> None:
     """Write data to stdout exactly, with a final newline."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
+
+
+def batch_progress(total: int) -> Progress:
+    """The progress bar of a batch command, on stderr; hidden for a single paper or when piped."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=total < 2,
+    )
+
+
+# Options shared by every command that can call a language model (plan, digest).
+LM_PANEL = "Language models"
+BASE_URL_OPTION = typer.Option(
+    None,
+    "--base-url",
+    help="Endpoint of an OpenAI-compatible server, overriding the provider's.",
+    rich_help_panel=LM_PANEL,
+)
+CONCURRENCY_OPTION = typer.Option(
+    4, "--concurrency", "-j", min=1, help="Papers in flight at once.", rich_help_panel=LM_PANEL
+)
+BUDGET_OPTION = typer.Option(
+    None,
+    "--budget",
+    min=0,
+    help="Stop starting papers once this run has spent this many US dollars.",
+    rich_help_panel=LM_PANEL,
+)
+NO_CACHE_OPTION = typer.Option(
+    False,
+    "--no-cache",
+    help="Ask the model even for requests already answered (see `ablab cache`).",
+    rich_help_panel=LM_PANEL,
+)

@@ -74,7 +74,7 @@ def analyze(
         None, "--mode", "-m", help="Analyse the author-mode view (cut before experiments)."
     ),
     fmt: AnalysisFormat | None = typer.Option(
-        None, "--format", "-f", help="Output [default: table in a terminal, json when piped]."
+        None, "--format", "-f", help="Output (default: table in a terminal, json when piped)."
     ),
 ) -> None:
     """Show the offline analysis of a paper: components, hyperparameters, design choices,

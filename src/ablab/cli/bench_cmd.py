@@ -35,7 +35,7 @@ def bench_command(
     judge: str = typer.Option("offline", "--judge", "-j", help=JUDGE_HELP),
     judge_model: list[str] = typer.Option([], "--judge-model", help=JUDGE_MODEL_HELP),
     k: int | None = typer.Option(None, "-k", "--k", min=1, help="Ablations per plan."),
-    split: str | None = typer.Option(None, "--split", help="Dataset split [default: test]."),
+    split: str | None = typer.Option(None, "--split", help="Dataset split (default: test)."),
     papers: Path | None = typer.Option(None, "--papers", help="Folder holding the papers."),
     out: Path = typer.Option(
         Path("runs/bench"), "--out", "-o", help="Run folder (resumable: plans are reused)."

@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ablab.cli._common import (
+    BASE_URL_OPTION,
+    BUDGET_OPTION,
+    CONCURRENCY_OPTION,
     EXIT_BAD_INPUT,
     EXIT_PARTIAL_FAILURE,
+    NO_CACHE_OPTION,
+    batch_progress,
     cli_errors,
     err_console,
     escape,
@@ -95,12 +99,7 @@ def digest(
         "models`). Without it the digest is written offline from the paper and its analysis.",
         rich_help_panel="Language models",
     ),
-    base_url: str | None = typer.Option(
-        None,
-        "--base-url",
-        help="Endpoint of an OpenAI-compatible server, overriding the provider's.",
-        rich_help_panel="Language models",
-    ),
+    base_url: str | None = BASE_URL_OPTION,
     repairs: int = typer.Option(
         2,
         "--repairs",
@@ -109,21 +108,8 @@ def digest(
         help="Rounds in which failing sections go back to the model.",
         rich_help_panel="Language models",
     ),
-    concurrency: int = typer.Option(
-        4,
-        "--concurrency",
-        "-j",
-        min=1,
-        help="Papers in flight at once.",
-        rich_help_panel="Language models",
-    ),
-    budget: float | None = typer.Option(
-        None,
-        "--budget",
-        min=0,
-        help="Stop starting papers once this run has spent this many US dollars.",
-        rich_help_panel="Language models",
-    ),
+    concurrency: int = CONCURRENCY_OPTION,
+    budget: float | None = BUDGET_OPTION,
     max_input_tokens: int | None = typer.Option(
         None,
         "--max-input-tokens",
@@ -131,12 +117,7 @@ def digest(
         help="Cap on each writer's prompt tokens; long papers keep their most useful sections.",
         rich_help_panel="Language models",
     ),
-    no_cache: bool = typer.Option(
-        False,
-        "--no-cache",
-        help="Ask the model even for requests already answered (see `ablab cache`).",
-        rich_help_panel="Language models",
-    ),
+    no_cache: bool = NO_CACHE_OPTION,
 ) -> None:
     """Write a paper digest (ver: rpa2) for each paper.
 
@@ -153,15 +134,7 @@ def digest(
     options: dict[str, Any] = {}
     if lm is not None:
         options = {"repairs": repairs, "max_input_tokens": max_input_tokens}
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=len(sources) < 2,
-    ) as progress:
+    with batch_progress(len(sources)) as progress:
         task = progress.add_task("digesting", total=len(sources))
 
         def on_event(event: DigestEvent) -> None:

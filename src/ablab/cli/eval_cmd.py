@@ -55,7 +55,7 @@ def eval_command(
     ),
     judge: str = typer.Option("offline", "--judge", "-j", help=JUDGE_HELP),
     judge_model: list[str] = typer.Option([], "--judge-model", help=JUDGE_MODEL_HELP),
-    split: str | None = typer.Option(None, "--split", help="Dataset split [default: test]."),
+    split: str | None = typer.Option(None, "--split", help="Dataset split (default: test)."),
     top_k: int | None = typer.Option(
         None, "--top-k", min=1, help="Judge only the first K ablations of each plan."
     ),
@@ -111,7 +111,7 @@ def eval_judge_command(
         help="Folder with <planner model>/<paper id>.jsonl judge decisions "
         "(the --out folders of `ablab eval`).",
     ),
-    split: str | None = typer.Option(None, "--split", help="Dataset split [default: test]."),
+    split: str | None = typer.Option(None, "--split", help="Dataset split (default: test)."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Measure a judge's decisions against human labels (precision, recall, F1).

@@ -12,6 +12,10 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ablab.cli._common import (
+    BASE_URL_OPTION,
+    BUDGET_OPTION,
+    CONCURRENCY_OPTION,
+    NO_CACHE_OPTION,
     cli_errors,
     escape,
     out_console,
@@ -85,14 +89,14 @@ def plan(
         "reviewer: the ablations missing from the full paper.",
     ),
     k: int | None = typer.Option(
-        None, "-k", "--k", min=1, help="Number of ablations [default: 5 author, 2 reviewer]."
+        None, "-k", "--k", min=1, help="Number of ablations (default: 5 author, 2 reviewer)."
     ),
     planner: str | None = typer.Option(
         None,
         "--planner",
         "-p",
-        help="Planner: " + ", ".join(available_planners()) + " [default: heuristic, or lm "
-        "with --model].",
+        help="Planner: " + ", ".join(available_planners()) + " (default: heuristic, or lm "
+        "with --model).",
         show_default=False,
     ),
     out: Path | None = typer.Option(
@@ -106,7 +110,7 @@ def plan(
         None,
         "--format",
         "-f",
-        help="Printed format [default: table in a terminal, md when piped].",
+        help="Printed format (default: table in a terminal, md when piped).",
     ),
     model: str | None = typer.Option(
         None,
@@ -115,27 +119,9 @@ def plan(
         "fake/heuristic...); see `ablab models`. Implies --planner lm.",
         rich_help_panel="Language models",
     ),
-    base_url: str | None = typer.Option(
-        None,
-        "--base-url",
-        help="Endpoint of an OpenAI-compatible server, overriding the provider's.",
-        rich_help_panel="Language models",
-    ),
-    concurrency: int = typer.Option(
-        4,
-        "--concurrency",
-        "-j",
-        min=1,
-        help="Papers planned at once.",
-        rich_help_panel="Language models",
-    ),
-    budget: float | None = typer.Option(
-        None,
-        "--budget",
-        min=0,
-        help="Stop starting papers once this run has spent this many US dollars.",
-        rich_help_panel="Language models",
-    ),
+    base_url: str | None = BASE_URL_OPTION,
+    concurrency: int = CONCURRENCY_OPTION,
+    budget: float | None = BUDGET_OPTION,
     max_input_tokens: int | None = typer.Option(
         None,
         "--max-input-tokens",
@@ -143,12 +129,7 @@ def plan(
         help="Cap on prompt tokens; long papers keep their most useful sections.",
         rich_help_panel="Language models",
     ),
-    no_cache: bool = typer.Option(
-        False,
-        "--no-cache",
-        help="Ask the model even for requests already answered (see `ablab cache`).",
-        rich_help_panel="Language models",
-    ),
+    no_cache: bool = NO_CACHE_OPTION,
     digests: Path | None = typer.Option(
         None,
         "--digests",

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ablab.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_PARTIAL_FAILURE,
+    batch_progress,
     err_console,
     escape,
     report_error,
@@ -92,15 +92,7 @@ def run_and_report(
 ) -> None:
     """Plan ``sources`` (concurrent, resumable with ``out``), show progress, print or summarise."""
     planner = build_planner(planner_name, options)
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=len(sources) < 2,
-    ) as progress:
+    with batch_progress(len(sources)) as progress:
         task = progress.add_task("planning", total=len(sources))
 
         def on_event(event: RunEvent) -> None:
