@@ -156,6 +156,11 @@ def test_lenient_section_reading() -> None:
         ("---\n- a\n- b\n---\n", "must be a YAML mapping"),
         ("---\nver: rpa2\n---\n\nno heading\n", "has no title"),
         ("---\nver: rpa2\ntitle: T\ntags: 3\n---\n", "'tags' must be a list"),
+        # Nested aliases ("billion laughs") expand to 9**9 tags; a digest never needs aliases.
+        (
+            "---\nver: rpa2\ntitle: T\na: &a [x, x, x]\nb: &b [*a, *a, *a]\ntags: *b\n---\n",
+            "aliases",
+        ),
     ],
 )
 def test_bad_digests_raise_clear_errors(text: str, message: str) -> None:

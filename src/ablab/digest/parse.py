@@ -28,6 +28,7 @@ from ablab.digest.model import (
 )
 from ablab.digest.render import GAP_PREFIX, GAP_SUFFIX, QUICK_CHECK
 from ablab.errors import DigestFormatError
+from ablab.papers.markdown import load_yaml
 
 _KNOWN_FRONTMATTER = ("ver", "title", "arxiv_id", "source_url", "tags", "core_contribution")
 _HEADINGS = {heading.lower(): key for key, heading in SECTIONS}
@@ -63,11 +64,12 @@ def _split_frontmatter(text: str) -> tuple[str, str]:
 
 def _load_frontmatter(raw: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(raw)
+        data = load_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise DigestFormatError(f"digest frontmatter is not valid YAML{where}") from None
+        problem = "uses YAML aliases" if "aliases" in str(exc) else "is not valid YAML"
+        raise DigestFormatError(f"digest frontmatter {problem}{where}") from None
     if not isinstance(data, dict):
         raise DigestFormatError("digest frontmatter must be a YAML mapping of keys to values")
     if str(data.get("ver", "")).strip() != RPA2:

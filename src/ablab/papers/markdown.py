@@ -30,6 +30,22 @@ _CAPTION = re.compile(
 _LABEL = re.compile(r"^(?:Table|Tab\.)\s+[A-Z]?\d+[a-z]?\s*[:.]?\s*")
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """``yaml.safe_load`` without anchors and aliases: front matter never needs them, and nested
+    aliases expand to billions of items once read ("billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed", mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse untrusted YAML (front matter): safe types only, no aliases. Raises yaml.YAMLError."""
+    return yaml.load(text, Loader=_NoAliasLoader)
+
+
 def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, str]:
     """Split YAML front matter (between ``---`` lines at the very start) from the body.
 
@@ -39,7 +55,7 @@ def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, str]:
     if not match or len(match["yaml"]) > _MAX_FRONTMATTER_CHARS:
         return None, text
     try:
-        data = yaml.safe_load(match["yaml"])
+        data = load_yaml(match["yaml"])
     except yaml.YAMLError:
         return None, text
     if not isinstance(data, dict):
