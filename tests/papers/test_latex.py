@@ -208,3 +208,30 @@ def test_starred_sections_paragraphs_and_main_file(tmp_path: Path) -> None:
     ]
     setup = paper.sections[1].children[0]
     assert setup.text == "We set $k=3$."
+
+
+def test_unclosed_section_title_ends_at_the_paragraph(tmp_path: Path) -> None:
+    # LaTeX stops a runaway title at the blank line; the sections after it stay sections.
+    path = tmp_path / "typo.tex"
+    path.write_text(
+        "\\documentclass{article}\\begin{document}\n\\section{Method\n\nWe use a KL loss.\n"
+        "\\section{Results}\nIt works.\n\\end{document}\n"
+    )
+    paper = load_paper(path)
+    assert [s.title for s in paper.sections] == ["Method", "Results"]
+    assert "KL loss" not in paper.sections[0].title
+    assert paper.sections[1].text == "It works."
+
+
+def test_unclosed_environments_and_definitions_keep_the_text(tmp_path: Path) -> None:
+    # Thousands of unclosed openers (bench/pathological_inputs.py times them) are read as text.
+    path = tmp_path / "unclosed.tex"
+    path.write_text(
+        "\\documentclass{article}\\begin{document}\n\\section{Method}\nKept text.\n"
+        + "\\begin{comment}\\iffalse \\begin{abstract}\\begin{tabular}{\\newcommand{\\x}{" * 200
+        + "\n\\end{document}\n"
+    )
+    paper = load_paper(path)
+    assert [s.title for s in paper.sections] == ["Method"]
+    assert paper.sections[0].text.startswith("Kept text.")
+    assert paper.sections[0].tables == [] and paper.abstract == ""

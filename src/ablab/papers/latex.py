@@ -41,7 +41,9 @@ _SECTIONING = re.compile(
 )
 _APPENDIX = re.compile(r"\\appendix(?![A-Za-z@])|\\begin\{appendices\}")
 _TITLE = re.compile(r"\\(?:icml)?title(?![A-Za-z@])\s*(?:\[[^\]]*\]\s*)?(?=\{)")
-_ABSTRACT_ENV = re.compile(r"\\begin\{abstract\}(?P<body>.*?)\\end\{abstract\}", re.DOTALL)
+_ABSTRACT_BEGIN = "\\begin{abstract}"
+_ABSTRACT_END = "\\end{abstract}"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _BIBLIOGRAPHY = re.compile(
     r"\\bibliography\s*\{[^{}]*\}|\\printbibliography(?![A-Za-z@])(?:\[[^\]]*\])?"
 )
@@ -106,10 +108,11 @@ def parse_latex(source: str, *, project: Project | None = None, main: str = "") 
     macros = _simple_macros(preamble + "\n" + body)
     body = _expand_macros(_drop_macro_definitions(body), macros, doc.warnings)
     doc.title = _convert(_title(preamble + body, macros, doc.warnings), doc.warnings)
-    abstract = _ABSTRACT_ENV.search(body)
-    if abstract:
-        doc.abstract = _convert(abstract["body"], doc.warnings)
-        body = body[: abstract.start()] + body[abstract.end() :]
+    begin = body.find(_ABSTRACT_BEGIN)
+    end = body.find(_ABSTRACT_END, begin) if begin >= 0 else -1
+    if end >= 0:
+        doc.abstract = _convert(body[begin + len(_ABSTRACT_BEGIN) : end], doc.warnings)
+        body = body[:begin] + body[end + len(_ABSTRACT_END) :]
     body = _mark_bibliography(body, project, main)
     _split_sections(body, doc)
     return doc
@@ -146,8 +149,16 @@ def _mark_bibliography(body: str, project: Project | None, main: str) -> str:
 def _split_sections(body: str, doc: ParsedDocument) -> None:
     appendix_at = min((m.start() for m in _APPENDIX.finditer(body)), default=len(body) + 1)
     heads: list[tuple[int, int, str, str, bool]] = []  # start, end, command, title, starred
+    paragraph_end = -1
     for match in _SECTIONING.finditer(body):
-        title, end = read_group(body, match.end())
+        if heads and match.start() < heads[-1][1]:
+            continue  # inside the previous heading's title
+        # A title cannot span paragraphs (LaTeX stops there too): an unclosed one ends at the
+        # blank line, so it neither swallows the sections after it nor gets rescanned by each.
+        if paragraph_end < match.end():
+            paragraph = _PARAGRAPH_BREAK.search(body, match.end())
+            paragraph_end = paragraph.start() if paragraph else len(body)
+        title, end = read_group(body, match.end(), stop=paragraph_end)
         heads.append((match.start(), end, match["cmd"], title, bool(match["star"])))
     numbers = _Numbering(min((_LEVELS[h[2]] for h in heads), default=1))
     front = body[: heads[0][0]] if heads else body
@@ -207,12 +218,13 @@ def _convert_quiet(source: str) -> str:
 def _simple_macros(source: str) -> dict[str, str]:
     """Argument-free macro definitions: ``\\newcommand{\\ours}{CoDA}`` -> {"ours": "CoDA"}."""
     macros: dict[str, str] = {}
+    body_end = 0
     for match in _MACRO_DEF.finditer(source):
         name = match["a"] or match["b"] or match["c"]
         position = match.end()
-        if name in _RESERVED or source.startswith("[", position):
-            continue  # a macro with arguments: left as is
-        body, _ = read_group(source, position)
+        if match.start() < body_end or name in _RESERVED or source.startswith("[", position):
+            continue  # inside an earlier definition, or a macro with arguments: left as is
+        body, body_end = read_group(source, position)
         if "#" not in body and f"\\{name}" not in body:
             macros.setdefault(name, body)
     return macros

@@ -18,8 +18,10 @@ from ablab.papers.source import decode_text
 
 # A line's text up to its first unescaped "%": "\%" is a percent sign, "\\%" starts a comment.
 _COMMENT = re.compile(r"^((?:[^\\%\n]|\\.)*)%[^\n]*", re.MULTILINE)
-_COMMENT_ENV = re.compile(r"\\begin\{comment\}.*?\\end\{comment\}", re.DOTALL)
-_IFFALSE = re.compile(r"\\iffalse(?![A-Za-z@]).*?\\fi(?![A-Za-z@])", re.DOTALL)
+_COMMENT_BEGIN = re.compile(re.escape("\\begin{comment}"))
+_COMMENT_END = re.compile(re.escape("\\end{comment}"))
+_IFFALSE = re.compile(r"\\iffalse(?![A-Za-z@])")
+_FI = re.compile(r"\\fi(?![A-Za-z@])")
 # \input{x} / \include{x} / \subfile{x} / "\input x"; \import{dir}{x} and friends.
 _INCLUDE = re.compile(
     r"\\(?P<cmd0>input|include|subfile)(?![A-Za-z@])\s*"
@@ -39,20 +41,44 @@ def strip_comments(text: str) -> str:
     Verbatim text containing ``%`` (rare in papers) is cut like a comment, as a cheap trade-off.
     """
     text = _COMMENT.sub(r"\1", text)
-    text = _COMMENT_ENV.sub("", text)
-    return _IFFALSE.sub("", text)
+    text = _drop_blocks(text, _COMMENT_BEGIN, _COMMENT_END)
+    return _drop_blocks(text, _IFFALSE, _FI)
+
+
+def _drop_blocks(text: str, begin: re.Pattern[str], end: re.Pattern[str]) -> str:
+    """Remove every ``begin ... end`` block (each up to the first ``end`` after it).
+
+    A single forward scan: a lazy ``begin.*?end`` regex rescans the rest of the text from every
+    unclosed ``begin`` (quadratic on a file of thousands of them). A ``begin`` without an ``end``
+    after it is kept, as the regex kept it.
+    """
+    parts: list[str] = []
+    position = 0
+    while (opening := begin.search(text, position)) is not None:
+        closing = end.search(text, opening.end())
+        if closing is None:
+            break
+        parts.append(text[position : opening.start()])
+        position = closing.end()
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def read_group(
-    text: str, start: int, open_char: str = "{", close_char: str = "}"
+    text: str,
+    start: int,
+    open_char: str = "{",
+    close_char: str = "}",
+    stop: int | None = None,
 ) -> tuple[str, int]:
     """Content of the balanced group opening at ``text[start]`` and the index after it.
 
-    Escaped braces (``\\{``) do not count. An unclosed group runs to the end of the text.
+    Escaped braces (``\\{``) do not count. An unclosed group runs to ``stop`` (default: the end
+    of the text).
     """
     depth = 0
     index = start
-    length = len(text)
+    length = len(text) if stop is None else min(stop, len(text))
     while index < length:
         char = text[index]
         if char == "\\":
@@ -65,7 +91,7 @@ def read_group(
             if depth == 0:
                 return text[start + 1 : index], index + 1
         index += 1
-    return text[start + 1 :], length
+    return text[start + 1 : length], length
 
 
 def document_body(text: str) -> str | None:

@@ -39,10 +39,11 @@ def extract_tables(source: str, convert: Callable[[str], str]) -> tuple[list[Tab
     source = _take_floats(source, convert, tables)
     parts: list[str] = []
     position = 0
+    closings = _NextFinder(source)
     for match in _TABULAR.finditer(source):
         if match.start() < position:
             continue
-        parsed = _tabular(source, match, convert)
+        parsed = _tabular(source, match, convert, closings)
         if parsed is None:
             continue
         table, end = parsed
@@ -56,19 +57,21 @@ def extract_tables(source: str, convert: Callable[[str], str]) -> tuple[list[Tab
 def _take_floats(source: str, convert: Callable[[str], str], tables: list[Table]) -> str:
     parts: list[str] = []
     position = 0
+    closings = _NextFinder(source)
     for match in _FLOAT.finditer(source):
         if match.start() < position:
             continue
         closing = f"\\end{{{match['env']}}}"
-        end = source.find(closing, match.end())
+        end = closings.find(closing, match.end())
         if end < 0:
             continue
         inner = source[match.end() : end]
         caption = _caption(inner, convert)
+        inner_closings = _NextFinder(inner)
         found = [
             parsed[0]
             for m in _TABULAR.finditer(inner)
-            if (parsed := _tabular(inner, m, convert)) is not None
+            if (parsed := _tabular(inner, m, convert, inner_closings)) is not None
         ]
         if not found:
             continue  # a float without a tabular (an image): leave it to the text converter
@@ -89,16 +92,35 @@ def _caption(source: str, convert: Callable[[str], str]) -> str:
     return " ".join(convert(text).split())
 
 
-def _skip_arguments(source: str, position: int, count: int) -> int:
-    """Index after ``count`` brace arguments (optional ``[...]`` arguments skipped too)."""
-    while count > 0 and position < len(source):
+class _NextFinder:
+    """``source.find(token, start)`` remembered per token, for starts that only grow.
+
+    Scanning for the closing ``\\end{...}`` afresh from each of thousands of unclosed
+    ``\\begin{...}`` would be quadratic; the next occurrence found stays valid until passed.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: dict[str, int] = {}
+
+    def find(self, token: str, start: int) -> int:
+        known = self.found.get(token)
+        if known is None or 0 <= known < start:
+            known = self.source.find(token, start)
+            self.found[token] = known
+        return known
+
+
+def _skip_arguments(source: str, position: int, count: int, stop: int) -> int:
+    """Index after ``count`` brace arguments (optional ``[...]`` skipped too), at most ``stop``."""
+    while count > 0 and position < stop:
         char = source[position]
         if char.isspace():
             position += 1
         elif char == "[":
-            _, position = read_group(source, position, "[", "]")
+            _, position = read_group(source, position, "[", "]", stop=stop)
         elif char == "{":
-            _, position = read_group(source, position)
+            _, position = read_group(source, position, stop=stop)
             count -= 1
         else:
             break
@@ -106,14 +128,14 @@ def _skip_arguments(source: str, position: int, count: int) -> int:
 
 
 def _tabular(
-    source: str, match: re.Match[str], convert: Callable[[str], str]
+    source: str, match: re.Match[str], convert: Callable[[str], str], closings: _NextFinder
 ) -> tuple[Table, int] | None:
     env = match["env"]
     closing = f"\\end{{{env}}}"
-    start = _skip_arguments(source, match.end(), _ARG_COUNT[env])
-    end = source.find(closing, start)
+    end = closings.find(closing, match.end())
     if end < 0:
         return None
+    start = _skip_arguments(source, match.end(), _ARG_COUNT[env], end)
     body = source[start:end]
     caption = _caption(body, convert)  # longtable carries its caption inside
     body = _CAPTION.sub("", body) if caption else body

@@ -198,7 +198,9 @@ def _find_unescaped(source: str, token: str, start: int) -> int:
         found = source.find(token, index)
         if found < 0:
             return len(source) - len(token) if len(source) >= len(token) else len(source)
-        backslashes = len(source[:found]) - len(source[:found].rstrip("\\"))
+        backslashes = 0  # counted back from ``found``: slicing ``source[:found]`` is quadratic
+        while found - backslashes > 0 and source[found - backslashes - 1] == "\\":
+            backslashes += 1
         if backslashes % 2 == 0:
             return found
         index = found + 1

@@ -21,7 +21,6 @@ _NUMBERED = re.compile(
 _LETTERED = re.compile(r"^(?P<num>[A-Z])[.:]\s+(?P<rest>\S.*)$")
 _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\.\s+(?P<rest>\S.*)$")
 _BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _ABSTRACT_LEAD = re.compile(
     r"^[*_]{0,2}abstract[*_]{0,2}\s*[:.\u2014\u2013-]?[*_]{0,2}(?:[ \t]*\n|\s+(?=\S))",
     re.IGNORECASE,
@@ -83,8 +82,10 @@ def slugify(text: str, max_length: int = 60) -> str:
 
 def tidy(text: str) -> str:
     """Strip trailing spaces and collapse runs of blank lines."""
-    text = _TRAILING_SPACE.sub("\n", text.replace("\r\n", "\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    # Line by line: a regex for trailing spaces rescans a long run of spaces from each of its
+    # characters (quadratic on a line of a million spaces).
+    lines = text.replace("\r\n", "\n").split("\n")
+    return _BLANK_RUNS.sub("\n\n", "\n".join(line.rstrip(" \t") for line in lines)).strip()
 
 
 def abstract_from_front(front_text: str) -> str:
