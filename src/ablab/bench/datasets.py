@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ablab.errors import DatasetError
+from ablab.render.runs import is_file_id
 from ablab.schema import Ablation, Mode
 
 
@@ -177,6 +178,8 @@ def parse_task(row: Mapping[str, Any], kind: DatasetKind) -> PaperTask:
     if not row.get("id"):
         raise DatasetError(f"a row has no id: {dict(row)!r:.80}")
     where = f"paper {row['id']}"
+    if not is_file_id(str(row["id"])):
+        raise DatasetError(f"{where}: the id cannot name a file (path separators or '..')")
     common = PaperTask(
         id=str(row["id"]),
         paper_title=str(row.get("paper_title") or ""),

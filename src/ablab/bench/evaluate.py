@@ -26,7 +26,7 @@ from ablab.bench.plans import LoadedPlan, PlanSet
 from ablab.bench.scoring import PaperScore, score_author, score_reviewer
 from ablab.errors import DatasetError
 from ablab.judges.base import AuthorJudgement, Judge, PaperContext, ReviewerJudgement
-from ablab.render.runs import atomic_write_text
+from ablab.render.runs import atomic_write_text, check_file_id, prepare_output_dir
 from ablab.schema import Mode
 
 EVALUATIONS_FILE = "evaluations.json"
@@ -196,9 +196,11 @@ def evaluation_records(evaluation: Evaluation) -> list[dict[str, Any]]:
 
 def write_evaluation(evaluation: Evaluation, out: Path) -> None:
     """Write evaluations.json, one judgement file per paper, then summary.json (last)."""
+    prepare_output_dir(out)
     for judgement in evaluation.judgements:
         lines = [json.dumps(r, ensure_ascii=False) for r in judgement.bench_records()]
-        atomic_write_text(out / f"{judgement.paper_id}.jsonl", "".join(f"{x}\n" for x in lines))
+        name = f"{check_file_id(judgement.paper_id)}.jsonl"
+        atomic_write_text(out / name, "".join(f"{x}\n" for x in lines))
     records = json.dumps(evaluation_records(evaluation), indent=2, ensure_ascii=False)
     atomic_write_text(out / EVALUATIONS_FILE, records + "\n")
     atomic_write_text(out / SUMMARY_FILE, evaluation.summary.model_dump_json(indent=2) + "\n")

@@ -77,8 +77,8 @@ def _from_run_dir(folder: Path) -> PlanSet:
     result = PlanSet()
     try:
         index = read_plans_index(folder)
-    except (ValueError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{folder / PLANS_INDEX}: {exc}") from None
+    except AblabError as exc:
+        raise DatasetError(str(exc)) from None
     ids = {p.name.removesuffix(".jsonl") for p in folder.glob("*.jsonl")} | set(index)
     for paper_id in sorted(ids):
         full = folder / f"{paper_id}.plan.json"
@@ -102,6 +102,8 @@ def _from_run_dir(folder: Path) -> PlanSet:
             result.plans[paper_id] = LoadedPlan(
                 paper_id, parse_predictions(text, source), cost, source
             )
+        except UnicodeDecodeError:
+            result.problems[paper_id] = f"{folder / paper_id}: a plan file is not UTF-8 text"
         except (AblabError, ValidationError, OSError) as exc:
             result.problems[paper_id] = str(exc).splitlines()[0]
     return result

@@ -11,6 +11,7 @@ from pathlib import Path
 from ablab.bench.evaluate import EvaluationSummary
 from ablab.bench.leaderboard import HEADERS, entry_name, sort_rows
 from ablab.errors import ConfigError
+from ablab.render.runs import prepare_output_dir
 
 PLOTTED = ("precision", "recall", "f1_score", "ndcg_ranked")
 """Scores drawn, one bar per planner in each group."""
@@ -58,7 +59,7 @@ def plot_scores(
     axes.legend(fontsize="small")
     figure.tight_layout()
     written = []
-    out.parent.mkdir(parents=True, exist_ok=True)
+    prepare_output_dir(out.parent)
     for suffix in (".png", ".svg"):
         path = out.with_suffix(suffix)
         figure.savefig(path, dpi=120)

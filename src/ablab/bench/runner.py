@@ -24,7 +24,7 @@ from ablab.bench.paper_files import load_task_paper
 from ablab.bench.plans import load_plans
 from ablab.errors import AblabError, ConfigError, DatasetError
 from ablab.judges.base import Judge
-from ablab.render.runs import atomic_write_text, plan_files, write_plan
+from ablab.render.runs import atomic_write_text, plan_files, prepare_output_dir, write_plan
 
 CONFIG_FILE = "bench.json"
 
@@ -87,7 +87,7 @@ def run_bench(
         raise DatasetError(f"{dataset.name} is a judge-evaluation set; bench needs a task dataset")
     options = dict(planner_options or {})
     config = {"dataset": dataset.name, "planner": planner, "k": k, "options": options}
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_output_dir(out)
     _check_config(out, config)
     plans_dir = out / "plans"
     result_counts = {"planned": 0, "reused": 0}

@@ -15,6 +15,7 @@ from typing import Any
 
 from ablab.bench.datasets import Dataset, build_dataset
 from ablab.errors import ConfigError, DatasetError
+from ablab.papers.source import reason
 
 DATA_SUFFIXES = (".jsonl", ".json", ".parquet")
 """File types a local dataset may use."""
@@ -67,7 +68,12 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     reader = readers.get(path.suffix.lower())
     if reader is None:
         raise DatasetError(f"{path}: unsupported dataset file (use .jsonl, .json or .parquet)")
-    return reader(path)
+    try:
+        return reader(path)
+    except UnicodeDecodeError:
+        raise DatasetError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot be read ({reason(exc)})") from None
 
 
 def _split_file(folder: Path, split: str | None) -> Path:

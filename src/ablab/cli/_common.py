@@ -47,6 +47,10 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
         except AblabError as exc:
             report_error(str(exc))
             raise typer.Exit(EXIT_BAD_INPUT) from None
+        except OSError as exc:  # an unreadable input or unwritable output the command missed
+            where = f"{exc.filename}: " if exc.filename else ""
+            report_error(f"{where}{exc.strerror or exc}")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
             report_error("interrupted")
             raise typer.Exit(130) from None

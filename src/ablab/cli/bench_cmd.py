@@ -16,6 +16,7 @@ from ablab.cli._common import cli_errors, err_console, escape, out_console, writ
 from ablab.cli.eval_cmd import DATASET_HELP, JUDGE_HELP, JUDGE_MODEL_HELP, build_judge
 from ablab.errors import DatasetError
 from ablab.planners import available_planners
+from ablab.render.runs import prepare_output_dir
 
 
 class BoardFormat(StrEnum):
@@ -97,6 +98,8 @@ def leaderboard_command(
 
       ablab leaderboard out/bench-* --format md --plot out/leaderboard
     """
+    if plot is not None:
+        prepare_output_dir(plot.parent)
     files: list[Path] = []
     for run in runs:
         if run.is_file():

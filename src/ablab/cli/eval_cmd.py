@@ -16,6 +16,7 @@ from ablab.bench.sources import load_dataset
 from ablab.cli._common import cli_errors, err_console, escape, out_console, write_stdout
 from ablab.errors import ConfigError
 from ablab.judges import Judge, available_judges, get_judge
+from ablab.render.runs import prepare_output_dir
 
 DATASET_HELP = (
     "Dataset: a .jsonl/.json/.parquet file, a folder with <split>.<ext>, or a Hugging Face Hub "
@@ -75,6 +76,8 @@ def eval_command(
       ablab eval -d examples/datasets/reviewer.jsonl \\
         --plans examples/datasets/runs/demo-reviewer -o out/eval
     """
+    if out is not None:
+        prepare_output_dir(out)  # before the judging, which may cost money
     data = load_dataset(dataset, split)
     plan_set = load_plans(plans, data.kind.mode)
     chosen = build_judge(judge, judge_model)

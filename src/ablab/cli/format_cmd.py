@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from ablab.cli._common import cli_errors, write_stdout
 from ablab.errors import AblabError
+from ablab.papers.source import reason
 from ablab.render.trajectory import parse_trajectory, render_plan_markdown
 from ablab.schema import Ablation, Analysis, Paper, Plan, Trajectory
 
@@ -47,6 +48,8 @@ def _read_text(path: Path) -> str:
         raise AblabError(f"{path}: is a directory, expected a file") from None
     except UnicodeDecodeError:
         raise AblabError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise AblabError(f"{path}: cannot be read ({reason(exc)})") from None
 
 
 def parse(

@@ -31,7 +31,7 @@ from ablab.digest.parse import parse_digest
 from ablab.digest.render import render_digest
 from ablab.digest.write import OFFLINE, DigestOutcome, awrite_digest
 from ablab.errors import AblabError
-from ablab.render.runs import atomic_write_text
+from ablab.render.runs import atomic_write_text, prepare_output_dir
 from ablab.schema import Paper, Usage
 
 if TYPE_CHECKING:
@@ -222,6 +222,8 @@ async def run_digests(
     started = time.monotonic()
     settings = _settings(model, planner, options)
     model_name = model.name if model is not None else OFFLINE
+    if out is not None:
+        prepare_output_dir(out)
     failures = _Failures(out)
     log = _run_log(out) if model is not None else None
     results: list[DigestResult | None] = [None] * len(sources)

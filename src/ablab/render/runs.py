@@ -16,12 +16,50 @@ import os
 import tempfile
 from pathlib import Path
 
+from ablab.errors import AblabError, ConfigError
+from ablab.papers.source import reason
 from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Plan
 
 PLANS_INDEX = "plans.json"
 FAILURES_FILE = "failures.json"
 """Papers that could not be planned, with the reason (and raw model answers)."""
+
+
+_MAX_ID_BYTES = 200  # file names are limited to 255 bytes; room for ".plan.json" and temp names
+
+
+def is_file_id(paper_id: str) -> bool:
+    """Whether ``paper_id`` can name files in a run directory: one plain path component.
+
+    Ids come from datasets and other untrusted files; ``../x``, ``/tmp/x`` or ``a/b`` would
+    write outside the output directory.
+    """
+    return (
+        paper_id not in ("", ".", "..")
+        and not any(char in "/\\" or ord(char) < 32 for char in paper_id)
+        and len(paper_id.encode("utf-8", "surrogatepass")) <= _MAX_ID_BYTES
+    )
+
+
+def check_file_id(paper_id: str) -> str:
+    """``paper_id`` when :func:`is_file_id` accepts it, else AblabError."""
+    if not is_file_id(paper_id):
+        raise AblabError(f"paper id {paper_id[:80]!r} cannot name a file (path separators, '..')")
+    return paper_id
+
+
+def prepare_output_dir(out: Path) -> Path:
+    """Create the output directory ``out`` (and its parents) or say in one line why it cannot be."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: exists and is not a directory; choose another output folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{out}: cannot create the output folder ({reason(exc)})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ConfigError(f"{out}: the output folder is not writable")
+    return out
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -40,7 +78,8 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def plan_files(out: Path, paper_id: str) -> dict[str, Path]:
-    """Paths of the files written for one paper."""
+    """Paths of the files written for one paper (AblabError for an id that is not a file name)."""
+    check_file_id(paper_id)
     return {
         "jsonl": out / f"{paper_id}.jsonl",
         "json": out / f"{paper_id}.plan.json",
@@ -49,13 +88,20 @@ def plan_files(out: Path, paper_id: str) -> dict[str, Path]:
 
 
 def read_plans_index(out: Path) -> dict[str, dict[str, object]]:
-    """The ``plans.json`` of a run directory ({} when absent)."""
+    """The ``plans.json`` of a run directory ({} when absent).
+
+    Raises AblabError when it is not an object of objects (hand-edited or damaged): a run that
+    went on would overwrite the index of every paper finished so far.
+    """
     path = out / PLANS_INDEX
     if not path.exists():
         return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} is not a JSON object")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise AblabError(f"{path}: not a plans index ({reason(exc)}); fix or remove it") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise AblabError(f"{path}: not a plans index (an object of objects); fix or remove it")
     return data
 
 

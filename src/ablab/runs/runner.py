@@ -33,8 +33,10 @@ from ablab.planners.lm import PlanFailure
 from ablab.render.runs import (
     FAILURES_FILE,
     atomic_write_text,
+    is_file_id,
     load_plan,
     plan_files,
+    prepare_output_dir,
     read_plans_index,
     write_plan,
 )
@@ -276,6 +278,9 @@ class _Run:
         label = str(source) if isinstance(source, Path) else source.id
         if paper is None:
             return self._fail(label, None, error or "could not be read", Usage(), {})
+        if self.out is not None and not is_file_id(paper.id):
+            error = f"paper id {paper.id[:80]!r} cannot name a file in the run directory"
+            return self._fail(label, None, error, Usage(), {})
         fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
         if self.out is not None:
             done = finished_plan(self.out, paper.id, fingerprint)
@@ -367,6 +372,8 @@ async def run_plans(
     k = k if k is not None else DEFAULT_K[mode]
     if k < 1:
         raise AblabError(f"k must be at least 1, got {k}")
+    if out is not None:
+        prepare_output_dir(out)
     started_at = datetime.now(UTC).isoformat()
     clock = time.monotonic()
     loaded = await asyncio.gather(*(_load(s) for s in sources), return_exceptions=True)

@@ -108,10 +108,12 @@ def summarise_run(run_dir: Path) -> RunReport:
             failures = json.loads(failures_path.read_text(encoding="utf-8"))
         except ValueError:
             failures = []
-        for entry in failures if isinstance(failures, list) else []:
-            key = str(entry.get("paper_id") or entry.get("source"))
+        for failure in failures if isinstance(failures, list) else []:
+            if not isinstance(failure, dict):
+                continue
+            key = str(failure.get("paper_id") or failure.get("source"))
             if key not in lines:
-                lines[key] = PaperLine(key, "failed", error=entry.get("error"))
+                lines[key] = PaperLine(key, "failed", error=failure.get("error"))
     for record in read_log(run_dir):
         paper_id = str(record.get("paper_id"))
         line = lines.setdefault(paper_id, PaperLine(paper_id, "unfinished"))

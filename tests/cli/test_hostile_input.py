@@ -1,0 +1,135 @@
+"""Every command on hostile input: a one-line error and exit code 2, never a traceback, and
+nothing written outside the output directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from ablab.cli.app import app
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "tide.md"
+DATASETS = REPO / "examples" / "datasets"
+runner = CliRunner()
+
+
+def _one_line_error(result: Result, *needles: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def _summary_dir(tmp_path: Path) -> Path:
+    out = tmp_path / "judged"
+    args = ["eval", "-d", str(DATASETS / "author.jsonl"), "--plans"]
+    result = runner.invoke(app, [*args, str(DATASETS / "runs" / "demo-author"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize("command", ["plan", "digest", "eval", "bench", "leaderboard"])
+def test_output_path_that_is_a_file(tmp_path: Path, command: str) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("mine\n")
+    target = str(blocker / "sub") if command == "leaderboard" else str(blocker)
+    args = {
+        "plan": ["plan", str(EXAMPLE), "-o", target],
+        "digest": ["digest", str(EXAMPLE), "-o", target],
+        "eval": [
+            *("eval", "-d", str(DATASETS / "author.jsonl")),
+            *("--plans", str(DATASETS / "runs" / "demo-author"), "-o", target),
+        ],
+        "bench": ["bench", "-d", str(DATASETS / "author.jsonl"), "-o", target],
+        "leaderboard": ["leaderboard", str(_summary_dir(tmp_path)), "--plot", target],
+    }[command]
+    _one_line_error(runner.invoke(app, args), str(blocker))
+    assert blocker.read_text() == "mine\n"
+
+
+def _dataset_with_id(tmp_path: Path, paper_id: str) -> Path:
+    row = json.loads((DATASETS / "author.jsonl").read_text().splitlines()[0])
+    row["id"] = paper_id
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "papers").symlink_to(DATASETS / "papers")
+    path = data / "author.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("paper_id", ["../../escaped", "/tmp/escaped", "a/b", ".."])
+@pytest.mark.parametrize("command", ["bench", "eval"])
+def test_dataset_ids_cannot_name_files_outside_the_output(
+    tmp_path: Path, paper_id: str, command: str
+) -> None:
+    dataset = _dataset_with_id(tmp_path, paper_id)
+    out = tmp_path / "deep" / "out"
+    plans = tmp_path / "plans.md"
+    plans.write_text("x")
+    before = set(tmp_path.rglob("*"))
+    if command == "bench":
+        args = ["bench", "-d", str(dataset), "-o", str(out)]
+    else:
+        args = ["eval", "-d", str(dataset), "--plans", str(plans), "-o", str(out)]
+    _one_line_error(runner.invoke(app, args), "id")
+    assert set(tmp_path.rglob("*")) - before <= {out, out.parent, *out.rglob("*")}
+    assert not Path("/tmp/escaped.jsonl").exists()
+
+
+def test_non_utf8_dataset(tmp_path: Path) -> None:
+    dataset = tmp_path / "latin.jsonl"
+    dataset.write_bytes(b'{"id": "caf\xe9", "ablations_in_paper": "[]"}\n')
+    for command in (["eval", "--plans", str(DATASETS / "runs" / "demo-author")], ["eval-judge"]):
+        extra = ["--judgements", str(tmp_path)] if command == ["eval-judge"] else []
+        _one_line_error(runner.invoke(app, [*command, "-d", str(dataset), *extra]), "UTF-8")
+
+
+def test_non_utf8_plan_in_a_run_directory_is_reported_per_paper(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    for name in ("simsiam", "dit", "swin-transformer"):
+        source = DATASETS / "runs" / "demo-author" / f"{name}.jsonl"
+        (run / f"{name}.jsonl").write_bytes(source.read_bytes())
+    (run / "dit.jsonl").write_bytes(b"\x93\xff not text")
+    args = ["eval", "-d", str(DATASETS / "author.jsonl"), "--plans", str(run), "-o", str(run / "e")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    records = json.loads((run / "e" / "evaluations.json").read_text())
+    dit = next(r for r in records if r["id"] == "dit")
+    assert any("UTF-8" in w or "utf-8" in w for w in dit["warnings"])
+
+
+@pytest.mark.parametrize("command", ["parse", "render", "show"])
+def test_unreadable_file_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    # Tests run as root, where chmod does not stop reading: simulate "permission denied".
+    target = tmp_path / "run"
+    target.mkdir()
+    (target / "plans.json").write_text("{}")
+    (target / "x.md").write_text("x")
+
+    def denied(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    path = target if command == "show" else target / "x.md"
+    _one_line_error(runner.invoke(app, [command, str(path)]), "Permission denied")
+
+
+@pytest.mark.parametrize("plans_index", ["{not json", '{"tide": 5}', "[1, 2]"])
+def test_corrupt_run_directory(tmp_path: Path, plans_index: str) -> None:
+    run = tmp_path / "run"
+    assert runner.invoke(app, ["plan", str(EXAMPLE), "-o", str(run)]).exit_code == 0
+    (run / "plans.json").write_text(plans_index)
+    _one_line_error(runner.invoke(app, ["plan", str(EXAMPLE), "-o", str(run)]), "plans.json")
+    _one_line_error(runner.invoke(app, ["show", str(run)]), "plans.json")
+    assert (run / "plans.json").read_text() == plans_index  # left for the user to look at
