@@ -20,7 +20,10 @@ from ablab.papers.source import sha256_hex
 from ablab.papers.tree import ParsedDocument, RawSection, build_paper, split_number
 from ablab.schema import Paper, SourceKind, Table
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Blocks only: the inline parse of every paragraph is what costs time (seconds on a megabyte of
+# "[[[" or "_a_a"), and only headings, table cells and captions need it (see inline_text).
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
+_INLINE_PARSER = MarkdownIt("commonmark", {"html": False})
 _FRONTMATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MAX_FRONTMATTER_CHARS = 64 * 1024
 # "Table 2: ...", "Table 2. ...", "**Table 2**: ...", "**Table 2.** ..."
@@ -99,7 +102,8 @@ def parse_markdown(text: str) -> ParsedDocument:
     front, body = split_frontmatter(text)
     metadata = frontmatter_strings(front) if front else {}
     lines = body.split("\n")
-    tokens = _PARSER.parse(body)
+    env: dict[str, Any] = {}
+    tokens = _PARSER.parse(body, env)
     skip = [False] * (len(lines) + 1)
     headings: list[tuple[int, int, int, str]] = []  # start, end, level, text
     tables: list[tuple[int, Table]] = []
@@ -109,10 +113,10 @@ def parse_markdown(text: str) -> ParsedDocument:
             continue
         start, end = token.map
         if token.type == "heading_open":
-            headings.append((start, end, int(token.tag[1]), inline_text(tokens[index + 1])))
+            headings.append((start, end, int(token.tag[1]), inline_text(tokens[index + 1], env)))
             _mark(skip, start, end)
         elif token.type == "table_open":
-            table, caption_map = _table(tokens, index, used_captions)
+            table, caption_map = _table(tokens, index, used_captions, env)
             tables.append((start, table))
             _mark(skip, start, end)
             if caption_map:
@@ -169,10 +173,14 @@ def _mark(skip: list[bool], start: int, end: int) -> None:
         skip[i] = True
 
 
-def inline_text(token: Token) -> str:
-    """Plain text of an inline token: emphasis and link markup dropped, code kept."""
+def inline_text(token: Token, env: dict[str, Any]) -> str:
+    """Plain text of an inline token: emphasis and link markup dropped, code kept.
+
+    The token's content is inline-parsed here (``env`` holds the document's link references).
+    """
+    parsed = _INLINE_PARSER.parseInline(token.content, env)
     parts: list[str] = []
-    for child in token.children or []:
+    for child in (parsed[0].children if parsed else None) or []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -181,7 +189,7 @@ def inline_text(token: Token) -> str:
 
 
 def _table(
-    tokens: Sequence[Token], open_index: int, used_captions: set[int]
+    tokens: Sequence[Token], open_index: int, used_captions: set[int], env: dict[str, Any]
 ) -> tuple[Table, tuple[int, int] | None]:
     header: list[str] = []
     rows: list[list[str]] = []
@@ -192,19 +200,23 @@ def _table(
         if token.type == "tr_open":
             current = []
         elif token.type == "inline":
-            current.append(inline_text(token))
+            current.append(inline_text(token, env))
         elif token.type == "tr_close":
             if not header and not rows and tokens[index - 1].type == "th_close":
                 header = current
             else:
                 rows.append(current)
         index += 1
-    caption, caption_map = _caption(tokens, open_index, index, used_captions)
+    caption, caption_map = _caption(tokens, open_index, index, used_captions, env)
     return Table(caption=caption, header=header, rows=rows), caption_map
 
 
 def _caption(
-    tokens: Sequence[Token], open_index: int, close_index: int, used: set[int]
+    tokens: Sequence[Token],
+    open_index: int,
+    close_index: int,
+    used: set[int],
+    env: dict[str, Any],
 ) -> tuple[str, tuple[int, int] | None]:
     """A "Table N:" paragraph right before (preferred) or right after the table."""
     table_map = tokens[open_index].map or [0, 0]
@@ -222,7 +234,7 @@ def _caption(
         match = _CAPTION.match(tokens[para_index + 1].content)
         if near and match:
             used.add(para_index)
-            text = inline_text(tokens[para_index + 1])
+            text = inline_text(tokens[para_index + 1], env)
             label = _LABEL.match(text)
             return (text[label.end() :] if label else text).strip(), (para_map[0], para_map[1])
     return "", None
