@@ -86,6 +86,8 @@ def latex_to_text(source: str) -> str:
     for kind, text in split_markup(source):
         if kind == "math":
             parts.append(text)
+        elif kind == "escape":
+            parts.append(_ESCAPES[text[1]])
         elif kind == "display":
             parts.append(f"\n{text}\n")
         elif kind == "plain":
@@ -133,11 +135,14 @@ _ENV_NAME = re.compile(r"\\begin\s*\{([^{}]*)\}")
 _MACRO_NAME = re.compile(r"\\(?:[A-Za-z@]+\*?|.)", re.DOTALL)
 _SPECIAL = re.compile(r"[\\{}$]")
 _ACCENTS = frozenset("'`^\"~=.")
+# Escaped characters and bare line breaks, read without pylatexenc: a megabyte of "\\%" or
+# "\\\\" would otherwise go through it as one slow markup island.
+_ESCAPES = {"%": "%", "&": "&", "_": "_", "#": "#", "$": "$", "{": "{", "}": "}", "\\": "\n"}
 _MERGE_GAP = 40  # markup islands closer than this are converted in one pylatexenc call
 
 
 def split_markup(source: str) -> list[tuple[str, str]]:
-    """Cut LaTeX into ("plain" | "math" | "display" | "markup", text) pieces, in order."""
+    """Cut LaTeX into ("plain" | "escape" | "math" | "display" | "markup", text) pieces."""
     pieces: list[tuple[str, str]] = []
     index = 0
     length = len(source)
@@ -167,6 +172,9 @@ def _island(source: str, start: int) -> tuple[str, int]:
         return "markup", end
     if char == "}":
         return "markup", start + 1  # a stray brace: let pylatexenc judge it
+    escaped = source[start + 1 : start + 2]
+    if escaped in _ESCAPES and (escaped != "\\" or _bare_line_break(source, start + 2)):
+        return "escape", start + 2
     if source.startswith(("\\[", "\\("), start):
         closing = "\\]" if source[start + 1] == "[" else "\\)"
         end = _find_unescaped(source, closing, start + 2)
@@ -190,6 +198,12 @@ def _island(source: str, start: int) -> tuple[str, int]:
         else:
             _, end = read_group(source, end)
     return "markup", end
+
+
+def _bare_line_break(source: str, end: int) -> bool:
+    """Whether ``\\\\`` ending at ``end`` takes no ``*`` or ``[..]`` (nor space before them)."""
+    following = source[end : end + 1]
+    return not following or following not in "*[" and not following.isspace()
 
 
 def _find_unescaped(source: str, token: str, start: int) -> int:
@@ -224,14 +238,15 @@ def _environment_end(source: str, name: str, start: int) -> int:
 
 def _merge(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Join markup islands separated by short plain text, so pylatexenc is called less often."""
-    merged: list[tuple[str, str]] = []
+    # Runs are joined once at the end: growing one string piece by piece is quadratic.
+    runs: list[tuple[str, list[str]]] = []
     for kind, text in pieces:
-        after_markup = bool(merged) and merged[-1][0] == "markup"
+        after_markup = bool(runs) and runs[-1][0] == "markup"
         if after_markup and (kind == "markup" or (kind == "plain" and len(text) < _MERGE_GAP)):
-            merged[-1] = ("markup", merged[-1][1] + text)
+            runs[-1][1].append(text)
         else:
-            merged.append((kind, text))
-    return merged
+            runs.append((kind, [text]))
+    return [(kind, "".join(texts)) for kind, texts in runs]
 
 
 def tidy_text(text: str) -> str:
