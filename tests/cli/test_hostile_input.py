@@ -4,6 +4,9 @@ nothing written outside the output directory."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +136,27 @@ def test_corrupt_run_directory(tmp_path: Path, plans_index: str) -> None:
     _one_line_error(runner.invoke(app, ["plan", str(EXAMPLE), "-o", str(run)]), "plans.json")
     _one_line_error(runner.invoke(app, ["show", str(run)]), "plans.json")
     assert (run / "plans.json").read_text() == plans_index  # left for the user to look at
+
+
+def test_damaged_pdf_gives_one_line_without_library_log_noise(tmp_path: Path) -> None:
+    # A real process: under pytest, log records go to its capture, not to stderr.
+    from fpdf import FPDF
+
+    writer = FPDF()
+    writer.add_page()
+    writer.set_font("Helvetica", size=11)
+    writer.multi_cell(0, 6, "A Method. We use a KL loss with temperature 0.5. " * 20)
+    pdf = bytes(writer.output())
+    damaged = re.sub(rb"stream\r?\n.*?endstream", b"stream\nbroken\nendstream", pdf, flags=re.S)
+    (tmp_path / "damaged.pdf").write_bytes(damaged.replace(b"startxref\n", b"startxref\n1"))
+    done = subprocess.run(
+        [sys.executable, "-c", "from ablab.cli.app import main; main()", "plan", "damaged.pdf"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "error: damaged.pdf: PDF has no extractable text (a scanned document?)"
+    ]

@@ -30,6 +30,11 @@ def report_error(message: str) -> None:
     err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
 
 
+def report_paper_error(source: str, error: str) -> None:
+    """A paper's failure in a batch, naming the paper once (read errors already start with it)."""
+    report_error(error if error.startswith(f"{source}:") else f"{source}: {error}")
+
+
 def escape(text: str) -> str:
     """Escape Rich markup in text that comes from papers or users."""
     from rich.markup import escape as rich_escape

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 from ablab import __version__
@@ -51,6 +53,8 @@ def _root(
     ),
 ) -> None:
     """Plan and judge ablation studies of machine-learning papers."""
+    # pypdf logs every repair it makes on a damaged PDF; the CLI reports one line per paper.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
 plan_cmd.register(app)

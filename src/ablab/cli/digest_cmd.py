@@ -21,7 +21,7 @@ from ablab.cli._common import (
     cli_errors,
     err_console,
     escape,
-    report_error,
+    report_paper_error,
     write_stdout,
 )
 from ablab.digest.batch import DIGEST_SUFFIX, DigestEvent, DigestRun, run_digests
@@ -143,7 +143,7 @@ def digest(
             progress.update(task, completed=event.settled, description=f"digesting{spent}")
             result = event.result
             if result.status == "failed":
-                report_error(f"{result.source}: {result.error}")
+                report_paper_error(result.source, result.error or "failed")
             elif result.outcome is not None and result.outcome.problems:
                 err_console.print(
                     f"{escape(result.paper_id or result.source)}: "

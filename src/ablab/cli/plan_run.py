@@ -14,7 +14,7 @@ from ablab.cli._common import (
     batch_progress,
     err_console,
     escape,
-    report_error,
+    report_paper_error,
 )
 from ablab.errors import ConfigError
 from ablab.models import CachedModel, ResponseCache, get_model
@@ -100,7 +100,7 @@ def run_and_report(
             progress.update(task, completed=event.settled, description=f"planning · {cost}")
             result = event.result
             if result.status == "failed":
-                report_error(f"{result.source}: {result.error}")
+                report_paper_error(result.source, result.error or "failed")
 
         summary = run_plans_sync(
             sources,
