@@ -160,3 +160,31 @@ def test_damaged_pdf_gives_one_line_without_library_log_noise(tmp_path: Path) ->
     assert done.stderr.splitlines() == [
         "error: damaged.pdf: PDF has no extractable text (a scanned document?)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "planner", "needle"),
+    [
+        ("digest", "bogus", "unknown planner 'bogus'"),
+        ("digest", "lm", "model"),
+        ("bench", "bogus", "unknown planner 'bogus'"),
+        ("bench", "lm", "model"),
+    ],
+)
+def test_unusable_planner_stops_before_any_paper(
+    tmp_path: Path, command: str, planner: str, needle: str
+) -> None:
+    out = tmp_path / "out"
+    source = ["-d", str(DATASETS / "author.jsonl")] if command == "bench" else [str(EXAMPLE)]
+    _one_line_error(runner.invoke(app, [command, *source, "-p", planner, "-o", str(out)]), needle)
+    assert not any(out.rglob("*.md"))
+
+
+def test_bench_with_failed_papers_exits_1(tmp_path: Path) -> None:
+    # No paper file and an abstract with nothing to ablate: planning fails for that paper.
+    dataset = tmp_path / "author.jsonl"
+    row = {"id": "empty", "paper_abstract": "Short.", "ablations_in_paper": "[]"}
+    dataset.write_text(json.dumps(row) + "\n")
+    result = runner.invoke(app, ["bench", "-d", str(dataset), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "failed 1" in result.stderr

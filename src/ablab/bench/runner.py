@@ -24,6 +24,7 @@ from ablab.bench.paper_files import load_task_paper
 from ablab.bench.plans import load_plans
 from ablab.errors import AblabError, ConfigError, DatasetError
 from ablab.judges.base import Judge
+from ablab.planners import check_planner
 from ablab.render.runs import atomic_write_text, plan_files, prepare_output_dir, write_plan
 
 CONFIG_FILE = "bench.json"
@@ -46,7 +47,10 @@ class BenchResult:
 def _check_config(out: Path, config: dict[str, Any]) -> None:
     path = out / CONFIG_FILE
     if path.exists():
-        previous = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            raise ConfigError(f"{path}: not valid JSON; fix or remove it") from None
         if previous != config:
             raise ConfigError(
                 f"{out} holds a bench run with other settings ({previous}); "
@@ -86,6 +90,7 @@ def run_bench(
     if dataset.kind not in (DatasetKind.AUTHOR, DatasetKind.REVIEWER):
         raise DatasetError(f"{dataset.name} is a judge-evaluation set; bench needs a task dataset")
     options = dict(planner_options or {})
+    check_planner(planner, **options)
     config = {"dataset": dataset.name, "planner": planner, "k": k, "options": options}
     prepare_output_dir(out)
     _check_config(out, config)

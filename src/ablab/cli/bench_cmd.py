@@ -12,7 +12,14 @@ from ablab.bench.leaderboard import rich_table, to_csv, to_markdown
 from ablab.bench.plots import plot_scores
 from ablab.bench.runner import run_bench
 from ablab.bench.sources import load_dataset
-from ablab.cli._common import cli_errors, err_console, escape, out_console, write_stdout
+from ablab.cli._common import (
+    EXIT_PARTIAL_FAILURE,
+    cli_errors,
+    err_console,
+    escape,
+    out_console,
+    write_stdout,
+)
 from ablab.cli.eval_cmd import DATASET_HELP, JUDGE_HELP, JUDGE_MODEL_HELP, build_judge
 from ablab.errors import DatasetError
 from ablab.planners import available_planners
@@ -70,6 +77,8 @@ def bench_command(
         f"planned {result.planned}, reused {result.reused}, failed {len(result.failures)}; "
         f"results in {escape(str(out))}"
     )
+    if result.failures:  # failed papers are scored as empty plans: the row is not the planner's
+        raise typer.Exit(EXIT_PARTIAL_FAILURE)
 
 
 def _print_board(summaries: list[EvaluationSummary], fmt: BoardFormat) -> None:

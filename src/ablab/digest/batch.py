@@ -31,6 +31,7 @@ from ablab.digest.parse import parse_digest
 from ablab.digest.render import render_digest
 from ablab.digest.write import OFFLINE, DigestOutcome, awrite_digest
 from ablab.errors import AblabError
+from ablab.planners import check_planner
 from ablab.render.runs import atomic_write_text, prepare_output_dir
 from ablab.schema import Paper, Usage
 
@@ -222,6 +223,7 @@ async def run_digests(
     started = time.monotonic()
     settings = _settings(model, planner, options)
     model_name = model.name if model is not None else OFFLINE
+    check_planner(planner)  # its ablations fill Next Checks: a typo must not become a gap
     if out is not None:
         prepare_output_dir(out)
     failures = _Failures(out)

@@ -7,6 +7,7 @@ optional dependency (a model client) costs nothing until it is used.
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any, Protocol, runtime_checkable
 
 from ablab.errors import ConfigError
@@ -42,8 +43,7 @@ def available_planners() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_planner(name: str, **options: Any) -> Planner:
-    """Build the planner registered as ``name`` with ``options`` (e.g. ``model=...``)."""
+def _factory(name: str, options: dict[str, Any]) -> Any:
     try:
         target = _REGISTRY[name]
     except KeyError:
@@ -51,5 +51,22 @@ def get_planner(name: str, **options: Any) -> Planner:
         raise ConfigError(f"unknown planner {name!r}; choose one of: {known}") from None
     module_name, _, attribute = target.partition(":")
     factory = getattr(importlib.import_module(module_name), attribute)
-    planner: Planner = factory(**options)
+    try:  # a missing model or a stray option is the caller's mistake, not a crash
+        inspect.signature(factory).bind(**options)
+    except TypeError as exc:
+        raise ConfigError(f"the {name} planner cannot be built this way ({exc})") from None
+    return factory
+
+
+def check_planner(name: str, **options: Any) -> None:
+    """Raise ConfigError unless ``get_planner(name, **options)`` could build the planner.
+
+    Batch commands call it before the first paper, so a typo fails once, not once per paper.
+    """
+    _factory(name, options)
+
+
+def get_planner(name: str, **options: Any) -> Planner:
+    """Build the planner registered as ``name`` with ``options`` (e.g. ``model=...``)."""
+    planner: Planner = _factory(name, options)(**options)
     return planner
