@@ -188,3 +188,28 @@ def test_bench_with_failed_papers_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["bench", "-d", str(dataset), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1, result.output
     assert "failed 1" in result.stderr
+
+
+@pytest.mark.parametrize("content", ['{"x": 1}', "{bad", "[]"])
+def test_leaderboard_of_a_damaged_summary(tmp_path: Path, content: str) -> None:
+    (tmp_path / "summary.json").write_text(content)
+    _one_line_error(runner.invoke(app, ["leaderboard", str(tmp_path)]), "summary.json")
+
+
+@pytest.mark.parametrize("command", ["eval", "bench"])
+def test_missing_papers_folder(tmp_path: Path, command: str) -> None:
+    args = [command, "-d", str(DATASETS / "author.jsonl"), "--papers", str(tmp_path / "none")]
+    if command == "eval":
+        args += ["--plans", str(DATASETS / "runs" / "demo-author")]
+    else:
+        args += ["-o", str(tmp_path / "out")]
+    _one_line_error(runner.invoke(app, args), "none")
+
+
+@pytest.mark.parametrize("content", [b"", b"# not a trajectory\n", b"\x93\xff"])
+def test_eval_of_one_unreadable_trajectory_is_an_error(tmp_path: Path, content: bytes) -> None:
+    # Scoring every paper as an empty plan would hide the mistake behind a row of zeros.
+    plans = tmp_path / "plan.md"
+    plans.write_bytes(content)
+    args = ["eval", "-d", str(DATASETS / "author.jsonl"), "--plans", str(plans)]
+    _one_line_error(runner.invoke(app, args), "plan.md")

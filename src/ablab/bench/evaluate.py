@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ablab.bench.datasets import Dataset, DatasetKind, PaperTask
 from ablab.bench.metrics import Aggregate, aggregate
@@ -26,6 +26,7 @@ from ablab.bench.plans import LoadedPlan, PlanSet
 from ablab.bench.scoring import PaperScore, score_author, score_reviewer
 from ablab.errors import DatasetError
 from ablab.judges.base import AuthorJudgement, Judge, PaperContext, ReviewerJudgement
+from ablab.papers.source import reason
 from ablab.render.runs import atomic_write_text, check_file_id, prepare_output_dir
 from ablab.schema import Mode
 
@@ -211,5 +212,10 @@ def read_summary(path: Path) -> EvaluationSummary:
     file = path / SUMMARY_FILE if path.is_dir() else path
     try:
         return EvaluationSummary.model_validate_json(file.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "top level"
+        problem = f"{where}: {first['msg']}"
     except (OSError, ValueError) as exc:
-        raise DatasetError(f"{file}: not an ablab evaluation summary ({exc})") from None
+        problem = reason(exc)
+    raise DatasetError(f"{file}: not an ablab evaluation summary ({problem})")

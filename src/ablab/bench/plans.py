@@ -114,8 +114,11 @@ def _from_trajectories(files: list[Path]) -> PlanSet:
     for path in files:
         try:
             trajectory = parse_trajectory(path.read_text(encoding="utf-8"), str(path))
-        except (AblabError, OSError, UnicodeDecodeError) as exc:
-            result.problems[path.stem] = str(exc).splitlines()[0]
+        except UnicodeDecodeError:
+            result.problems[path.stem] = f"{path}: not UTF-8 text"
+            continue
+        except (AblabError, OSError) as exc:
+            result.problems[path.stem] = str(exc).splitlines()[0] or f"{path}: unreadable"
             continue
         plan = trajectory.to_plan()
         result.plans[trajectory.paper_id] = LoadedPlan(
@@ -140,6 +143,8 @@ def load_plans(path: Path, mode: Mode | None = None) -> PlanSet:
         if path.suffix.lower() != ".md":
             raise DatasetError(f"{path}: expected a run directory or trajectory Markdown (.md)")
         found = _from_trajectories([path])
+        if found.problems and not found.plans:  # the one plan asked for cannot be read
+            raise DatasetError(next(iter(found.problems.values())))
     elif path.is_dir():
         markdown = sorted(path.glob("*.md"))
         has_run_files = any(path.glob("*.jsonl")) or (path / PLANS_INDEX).exists()

@@ -21,7 +21,7 @@ from ablab.cli._common import (
     write_stdout,
 )
 from ablab.cli.eval_cmd import DATASET_HELP, JUDGE_HELP, JUDGE_MODEL_HELP, build_judge
-from ablab.errors import DatasetError
+from ablab.errors import ConfigError, DatasetError
 from ablab.planners import available_planners
 from ablab.render.runs import prepare_output_dir
 
@@ -56,6 +56,8 @@ def bench_command(
 
       ablab bench -d examples/datasets/author.jsonl --planner heuristic --judge offline -o out/bench
     """
+    if papers is not None and not papers.is_dir():
+        raise ConfigError(f"{papers}: no such folder of papers")
     data = load_dataset(dataset, split)
     options = {"model": model} if model else {}
 

@@ -76,6 +76,8 @@ def eval_command(
       ablab eval -d examples/datasets/reviewer.jsonl \\
         --plans examples/datasets/runs/demo-reviewer -o out/eval
     """
+    if papers is not None and not papers.is_dir():
+        raise ConfigError(f"{papers}: no such folder of papers")
     if out is not None:
         prepare_output_dir(out)  # before the judging, which may cost money
     data = load_dataset(dataset, split)
