@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ablab.errors import TrajectoryFormatError
-from ablab.render.trajectory import parse_trajectory, render_plan_markdown, render_trajectory
+from ablab.render.trajectory import (
+    _CLOSE,
+    PLAN_BOXES,
+    parse_trajectory,
+    render_plan_markdown,
+    render_trajectory,
+)
 from ablab.schema import Ablation, Action, Mode, Plan, Trajectory
 
 
@@ -141,3 +149,52 @@ def test_trajectory_from_plan_keeps_mode_and_title() -> None:
     trajectory = Trajectory.from_plan(_plan(mode=Mode.AUTHOR))
     assert trajectory.mode is Mode.AUTHOR
     assert "#f3e5f5" in render_trajectory(trajectory)
+
+
+# Text that stresses the layout: its own markers, line breaks of every kind, the mojibake mark,
+# the emoji of the box titles, and the separator between the two boxes.
+_PIECES = st.sampled_from(
+    ["###", "### ", "- **", "**: ", "\n", "\n\n", ", ", ",", " ", "\t", "\r", "\u2028", "\x85"]
+    + ["ðŸ", "🧠", "📋", "é", "日本", "</div>", "  - ", "#", "Loss", "KL", "w/o"]
+    + [f"\n{_CLOSE}\n\n{box}" for box in PLAN_BOXES.values()]
+)
+_TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=4)), max_size=10).map("".join)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+@st.composite
+def _ablations(draw: st.DrawFn) -> Ablation:
+    action = draw(st.sampled_from(list(Action)))
+    # ", " joins metrics in the layout, so a metric holding it cannot come back as one metric.
+    metric = _TEXT.filter(lambda m: _fold(m) != "" and ", " not in _fold(m))
+    return Ablation(
+        name=draw(_TEXT),
+        ablated_part=draw(_TEXT),
+        action=action,
+        replacement=None if action is Action.REMOVE else draw(st.lists(_TEXT, max_size=3)),
+        metrics=draw(st.lists(metric, max_size=3)),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(list(Mode)), _TEXT, st.lists(_ablations(), max_size=4))
+def test_any_plan_survives_render_then_parse(
+    mode: Mode, reasoning: str, ablations: list[Ablation]
+) -> None:
+    plan = _plan(mode=mode, reasoning=reasoning, ablations=ablations)
+    back = parse_trajectory(render_plan_markdown(plan)).to_plan()
+    assert back.mode is mode
+    assert back.reasoning == reasoning
+    assert [a.to_bench_dict() for a in back.ablations] == [
+        {
+            "name": _fold(a.name),
+            "ablated_part": _fold(a.ablated_part),
+            "action": a.action.value,
+            "replacement": None if a.replacement is None else [_fold(r) for r in a.replacement],
+            "metrics": [_fold(m) for m in a.metrics],
+        }
+        for a in ablations
+    ]

@@ -52,7 +52,7 @@ PLAN_BOXES = {
     ),
 }
 _CLOSE = "</div>"
-_MOJIBAKE_MARK = "ðŸ"  # how the UTF-8 emoji look once decoded as cp1252
+_MOJIBAKE_MARK = "ðŸ§  Reasoning Trace"  # the reasoning box title once decoded as cp1252
 
 
 def _one_line(text: str) -> str:
@@ -103,7 +103,8 @@ _FIELD_RE = re.compile(r"^- \*\*(?P<key>[A-Za-z ]+)\*\*: ?(?P<value>.*)$")
 
 
 def _fix_mojibake(text: str) -> tuple[str, bool]:
-    if _MOJIBAKE_MARK not in text:
+    # Judged by the layout's own box title, never by the fields: a plan may quote "ðŸ".
+    if REASONING_BOX in text or _MOJIBAKE_MARK not in text:
         return text, False
     import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 
@@ -168,12 +169,14 @@ def parse_trajectory(text: str, where: str = "<trajectory>") -> Trajectory:
     if not rest.startswith(REASONING_BOX):
         raise TrajectoryFormatError(f"{where}: reasoning box missing after the title")
     rest = rest[len(REASONING_BOX) :]
-    found = [(m, f"\n{_CLOSE}\n\n{box}") for m, box in PLAN_BOXES.items()]
-    found = [(m, separator) for m, separator in found if separator in rest]
-    if not found:
+    # The plan box is the last box: the reasoning may quote the other box's markup.
+    separators = {m: f"\n{_CLOSE}\n\n{box}" for m, box in PLAN_BOXES.items()}
+    mode = max(separators, key=lambda m: rest.rfind(separators[m]))
+    separator = separators[mode]
+    at = rest.rfind(separator)
+    if at < 0:
         raise TrajectoryFormatError(f"{where}: plan box (purple or green) missing")
-    mode, separator = found[0]
-    reasoning, plan_body = rest.rsplit(separator, 1)
+    reasoning, plan_body = rest[:at], rest[at + len(separator) :]
     if not plan_body.endswith(_CLOSE):
         raise TrajectoryFormatError(f"{where}: plan box is not closed with </div>")
     plan_body = plan_body[: -len(_CLOSE)]
