@@ -149,3 +149,22 @@ def test_consensus_members_use_the_model(papers: list[Path]) -> None:
     plan = json.loads(result.stdout)
     assert plan["planner"] == "consensus" and plan["model"] == "fake/heuristic"
     assert plan["ablations"]
+
+
+@pytest.mark.parametrize("escaped", [True, False])
+def test_lone_surrogate_in_a_model_answer_is_replaced(
+    papers: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, escaped: bool
+) -> None:
+    # Half an emoji: as a JSON escape inside the answer, or already in the answer's text.
+    answer = json.loads(plan_answer())
+    answer["ablations"][0]["name"] = "Drop gate \ud83d"
+    text = json.dumps(answer) if escaped else json.dumps(answer, ensure_ascii=False)
+    script = tmp_path / "replies.jsonl"
+    script.write_text(json.dumps(text) + "\n", encoding="utf-8")
+    monkeypatch.setenv("ABLAB_FAKE_SCRIPT", str(script))
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["plan", str(papers[0]), "--model", "fake/script", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    plan = json.loads((out / "paper-00.plan.json").read_text(encoding="utf-8"))
+    assert plan["ablations"][0]["name"] == "Drop gate \ufffd"
+    assert "Drop gate" in (out / "log.jsonl").read_text(encoding="utf-8")  # the call was logged

@@ -7,12 +7,32 @@ client themselves, so the same planner code runs against any endpoint, a cache o
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ablab.errors import AblabError
 from ablab.schema import Usage
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(value: Any) -> Any:
+    """``value`` (a string, or JSON decoded from a model) with unpaired UTF-16 surrogates as U+FFFD.
+
+    A model may cut an emoji's JSON escape in half (``"\\ud83d"``); the half cannot be written
+    as UTF-8, so every file and log that held it would fail to be written.
+    """
+    if isinstance(value, str):
+        if _SURROGATE.search(value) is None:
+            return value
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [replace_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {replace_lone_surrogates(k): replace_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 class _Frozen(BaseModel):
@@ -73,6 +93,11 @@ class Completion(BaseModel):
     """Where ``usage.cost_usd`` comes from."""
     cache_key: str | None = None
     """Address of this answer in the response cache, when it is stored there."""
+
+    @field_validator("text")
+    @classmethod
+    def _writable_text(cls, value: str) -> str:
+        return str(replace_lone_surrogates(value))
 
 
 class ModelError(AblabError):

@@ -21,6 +21,7 @@ from typing import Any
 from json_repair import repair_json
 from pydantic import ValidationError
 
+from ablab.models.base import replace_lone_surrogates
 from ablab.schema import Ablation, Action
 
 OUTPUT_FORMAT_VERSION = "1"
@@ -240,7 +241,7 @@ def _decode_values(text: str, notes: list[str]) -> list[Any]:
                 break
             notes.append("mended malformed JSON")
             value, position = repaired, end
-        values.append(value)
+        values.append(replace_lone_surrogates(value))
     return values
 
 
