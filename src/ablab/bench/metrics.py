@@ -71,17 +71,27 @@ def ndcg_ranked(plan_relevant: Sequence[bool], num_relevant: int, k: int | None 
 
 
 def first_hits(plan_to_reference: Sequence[Sequence[int]]) -> list[bool]:
-    """Plan ranks that are hits for :func:`ndcg_ranked`: the first to match a new reference item.
+    """Plan ranks that are hits for :func:`ndcg_ranked`.
 
-    ``plan_to_reference[i]`` lists the reference items the plan's item ``i`` matches.
+    ``plan_to_reference[i]`` lists the reference items the plan's item ``i`` matches. Each
+    reference item is credited once and each plan item credits at most one, as the ideal ranking
+    assumes (one hit per reference item); among such assignments, ranks are served in order and
+    may re-route earlier ranks (augmenting paths), which credits the earliest ranks possible. So a
+    plan that finds every reference item scores 1 even when the judge also cross-matches some.
     """
-    seen: set[int] = set()
-    hits = []
-    for matched in plan_to_reference:
-        new = set(matched) - seen
-        hits.append(bool(new))
-        seen |= new
-    return hits
+    credited: dict[int, int] = {}  # reference item -> the plan rank credited with it
+
+    def claim(rank: int, tried: set[int]) -> bool:
+        for reference in plan_to_reference[rank]:
+            if reference in tried:
+                continue
+            tried.add(reference)
+            if reference not in credited or claim(credited[reference], tried):
+                credited[reference] = rank
+                return True
+        return False
+
+    return [claim(rank, set()) for rank in range(len(plan_to_reference))]
 
 
 class Aggregate(BaseModel):
