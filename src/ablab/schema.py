@@ -266,9 +266,9 @@ class Plan(_Model):
 
     def to_jsonl(self) -> str:
         """AblationBench predictions: one ablation JSON object per line."""
-        import json
+        from ablab.render.jsonl import json_line
 
-        return "\n".join(json.dumps(a.to_bench_dict(), ensure_ascii=False) for a in self.ablations)
+        return "\n".join(json_line(a.to_bench_dict()) for a in self.ablations)
 
 
 class TrajectoryLayout(_Model):

@@ -65,3 +65,16 @@ def test_nothing_to_read(tmp_path: Path) -> None:
         load_plans(tmp_path)
     with pytest.raises(DatasetError, match="no such"):
         load_plans(tmp_path / "missing")
+
+
+def test_predictions_holding_unicode_line_separators(tmp_path: Path) -> None:
+    # Valid JSON keeps U+2028 raw; only "\n" ends a JSON line (other tools write such files).
+    rows = [
+        {"name": "a\u2028b", "ablated_part": "x\x85y", "action": "REMOVE", "replacement": None},
+        {"name": "c", "ablated_part": "z", "action": "REMOVE", "replacement": None},
+    ]
+    text = "\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n"
+    (tmp_path / "p1.jsonl").write_text(text, encoding="utf-8")
+    found = load_plans(tmp_path)
+    assert not found.problems
+    assert [a.name for a in found.plans["p1"].ablations] == ["a\u2028b", "c"]

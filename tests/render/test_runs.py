@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ablab.render import runs
 from ablab.render.runs import load_plan, read_plans_index, write_plan
@@ -78,3 +80,48 @@ def test_a_crash_mid_write_keeps_the_old_file(
         runs.atomic_write_text(target, '{"new": 2}')
     assert target.read_text() == '{"old": 1}'
     assert [p.name for p in tmp_path.iterdir()] == ["plans.json"]  # no temp file left behind
+
+
+_ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
+
+
+@st.composite
+def _plans(draw: st.DrawFn) -> Plan:
+    ablations = []
+    for _ in range(draw(st.integers(0, 4))):
+        action = draw(st.sampled_from(list(Action)))
+        ablations.append(
+            Ablation(
+                name=draw(_ANY_TEXT),
+                ablated_part=draw(_ANY_TEXT),
+                action=action,
+                replacement=None if action is Action.REMOVE else draw(st.lists(_ANY_TEXT)),
+                metrics=draw(st.lists(_ANY_TEXT, max_size=3)),
+                rationale=draw(st.none() | _ANY_TEXT),
+            )
+        )
+    return Plan(
+        paper_id=draw(st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}", fullmatch=True)),
+        mode=draw(st.sampled_from(list(Mode))),
+        planner="heuristic",
+        model=draw(_ANY_TEXT),
+        reasoning=draw(_ANY_TEXT),
+        usage=Usage(cost_usd=draw(st.none() | st.floats(0, 100))),
+        ablations=ablations,
+    )
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(_plans())
+def test_any_plan_survives_the_run_directory(tmp_path: Path, plan: Plan) -> None:
+    out = tmp_path / plan.paper_id
+    write_plan(out, plan)
+    assert load_plan(out / f"{plan.paper_id}.plan.json") == plan
+    lines = (out / f"{plan.paper_id}.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [a.to_bench_dict() for a in plan.ablations]
+    predictions = read_plans_index(out)[plan.paper_id]["predictions"]
+    assert [json.loads(line) for line in str(predictions).splitlines()] == [
+        a.to_bench_dict() for a in plan.ablations
+    ]

@@ -27,6 +27,7 @@ from ablab.bench.scoring import PaperScore, score_author, score_reviewer
 from ablab.errors import DatasetError
 from ablab.judges.base import AuthorJudgement, Judge, PaperContext, ReviewerJudgement
 from ablab.papers.source import reason
+from ablab.render.jsonl import json_line
 from ablab.render.runs import atomic_write_text, check_file_id, prepare_output_dir
 from ablab.schema import Mode
 
@@ -199,7 +200,7 @@ def write_evaluation(evaluation: Evaluation, out: Path) -> None:
     """Write evaluations.json, one judgement file per paper, then summary.json (last)."""
     prepare_output_dir(out)
     for judgement in evaluation.judgements:
-        lines = [json.dumps(r, ensure_ascii=False) for r in judgement.bench_records()]
+        lines = [json_line(r) for r in judgement.bench_records()]
         name = f"{check_file_id(judgement.paper_id)}.jsonl"
         atomic_write_text(out / name, "".join(f"{x}\n" for x in lines))
     records = json.dumps(evaluation_records(evaluation), indent=2, ensure_ascii=False)

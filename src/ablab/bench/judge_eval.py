@@ -77,7 +77,7 @@ def _decisions(path: Path, kind: DatasetKind) -> dict[str, bool]:
         else ("name_in_plan", "appears_in_review")
     )
     found: dict[str, bool] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
         if not line.strip():
             continue
         try:

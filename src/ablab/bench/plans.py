@@ -55,7 +55,7 @@ class PlanSet:
 def parse_predictions(text: str, where: str) -> list[Ablation]:
     """AblationBench predictions (one JSON ablation per line) as Ablations."""
     ablations = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 is text
         if not line.strip():
             continue
         try:

@@ -100,7 +100,7 @@ def summarise_run(run_dir: Path) -> RunReport:
     for paper_id, entry in index.items():
         predictions = str(entry.get("predictions", ""))
         lines[paper_id] = PaperLine(
-            paper_id, "planned", ablations=len([x for x in predictions.splitlines() if x.strip()])
+            paper_id, "planned", ablations=len([x for x in predictions.split("\n") if x.strip()])
         )
     failures_path = run_dir / FAILURES_FILE
     if failures_path.exists():
