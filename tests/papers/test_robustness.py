@@ -98,3 +98,25 @@ def test_any_bytes_give_a_paper_or_a_paper_error(tmp_path: Path, data: bytes) ->
             _check(load_paper(path))
         except PaperError as exc:
             assert "\n" not in str(exc)
+
+
+# Digest-shaped text: front matter (YAML of odd shapes, tags and aliases) and rpa2 sections.
+_DIGEST_PIECES = st.sampled_from(
+    ["---\n", "ver: rpa2\n", "title: ", "tags: ", "title:\n  - a\n", "tags: [1, {a: b}]\n"]
+    + ["title: 3\n", "title: null\n", "&a ", "*a", "!!python/object/apply:os.system ", "? "]
+    + ["\n", "# ", "## ", "Key Results\n", "Quick Facts\n", "Confidence\n", "- ", "1. "]
+    + ["**", ": ", "High", "(", ")", "→", ";", "_Not filled: x_", "Component map:", "x", "é"]
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_DIGEST_PIECES, max_size=40).map("".join))
+def test_digest_like_text_gives_a_paper_or_a_paper_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "fuzz.digest.md"
+    path.write_text(text, encoding="utf-8")
+    try:
+        _check(load_paper(path))
+    except PaperError as exc:
+        assert "\n" not in str(exc)
