@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,17 @@ def test_lone_surrogate_in_a_model_answer_is_replaced(
     plan = json.loads((out / "paper-00.plan.json").read_text(encoding="utf-8"))
     assert plan["ablations"][0]["name"] == "Drop gate \ufffd"
     assert "Drop gate" in (out / "log.jsonl").read_text(encoding="utf-8")  # the call was logged
+
+
+def test_missing_lm_extra_is_reported_once_before_any_paper(
+    papers: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openai", None)  # as without the `lm` extra
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used")
+    folder = str(papers[0].parent)
+    result = runner.invoke(app, ["plan", folder, "--model", "openai/gpt-4o", "-o", "run"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        "error: language models need the `lm` extra: pip install 'ablab[lm]'"
+    ]
+    assert not Path("run").exists()

@@ -39,7 +39,7 @@ _SCHEMA_REJECTION_HINTS = ("response_format", "json_schema", "structured", "sche
 def _import_openai() -> Any:
     try:
         import openai
-    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+    except ImportError as exc:
         raise ModelError("language models need the `lm` extra: pip install 'ablab[lm]'") from exc
     return openai
 
@@ -59,6 +59,7 @@ class OpenAICompatibleModel:
         context_window: int | None = None,
         json_schema: bool | None = None,
     ) -> None:
+        _import_openai()  # a missing extra is a setting to fix once, not a failure per paper
         self.provider = provider
         self.model_id = model_id
         self.name = f"{provider.name}/{model_id}"
