@@ -51,3 +51,12 @@ def test_key_from_dotenv_is_used_but_never_shown(tmp_path: Path) -> None:
     assert statuses["openrouter"].source is not None and ".env" in statuses["openrouter"].source
     assert "supersecret" not in repr(statuses)
     assert statuses["openai"].variable is None and statuses["ollama"].needed is False
+
+
+def test_unreadable_dotenv_is_a_config_error_that_shows_no_content(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"OPENAI_API_KEY=sk-\xc9\xff-secret-bytes\n")
+    with pytest.raises(ConfigError, match=r"\.env") as caught:
+        lookup_env(["OPENAI_API_KEY"])
+    assert "secret" not in str(caught.value) and "\n" not in str(caught.value)
+    with pytest.raises(ConfigError):
+        key_status()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from ablab.errors import ConfigError
+
 REDACTED = "[redacted]"
 
 # Shapes of keys that providers echo back in error messages, even partly masked ("sk-ab***yz").
@@ -75,7 +77,10 @@ def lookup_env(
     path = dotenv_file()
     if path is None:
         return None
-    values = dotenv_values(path)
+    try:
+        values = dotenv_values(path)
+    except (OSError, UnicodeDecodeError) as exc:  # its content is never shown: it holds keys
+        raise ConfigError(f"{path}: cannot read this .env file ({type(exc).__name__})") from None
     for name in names:
         value = values.get(name)
         if value:
