@@ -8,16 +8,13 @@ import re
 
 import pytest
 
-models = pytest.importorskip("ablab.models")  # the model layer lands with issue 3
-
-from ablab.models import FakeModel, FakeReply, Message, get_model  # noqa: E402
-from ablab.models.testing import LocalOpenAIServer, Reply  # noqa: E402
-
-from ablab.errors import JudgeError  # noqa: E402
-from ablab.judges.base import PaperContext  # noqa: E402
-from ablab.judges.lm import LMJudge, lay_out_sides, parse_pairs  # noqa: E402
-from ablab.judges.majority import MajorityJudge  # noqa: E402
-from ablab.schema import Ablation  # noqa: E402
+from ablab.errors import JudgeError
+from ablab.judges.base import PaperContext
+from ablab.judges.lm import LMJudge, lay_out_sides, parse_pairs
+from ablab.judges.majority import MajorityJudge
+from ablab.models import FakeModel, FakeReply, Message, get_model
+from ablab.models.testing import LocalOpenAIServer, Reply
+from ablab.schema import Ablation
 
 CONTEXT = PaperContext(paper_id="simsiam", title="SimSiam", abstract="Siamese networks.")
 REFERENCE = [
