@@ -9,8 +9,8 @@ install:
 	$(PY)/pip install -c constraints.txt -e '.[dev]'
 
 lint:
-	$(PY)/ruff check src tests bench
-	$(PY)/ruff format --check src tests bench
+	$(PY)/ruff check --no-cache src tests bench
+	$(PY)/ruff format --no-cache --check src tests bench
 
 typecheck:
 	$(PY)/mypy
