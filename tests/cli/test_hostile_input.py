@@ -213,3 +213,22 @@ def test_eval_of_one_unreadable_trajectory_is_an_error(tmp_path: Path, content: 
     plans.write_bytes(content)
     args = ["eval", "-d", str(DATASETS / "author.jsonl"), "--plans", str(plans)]
     _one_line_error(runner.invoke(app, args), "plan.md")
+
+
+def test_run_directory_beside_the_papers_never_overwrites_them(tmp_path: Path) -> None:
+    # `ablab plan paper.md -o .` would write the trajectory as paper.md over the paper.
+    paper = tmp_path / "tide.md"
+    paper.write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "notes.jsonl").write_text('{"my": "data"}\n')
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\n## Method\n\nWe use a KL divergence loss and a teacher.\n")
+    result = runner.invoke(app, ["plan", str(paper), str(notes), "-o", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert paper.read_bytes() == EXAMPLE.read_bytes()
+    assert notes.read_text().startswith("# Notes")
+    assert (tmp_path / "notes.jsonl").read_text() == '{"my": "data"}\n'
+    assert "not written by ablab" in result.stderr
+    # A run directory of its own is fine, and a rerun overwrites ablab's own files.
+    for _ in range(2):
+        again = runner.invoke(app, ["plan", str(paper), "-o", str(tmp_path / "run")])
+        assert again.exit_code == 0, again.output

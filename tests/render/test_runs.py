@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ablab.errors import AblabError
 from ablab.render import runs
 from ablab.render.runs import load_plan, read_plans_index, write_plan
 from ablab.schema import Ablation, Action, Mode, Plan, Usage
@@ -125,3 +126,13 @@ def test_any_plan_survives_the_run_directory(tmp_path: Path, plan: Plan) -> None
     assert [json.loads(line) for line in str(predictions).splitlines()] == [
         a.to_bench_dict() for a in plan.ablations
     ]
+
+
+def test_write_plan_refuses_to_overwrite_files_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "alpha.md").write_text("# My paper\n")
+    with pytest.raises(AblabError, match="not written by ablab"):
+        write_plan(tmp_path, _plan("alpha"))
+    assert (tmp_path / "alpha.md").read_text() == "# My paper\n"
+    assert not (tmp_path / "alpha.jsonl").exists() and not (tmp_path / "plans.json").exists()
+    write_plan(tmp_path, _plan("beta"))
+    write_plan(tmp_path, _plan("beta"))  # its own files are rewritten

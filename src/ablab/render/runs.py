@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ablab.errors import AblabError, ConfigError
 from ablab.papers.source import reason
-from ablab.render.trajectory import render_plan_markdown
+from ablab.render.trajectory import STYLE_BLOCK, render_plan_markdown
 from ablab.schema import Plan
 
 PLANS_INDEX = "plans.json"
@@ -105,8 +105,49 @@ def read_plans_index(out: Path) -> dict[str, dict[str, object]]:
     return data
 
 
+def _written_by_ablab(path: Path, kind: str) -> bool:
+    """Whether the existing ``path`` looks like a run file (a plan ablab or AblationBench wrote)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if kind == "md":
+        return head.startswith(STYLE_BLOCK)
+    first = next((line for line in head.split("\n") if line.strip()), "")
+    if not first:
+        return kind == "jsonl"  # a plan without ablations
+    try:
+        value = json.loads(first if kind == "jsonl" else path.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    keys = ("action",) if kind == "jsonl" else ("paper_id", "ablations")
+    return isinstance(value, dict) and all(key in value for key in keys)
+
+
+def foreign_files(out: Path, paper_id: str) -> list[Path]:
+    """Files a plan of ``paper_id`` would overwrite that ablab did not write (the user's own).
+
+    ``ablab plan paper.md -o .`` names the trajectory ``paper.md``: the paper itself.
+    """
+    return [
+        path
+        for kind, path in plan_files(out, paper_id).items()
+        if path.exists() and not _written_by_ablab(path, kind)
+    ]
+
+
 def write_plan(out: Path, plan: Plan) -> dict[str, Path]:
-    """Write one plan's files, then record it in ``plans.json`` (last, so it marks completion)."""
+    """Write one plan's files, then record it in ``plans.json`` (last, so it marks completion).
+
+    Raises AblabError, writing nothing, when that would overwrite a file ablab did not write.
+    """
+    foreign = foreign_files(out, plan.paper_id)
+    if foreign:
+        raise AblabError(
+            f"{foreign[0]}: not written by ablab; the plan of {plan.paper_id!r} would overwrite "
+            "it (use another --out folder)"
+        )
     files = plan_files(out, plan.paper_id)
     atomic_write_text(files["jsonl"], plan.to_jsonl() + ("\n" if plan.ablations else ""))
     atomic_write_text(files["json"], plan.model_dump_json(indent=2) + "\n")

@@ -33,6 +33,7 @@ from ablab.planners.lm import PlanFailure
 from ablab.render.runs import (
     FAILURES_FILE,
     atomic_write_text,
+    foreign_files,
     is_file_id,
     load_plan,
     plan_files,
@@ -281,6 +282,10 @@ class _Run:
         if self.out is not None and not is_file_id(paper.id):
             error = f"paper id {paper.id[:80]!r} cannot name a file in the run directory"
             return self._fail(label, None, error, Usage(), {})
+        foreign = foreign_files(self.out, paper.id) if self.out is not None else []
+        if foreign:  # refused before any money is spent on the paper
+            error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would overwrite it"
+            return self._fail(label, paper.id, error + " (use another --out folder)", Usage(), {})
         fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
         if self.out is not None:
             done = finished_plan(self.out, paper.id, fingerprint)
