@@ -125,3 +125,16 @@ def test_info_and_clear_by_model(tmp_path: Path) -> None:
     assert cache.clear("fake/a") == 2
     assert cache.info().by_model == {"fake/b": 1}
     assert cache.clear() == 1 and cache.info().entries == 0
+
+
+def test_clear_deletes_only_cache_entries(tmp_path: Path) -> None:
+    # ABLAB_CACHE_DIR pointed at a folder with other files (a home directory, a project).
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "package.json").write_text("{}")
+    cache = ResponseCache(tmp_path)
+    asyncio.run(
+        CachedModel(FakeModel(["x"], name="fake/a", identity="fake/a"), cache).generate(HELLO)
+    )
+    assert cache.info().entries == 1
+    assert cache.clear() == 1
+    assert (tmp_path / "js" / "package.json").read_text() == "{}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ CACHE_DIR_ENV = "ABLAB_CACHE_DIR"
 """Environment variable overriding where the cache lives."""
 
 _NOT_CACHED_FINISH = frozenset({"length", "refusal", "content_filter"})
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}")
 
 
 def default_cache_dir() -> Path:
@@ -120,9 +122,15 @@ class ResponseCache:
         self._path(key).unlink(missing_ok=True)
 
     def _entries(self) -> list[Path]:
+        """Stored answers only: ``<2 hex>/<64 hex>.json``. The directory may be shared (a mistyped
+        ``ABLAB_CACHE_DIR``), and ``cache clear`` must never delete anyone else's ``x/y.json``."""
         if not self.directory.is_dir():
             return []
-        return sorted(self.directory.glob("??/*.json"))
+        return sorted(
+            path
+            for path in self.directory.glob("??/*.json")
+            if _ENTRY_NAME.fullmatch(path.stem) and path.parent.name == path.stem[:2]
+        )
 
     def info(self) -> CacheInfo:
         """Counts and sizes, for ``ablab cache info``."""
