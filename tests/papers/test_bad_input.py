@@ -84,3 +84,20 @@ def test_truncated_pdf_message_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "cut.pdf"
     path.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
     _one_line_error(path, "truncated")
+
+
+def test_terminal_control_characters_are_dropped(tmp_path: Path) -> None:
+    # Paper text reaches the terminal (tables, Markdown, digests): an escape sequence in it could
+    # set the window title or write the clipboard (OSC 52), so control characters never get in.
+    padding = " The encoder maps images to features." * 40  # under the binary-file threshold
+    path = tmp_path / "esc.md"
+    path.write_text(
+        "# Title \x1b]0;PWNED\x07 \x1b[31mRED\x9b0m\x08\x7f\n\n## 1 Method\n\n"
+        f"We use a gate\x1b]52;c;ZXZpbA==\x07.\tTabs and\fbreaks stay.{padding}\n"
+    )
+    paper = load_paper(path)
+    assert paper.title == "Title ]0;PWNED [31mRED0m"
+    text = paper.sections[0].text
+    assert text.startswith("We use a gate]52;c;ZXZpbA==.\tTabs")
+    assert not any(ord(ch) < 32 and ch not in "\t\n\f" for ch in paper.title + text)
+    assert not any(0x7F <= ord(ch) <= 0x9F for ch in paper.title + text)

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ablab.papers.roles import heading_role
-from ablab.papers.source import sha256_hex
+from ablab.papers.source import sha256_hex, strip_controls
 from ablab.papers.tree import ParsedDocument, RawSection, build_paper, split_number
 from ablab.schema import Paper, SourceKind, Table
 
@@ -86,7 +86,7 @@ def paper_from_markdown(
     content_hash: str | None = None,
 ) -> Paper:
     """Build a Paper from Markdown text (the first plain ``#`` heading is the title)."""
-    doc = parse_markdown(text)
+    doc = parse_markdown(strip_controls(text))
     return build_paper(
         doc,
         paper_id=paper_id,

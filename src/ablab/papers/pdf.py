@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
 from ablab.errors import PaperError
-from ablab.papers.source import reason, sha256_hex
+from ablab.papers.source import reason, sha256_hex, strip_controls
 from ablab.papers.text import parse_lines
 from ablab.papers.tree import build_paper
 from ablab.schema import Paper, SourceKind
@@ -117,7 +117,7 @@ def _page_lines(page: Any) -> list[_Line]:
         font_name = str(font.get("/BaseFont", "")) if font else ""
         bold = bool(_BOLD_FONT.search(font_name))
         effective = round(size * scale, 1)
-        for index, piece in enumerate(text.split("\n")):
+        for index, piece in enumerate(strip_controls(text).split("\n")):
             if index:
                 lines.append(_Line())
             line = lines[-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from ablab.errors import PaperError
@@ -62,6 +63,16 @@ def read_source_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+# C0 controls but tab, newlines and form feed; DEL; C1 controls. Paper text is printed to
+# terminals, where ESC/CSI sequences could retitle the window or write the clipboard.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without terminal control characters (whitespace controls are kept)."""
+    return _CONTROLS.sub("", text)
+
+
 def _looks_binary(text: str) -> bool:
     controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
     return controls > _MAX_CONTROL_SHARE * max(len(text), 1)
@@ -86,7 +97,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
         raise PaperError(f"{name}: looks like a binary file (control characters), not text")
     if not text.strip():
         raise PaperError(f"{name}: file is empty (only whitespace)")
-    return text, warnings
+    return strip_controls(text), warnings
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ablab.papers.source import sha256_hex
+from ablab.papers.source import sha256_hex, strip_controls
 from ablab.papers.tree import ParsedDocument, RawSection, build_paper, split_number
 from ablab.schema import Paper, SourceKind
 
@@ -205,7 +205,7 @@ def paper_from_text(
     content_hash: str | None = None,
 ) -> Paper:
     """Build a Paper from plain text; the first non-empty line is the title."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     title = ""
     if first < len(lines):
