@@ -161,3 +161,10 @@ def test_keeps_k_and_drops_duplicates() -> None:
 def test_unusable_answers(text: str, message: str) -> None:
     with pytest.raises(PlanResponseError, match=message):
         parse_plan_response(text, k=2)
+
+
+def test_terminal_escapes_and_half_emoji_in_an_answer_are_cleaned() -> None:
+    item = {**ITEM, "name": "Without the gate\u001b]52;c;ZXZpbA==\u0007 \ud83d"}
+    parsed = parse_plan_response(json.dumps({"reasoning": "r\u001b[2J", "ablations": [item]}), k=5)
+    assert parsed.ablations[0].name == "Without the gate]52;c;ZXZpbA== \ufffd"
+    assert parsed.reasoning == "r[2J"

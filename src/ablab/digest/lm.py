@@ -43,7 +43,7 @@ from ablab.models.base import (
     Model,
     ResponseSchema,
     StructuredOutputUnsupported,
-    replace_lone_surrogates,
+    clean_model_text,
 )
 from ablab.models.cache import forget
 from ablab.models.tokens import estimate_tokens
@@ -223,7 +223,7 @@ def read_answer(text: str) -> dict[str, Any]:
         value = repair_json(body[start:], return_objects=True)
     if not isinstance(value, dict):
         raise AnswerError("the answer is not one JSON object")
-    return dict(replace_lone_surrogates(value))
+    return dict(clean_model_text(value))
 
 
 def _text(value: Any) -> str:

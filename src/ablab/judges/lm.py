@@ -29,7 +29,7 @@ from ablab.judges.base import (
     ReviewerJudgement,
 )
 from ablab.judges.lm_prompts import PAIRS_SCHEMA, VERDICTS_SCHEMA, describe, render
-from ablab.models.base import replace_lone_surrogates
+from ablab.models.base import clean_model_text
 from ablab.schema import Ablation
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def _json_object(text: str) -> dict[str, Any]:
         value = json_repair.loads(candidate)
     if not isinstance(value, dict):
         raise JudgeError(f"the judge's answer is not a JSON object: {text[:80]!r}")
-    return dict(replace_lone_surrogates(value))
+    return dict(clean_model_text(value))
 
 
 def parse_pairs(text: str) -> list[tuple[str, str, str]]:

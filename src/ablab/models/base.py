@@ -13,25 +13,27 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ablab.errors import AblabError
+from ablab.papers.source import strip_controls
 from ablab.schema import Usage
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def replace_lone_surrogates(value: Any) -> Any:
-    """``value`` (a string, or JSON decoded from a model) with unpaired UTF-16 surrogates as U+FFFD.
+def clean_model_text(value: Any) -> Any:
+    """``value`` (a string, or JSON decoded from a model) made safe to write and to print.
 
-    A model may cut an emoji's JSON escape in half (``"\\ud83d"``); the half cannot be written
-    as UTF-8, so every file and log that held it would fail to be written.
+    Unpaired UTF-16 surrogates (a model may cut an emoji's JSON escape in half: ``"\\ud83d"``)
+    become U+FFFD, since they cannot be written as UTF-8; terminal control characters (an
+    escaped ``"\\u001b"``) are dropped, as they are from papers.
     """
     if isinstance(value, str):
-        if _SURROGATE.search(value) is None:
-            return value
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if _SURROGATE.search(value) is not None:
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return strip_controls(value)
     if isinstance(value, list):
-        return [replace_lone_surrogates(item) for item in value]
+        return [clean_model_text(item) for item in value]
     if isinstance(value, dict):
-        return {replace_lone_surrogates(k): replace_lone_surrogates(v) for k, v in value.items()}
+        return {clean_model_text(k): clean_model_text(v) for k, v in value.items()}
     return value
 
 
@@ -97,7 +99,7 @@ class Completion(BaseModel):
     @field_validator("text")
     @classmethod
     def _writable_text(cls, value: str) -> str:
-        return str(replace_lone_surrogates(value))
+        return str(clean_model_text(value))
 
 
 class ModelError(AblabError):

@@ -21,7 +21,7 @@ from typing import Any
 from json_repair import repair_json
 from pydantic import ValidationError
 
-from ablab.models.base import replace_lone_surrogates
+from ablab.models.base import clean_model_text
 from ablab.schema import Ablation, Action
 
 OUTPUT_FORMAT_VERSION = "1"
@@ -241,7 +241,7 @@ def _decode_values(text: str, notes: list[str]) -> list[Any]:
                 break
             notes.append("mended malformed JSON")
             value, position = repaired, end
-        values.append(replace_lone_surrogates(value))
+        values.append(clean_model_text(value))
     return values
 
 
