@@ -235,3 +235,17 @@ def test_unclosed_environments_and_definitions_keep_the_text(tmp_path: Path) -> 
     assert [s.title for s in paper.sections] == ["Method"]
     assert paper.sections[0].text.startswith("Kept text.")
     assert paper.sections[0].tables == [] and paper.abstract == ""
+
+
+def test_include_bomb_is_refused(tmp_path: Path) -> None:
+    # Nine 100-byte files, each including the next ten times: 10**9 copies once spliced.
+    (tmp_path / "main.tex").write_text(
+        "\\documentclass{article}\\begin{document}\\section{Method}\n"
+        + "\\input{l0}\n" * 10
+        + "\\end{document}\n"
+    )
+    for level in range(8):
+        (tmp_path / f"l{level}.tex").write_text(f"\\input{{l{level + 1}}}\n" * 10)
+    (tmp_path / "l8.tex").write_text("lol " * 25 + "\n")
+    with pytest.raises(PaperError, match="expand"):
+        load_paper(tmp_path, max_bytes=1_000_000)

@@ -169,6 +169,9 @@ class _Expander:
         self.project = project
         self.main_dir = main_dir
         self.warnings = warnings
+        # Files are read once, but a file included ten times by each of nine nested files is
+        # spliced in 10**9 times: the spliced text gets the size budget of the project.
+        self.room = project.max_bytes
 
     def expand(self, text: str, current: str, import_dir: str, stack: list[str]) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -212,6 +215,12 @@ class _Expander:
             self.warnings.append(f"skipped {shown}: {str(exc).split(': ', 1)[-1]}")
             return ""
         body = document_body(text)
+        self.room -= len(body if body is not None else text)
+        if self.room < 0:
+            raise SourcesTooLargeError(
+                f"{self.project.label}: LaTeX sources expand beyond {self.project.max_bytes:,} "
+                "characters once their includes are spliced in"
+            )
         child_import_dir = posixpath.dirname(found) if groups["cmd1"] else import_dir
         return (
             "\n"

@@ -64,6 +64,11 @@ class Project:
         self._max_bytes = max_bytes
         self.read_files: dict[str, bytes] = {}
 
+    @property
+    def max_bytes(self) -> int:
+        """The size budget of the project's sources."""
+        return self._max_bytes
+
     def tex_files(self) -> list[str]:
         """Relative paths of every ``.tex`` file, sorted."""
         raise NotImplementedError
