@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,26 @@ def test_include_bomb_is_refused(tmp_path: Path) -> None:
     (tmp_path / "l8.tex").write_text("lol " * 25 + "\n")
     with pytest.raises(PaperError, match="expand"):
         load_paper(tmp_path, max_bytes=1_000_000)
+
+
+def test_macro_bomb_stops_expanding_in_time(tmp_path: Path) -> None:
+    # One pass of 5,000 uses of a 40 kB macro would build a 200 MB string.
+    path = tmp_path / "bomb.tex"
+    path.write_text(
+        "\\documentclass{article}\\newcommand{\\x}{" + "lol " * 10_000 + "}\\begin{document}"
+        "\\section{Method}We use a gate.\n" + "\\x " * 5_000 + "\\end{document}\n"
+    )
+    small = tmp_path / "small.tex"
+    small.write_text(
+        "\\documentclass{article}\\begin{document}\\section{A}\\textbf{b}\\end{document}"
+    )
+    load_paper(small)  # imports the LaTeX reader's libraries before memory is measured
+    tracemalloc.start()
+    try:
+        paper = load_paper(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024  # the expansion is cut before the giant string is built
+    assert any("stopped expanding" in warning for warning in paper.warnings)
+    assert paper.sections[0].text.startswith("We use a gate.")

@@ -47,11 +47,14 @@ def check_size(path: Path, max_bytes: int) -> int:
 
 def read_source_bytes(path: Path, max_bytes: int) -> bytes:
     """Read a paper file, refusing missing, oversized, unreadable and empty files."""
-    check_size(path, max_bytes)
+    size = check_size(path, max_bytes)
     try:
         with path.open("rb") as handle:
-            # Read one byte past the cap: the file may have grown since ``stat``.
-            data = handle.read(max_bytes + 1)
+            # read(n) allocates n bytes up front: ask for the stat size (plus one byte to see
+            # growth), not the 50 MB cap, and read on only when the file did grow.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
     except IsADirectoryError:
         raise PaperError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
