@@ -70,6 +70,16 @@ def test_a_paper_read_from_a_digest_gets_no_extra_grounding(digest_dir: Path) ->
     assert digest_grounding(paper, DigestLibrary(digest_dir), Mode.REVIEWER) == ""
 
 
+@pytest.mark.parametrize("content", [b"\x93\xff binary", b"# a paper, not a digest\n"])
+def test_a_digest_file_that_is_not_a_digest_is_a_config_error(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "x.digest.md"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match="not a readable rpa2 digest"):
+        DigestLibrary(path)
+
+
 def test_missing_digest_directory_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such digest file or directory"):
         DigestLibrary(tmp_path / "absent")

@@ -58,6 +58,8 @@ class DigestLibrary:
         self.where = Path(where)
         if not self.where.exists():
             raise ConfigError(f"{self.where}: no such digest file or directory")
+        if self.where.is_file() and _read(self.where) is None:  # named on purpose: say so
+            raise ConfigError(f"{self.where}: not a readable rpa2 digest (ver: rpa2 Markdown)")
         self._by_title: dict[str, Path] | None = None
 
     def _titles(self) -> dict[str, Path]:
