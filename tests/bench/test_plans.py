@@ -78,3 +78,16 @@ def test_predictions_holding_unicode_line_separators(tmp_path: Path) -> None:
     found = load_plans(tmp_path)
     assert not found.problems
     assert [a.name for a in found.plans["p1"].ablations] == ["a\u2028b", "c"]
+
+
+def test_ids_in_plans_json_never_name_files_outside_the_folder(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    row = {"name": "secret", "ablated_part": "s", "action": "REMOVE", "replacement": None}
+    (tmp_path / "outside.jsonl").write_text(json.dumps(row) + "\n")
+    index = {"../outside": {"predictions": "", "cost": 0.0}, "ok": {"predictions": "", "cost": 1}}
+    (run / "plans.json").write_text(json.dumps(index))
+    found = load_plans(run)
+    assert "../outside" not in found.plans
+    assert "cannot name a file" in found.problems["../outside"]
+    assert "ok" in found.plans

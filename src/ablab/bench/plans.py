@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ablab.bench.datasets import parse_ablation
 from ablab.errors import AblabError, DatasetError
-from ablab.render.runs import PLANS_INDEX, load_plan, read_plans_index
+from ablab.render.runs import PLANS_INDEX, is_file_id, load_plan, read_plans_index
 from ablab.render.trajectory import parse_trajectory
 from ablab.schema import Ablation, Mode, Plan
 
@@ -81,6 +81,11 @@ def _from_run_dir(folder: Path) -> PlanSet:
         raise DatasetError(str(exc)) from None
     ids = {p.name.removesuffix(".jsonl") for p in folder.glob("*.jsonl")} | set(index)
     for paper_id in sorted(ids):
+        if not is_file_id(paper_id):  # a key of plans.json must not choose a file elsewhere
+            result.problems[paper_id] = (
+                f"{folder / PLANS_INDEX}: id {paper_id!r} cannot name a file"
+            )
+            continue
         full = folder / f"{paper_id}.plan.json"
         entry = index.get(paper_id)
         cost = _cost(entry.get("cost")) if isinstance(entry, dict) else 0.0
