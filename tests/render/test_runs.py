@@ -136,3 +136,9 @@ def test_write_plan_refuses_to_overwrite_files_it_did_not_write(tmp_path: Path) 
     assert not (tmp_path / "alpha.jsonl").exists() and not (tmp_path / "plans.json").exists()
     write_plan(tmp_path, _plan("beta"))
     write_plan(tmp_path, _plan("beta"))  # its own files are rewritten
+
+
+def test_run_files_are_readable_by_others(tmp_path: Path) -> None:
+    write_plan(tmp_path, _plan("alpha"))
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert set(modes.values()) == {0o644}, modes  # not mkstemp's 0600

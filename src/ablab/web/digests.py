@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import yaml
 
+from ablab.papers.markdown import load_yaml
 from ablab.web.actions import PaperInput, run_lock
 from ablab.web.jobs import JobFunction, JobResult, Progress
 from ablab.web.store import NotFound, RunStore, is_safe_name
@@ -55,7 +56,7 @@ def split_digest(text: str) -> tuple[dict[str, Any], str]:
     if end < 0:
         return {}, text
     try:
-        front = yaml.safe_load(text[3:end])
+        front = load_yaml(text[3:end])  # no aliases: a 'billion laughs' header stays small
     except yaml.YAMLError:
         front = None
     body = text[end + 4 :].lstrip("\n")
