@@ -8,6 +8,7 @@ import pytest
 
 from ablab.errors import ConfigError
 from ablab.models import get_model, key_status
+from ablab.models.providers import PROVIDERS
 from ablab.models.secrets import lookup_env, redact, remember_secret
 
 
@@ -38,7 +39,9 @@ def test_environment_wins_over_dotenv(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_missing_key_is_a_clear_config_error() -> None:
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
-        get_model("openai/gpt-4o")  # refused before any client exists: no request
+        # The provider's own endpoint (the test environment points OPENAI_BASE_URL elsewhere);
+        # the model is refused before any client exists, so nothing is contacted.
+        get_model("openai/gpt-4o", base_url=PROVIDERS["openai"].base_url)
 
 
 def test_key_from_dotenv_is_used_but_never_shown(tmp_path: Path) -> None:
