@@ -126,6 +126,16 @@ class Comparison(_Out):
     """One cell per column; null where that plan has no such ablation."""
 
 
+def upload_job_responses(bad_input: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI error responses of an endpoint that takes an upload and queues a job."""
+    return {
+        400: {"model": ErrorBody, "description": f"Bad input ({bad_input})"},
+        413: {"model": ErrorBody, "description": "Upload larger than the limit"},
+        422: {"model": ValidationErrors, "description": "Malformed field"},
+        429: {"model": ErrorBody, "description": "Too many jobs queued"},
+    }
+
+
 @router.get("/options", summary="Planners, models and modes the planning form offers")
 def get_options(ctx: Ctx) -> Options:
     """Planners, models whose keys are set (names only, never keys), modes and default k."""
@@ -136,12 +146,7 @@ def get_options(ctx: Ctx) -> Options:
     "/plans",
     status_code=202,
     summary="Plan a paper in the background",
-    responses={
-        400: {"model": ErrorBody, "description": "Bad input (no paper, unknown planner...)"},
-        413: {"model": ErrorBody, "description": "Upload larger than the limit"},
-        422: {"model": ValidationErrors, "description": "Malformed field"},
-        429: {"model": ErrorBody, "description": "Too many jobs queued"},
-    },
+    responses=upload_job_responses("no paper, unknown planner..."),
 )
 async def create_plan(
     ctx: Ctx,

@@ -22,7 +22,11 @@ from ablab.web.digests import (
     split_digest,
 )
 from ablab.web.jobs import JobStatus, TooManyJobs
-from ablab.web.routes_api import NOT_FOUND, ErrorBody, ValidationErrors, read_source
+from ablab.web.routes_api import (
+    NOT_FOUND,
+    read_source,
+    upload_job_responses,
+)
 from ablab.web.store import SAFE_NAME, NotFound
 from ablab.web.uploads import upload_suffix
 
@@ -124,12 +128,7 @@ def digest_page(request: Request, ctx: Ctx, run: Name, paper_id: Name) -> HTMLRe
     "/digests",
     status_code=202,
     summary="Write a paper's digest in the background",
-    responses={
-        400: {"model": ErrorBody, "description": "Bad input (no paper, unknown model...)"},
-        413: {"model": ErrorBody, "description": "Upload larger than the limit"},
-        422: {"model": ValidationErrors, "description": "Malformed field"},
-        429: {"model": ErrorBody, "description": "Too many jobs queued"},
-    },
+    responses=upload_job_responses("no paper, unknown model..."),
 )
 async def create_digest(
     ctx: Ctx,
