@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
 import time
@@ -11,6 +12,24 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pin_one_core() -> None:
+    """Run on one core, as the speed targets are stated (where the OS allows it)."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def paper_sources() -> list[Path]:
+    """The bundled example, the dataset paper summaries, and the test fixture papers."""
+    sources = sorted(p for p in (REPO / "examples").glob("*.md") if p.name != "README.md")
+    sources += sorted((REPO / "examples" / "datasets" / "papers").glob("*.md"))
+    fixtures = REPO / "tests" / "fixtures" / "papers"
+    if fixtures.exists():
+        sources += sorted(fixtures.rglob("*.md"))
+        sources += sorted(p for p in fixtures.iterdir() if p.is_dir() and any(p.glob("*.tex")))
+    return sources
 
 
 def time_call(func: Callable[[], Any], repeat: int = 5) -> list[float]:

@@ -7,38 +7,34 @@ twice (reviewer and author), so it costs a little more than one plan.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import summary, time_call, write_results  # noqa: E402
+from _common import (  # noqa: E402
+    REPO,
+    paper_sources,
+    pin_one_core,
+    summary,
+    time_call,
+    write_results,
+)
 from synthetic import synthetic_paper  # noqa: E402
 
 from ablab.digest import parse_digest, render_digest  # noqa: E402
 from ablab.digest.offline import digest_offline  # noqa: E402
 from ablab.papers import load_paper, paper_from_markdown  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seeds" / "002_daef928ecf5f9b7d.txt"
 
 
-def _paper_sources() -> list[Path]:
-    sources = sorted((REPO / "examples").glob("*.md"))
-    fixtures = REPO / "tests" / "fixtures" / "papers"
-    if fixtures.exists():
-        sources += sorted(p for p in fixtures.rglob("*") if p.suffix in {".md", ".txt"})
-    return sources
-
-
 def main() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    pin_one_core()
     per_paper: dict[str, dict[str, float]] = {}
     all_times: list[float] = []
-    for source in _paper_sources():
+    for source in paper_sources():
         try:
             paper = load_paper(source)
         except Exception as exc:  # a fixture meant to fail loading is not a digest figure

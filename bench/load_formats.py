@@ -6,7 +6,6 @@ and writes bench/results/load_formats.json. PDF time is dominated by pypdf's tex
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import tempfile
@@ -14,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import summary, time_call, write_results  # noqa: E402
+from _common import pin_one_core, summary, time_call, write_results  # noqa: E402
 from synthetic import synthetic_paper  # noqa: E402
 
 from ablab.api import plan_paper  # noqa: E402
@@ -60,8 +59,7 @@ def _to_pdf(markdown: str, path: Path) -> int:
 
 
 def main() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_one_core()
     markdown = synthetic_paper(PAGES)
     figures: dict[str, object] = {"words": len(markdown.split())}
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,7 +7,6 @@ Target: a 60-page paper planned in under 1 s on one core.
 
 from __future__ import annotations
 
-import os
 import resource
 import sys
 import time
@@ -16,7 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import summary, time_call, write_results  # noqa: E402
+from _common import (  # noqa: E402
+    REPO,
+    paper_sources,
+    pin_one_core,
+    summary,
+    time_call,
+    write_results,
+)
 from synthetic import synthetic_paper  # noqa: E402
 
 from ablab.api import plan_paper  # noqa: E402
@@ -24,27 +30,14 @@ from ablab.papers import load_paper, paper_from_markdown  # noqa: E402
 from ablab.render.trajectory import parse_trajectory, render_trajectory  # noqa: E402
 from ablab.schema import Mode  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 TRAJECTORIES = REPO.parent / "shared" / "fixtures" / "ablationbench-trajectories"
 
 
-def _paper_sources() -> list[Path]:
-    """The bundled example, the dataset paper summaries, and the test fixture papers."""
-    sources = sorted(p for p in (REPO / "examples").glob("*.md") if p.name != "README.md")
-    sources += sorted((REPO / "examples" / "datasets" / "papers").glob("*.md"))
-    fixtures = REPO / "tests" / "fixtures" / "papers"
-    if fixtures.exists():
-        sources += sorted(fixtures.rglob("*.md"))
-        sources += sorted(p for p in fixtures.iterdir() if p.is_dir() and any(p.glob("*.tex")))
-    return sources
-
-
 def main() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
+    pin_one_core()
     per_paper: dict[str, dict[str, float]] = {}
     all_times: list[float] = []
-    for source in _paper_sources():
+    for source in paper_sources():
         try:
             paper = load_paper(source)
         except Exception as exc:  # a fixture meant to fail loading is not a planning figure
