@@ -85,13 +85,18 @@ def build_entry(entry: dict[str, Any], mirror: Path) -> Path:
 
 
 def assign_splits(entries: list[dict[str, Any]]) -> None:
-    """Give every entry without a split one, by a hash of its id, stratified by format."""
+    """Give every entry without a split one, by a hash of its id, stratified by format.
+
+    Entries that already have a split keep it (papers discussed in the issue that asked for the
+    corpus are pinned to dev: they were seen before any tuning); the held-out share counts them.
+    """
     for fmt in ("pdf", "latex"):
         group = [e for e in entries if e["format"] == fmt]
-        ranked = sorted(group, key=lambda e: hashlib.sha256(e["id"].encode()).hexdigest())
-        heldout = round(len(ranked) * HELDOUT_SHARE)
+        wanted = round(len(group) * HELDOUT_SHARE) - sum(e.get("split") == "heldout" for e in group)
+        open_ = [e for e in group if "split" not in e]
+        ranked = sorted(open_, key=lambda e: hashlib.sha256(e["id"].encode()).hexdigest())
         for index, entry in enumerate(ranked):
-            entry.setdefault("split", "heldout" if index < heldout else "dev")
+            entry["split"] = "heldout" if index < wanted else "dev"
     MANIFEST.write_text(
         "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8"
     )
