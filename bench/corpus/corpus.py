@@ -48,10 +48,11 @@ class CorpusPaper:
 
     @property
     def path(self) -> Path:
-        """Where build.py put the paper."""
+        """Where build.py put the paper: the PDF, or the LaTeX project's main file (the manifest
+        names it; some projects hold several versions of the paper)."""
         if self.entry["format"] == "pdf":
             return PAPERS / f"{self.id}.pdf"
-        return PAPERS / self.id
+        return PAPERS / self.id / self.entry["main"]
 
     def load(self) -> Paper:
         """The paper as ablab reads it."""
@@ -98,6 +99,29 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """The phrase's words in order, whatever punctuation, markup or line breaks lie between."""
+    tokens = re.findall(r"[a-z0-9]+", phrase.lower())
+    return re.compile(r"[^a-z0-9]+".join(map(re.escape, tokens)), re.IGNORECASE)
+
+
+def _cut_paragraph(paragraph: str, remove: list[dict[str, str]], used: set[int]) -> str:
+    """The paragraph without the part a ``paragraph`` rule names.
+
+    A rule matching the paragraph's start removes it whole; one matching further in (a reader
+    that lost paragraph breaks, or a run-in head mid-text) removes from the phrase to the end of
+    the paragraph, so the reported ablation cannot be read from what is left.
+    """
+    for index, rule in enumerate(remove):
+        if "paragraph" not in rule or not re.findall(r"[a-z0-9]+", rule["paragraph"].lower()):
+            continue
+        found = _phrase_pattern(rule["paragraph"]).search(paragraph)
+        if found is not None:
+            used.add(index)
+            paragraph = paragraph[: found.start()]
+    return paragraph
+
+
 def reviewer_cut(paper: Paper, remove: list[dict[str, str]]) -> tuple[Paper, list[str]]:
     """``paper`` without the sections, tables and paragraphs ``remove`` names.
 
@@ -132,15 +156,9 @@ def reviewer_cut(paper: Paper, remove: list[dict[str, str]]) -> tuple[Paper, lis
                     tables.append(table)
             paragraphs = []
             for paragraph in re.split(r"\n\s*\n", section.text):
-                start = _norm(paragraph)[:200]
-                hits = [
-                    i
-                    for i, rule in enumerate(remove)
-                    if "paragraph" in rule and start.startswith(_norm(rule["paragraph"]))
-                ]
-                used.update(hits)
-                if not hits:
-                    paragraphs.append(paragraph)
+                kept_text = _cut_paragraph(paragraph, remove, used)
+                if kept_text.strip():
+                    paragraphs.append(kept_text)
             kept.append(
                 section.model_copy(
                     update={

@@ -390,6 +390,9 @@ class DesignChoice(_Model):
     """Standard alternatives worth trying instead."""
     used_for: str | None = None
     """What the choice is used for (``feature misalignment loss``), if stated."""
+    named_by_paper: bool = False
+    """Whether the paper itself names the alternatives (turned down, also tried, or offered):
+    the strongest evidence an ablation can rest on."""
     evidence: list[Evidence] = Field(default_factory=list)
     """Where the choice is stated."""
 

@@ -85,6 +85,48 @@ _NOVEL_WORDS = frozenset({"our", "proposed", "novel"})
 _SYMBOL_AFTER = re.compile(
     r"\s+\$?((?![aAI]\b)[A-Za-z\u0370-\u03ff](?:_\{?\w+\}?)?)\$?(?=[\s,.;:)(]|$)"
 )
+# Words that only point at a part ("our particular attention", "a certain surrogate objective",
+# "individual attention heads"): a name starting with one is not the name of a part.
+_POINTING_MODIFIERS = word_set(
+    "particular certain individual each every such specific general given respective "
+    "corresponding several various other many some any few most more less same whole entire "
+    "typical usual common existing previous prior standard conventional traditional popular "
+    "recent modern classical vanilla naive plain simple basic default final original full "
+    "overall"
+)
+# Heads that turn a method's name into the method itself: "MAE pre-training", "BERT model".
+_WHOLE_METHOD_HEADS = word_set(
+    "pre-training pretraining training model models framework architecture approach method "
+    "algorithm algorithms network networks system pipeline procedure sampler samplers "
+    "estimator estimators optimizer learner learners flow flows net nets autoencoder "
+    "autoencoders agent agents"
+)
+# Hardware, software, data and bookkeeping: never a part of a learning method.
+_NOT_A_PART = word_set(
+    "gpu gpus cpu cpus tpu tpus hardware cuda pytorch tensorflow jax keras library "
+    "libraries toolkit package implementation codebase code hugging huggingface github server "
+    "cluster machine dataset datasets benchmark benchmarks corpus corpora split splits "
+    "matrix multiply gemm paper section table figure appendix experiment experiments baseline "
+    "baselines competitor competitors"
+)
+# Gerunds of actions on a part ("inserting adapter layers"); "mapping layer" or "gating module"
+# name parts and are not listed.
+_ACTION_GERUNDS = word_set(
+    "inserting adding using applying making removing replacing introducing combining computing "
+    "performing taking having getting building designing training increasing decreasing reducing"
+)
+# Head words of tasks and research areas, not parts: "natural language generation (NLG)",
+# "relation extraction", "question answering".
+_TASK_HEADS = word_set(
+    "generation comprehension extraction answering classification recognition detection "
+    "segmentation translation summarization summarisation retrieval parsing captioning "
+    "reasoning understanding modeling modelling completion forecasting control navigation "
+    "planning synthesis editing localization localisation tracking estimation"
+)
+# A citation right after a name: the name is someone else's work ("TRPO [Sch+15]", "[cite]").
+_CITED_AFTER = re.compile(
+    r"^\s*\)?\s*(?:\[(?:cite|[\w\s,.+&-]{1,40})\]|\((?:[A-Z][^()]{0,60}?(?:19|20)\d\d[a-z]?)\))"
+)
 _NO_CANDIDATE_ROLES = frozenset({SectionRole.RELATED_WORK, SectionRole.REFERENCES})
 _METHOD_ROLES = frozenset({SectionRole.METHOD})
 _DESCRIBING_ROLES = frozenset(
@@ -120,6 +162,8 @@ class _Candidate:
     """Named after "we propose/introduce" in the same sentence."""
     symbol: str | None = None
     """Math symbol the paper names the part with ("a prediction MLP h")."""
+    cited: int = 0
+    """Mentions followed by a citation: the part is someone else's (a baseline, prior work)."""
     heading: str | None = None
     """Section id of a method subsection titled with exactly this name."""
 
@@ -207,6 +251,7 @@ class _Collector:
         *,
         acronym: str | None = None,
         novel: bool = False,
+        end: int | None = None,
     ) -> _Candidate | None:
         key = term_key(name)
         kind = _kind_of(name, acronym=acronym is not None)
@@ -214,6 +259,8 @@ class _Collector:
             return None
         if key in self.method or (acronym and acronym.lower() in self.method):
             return None
+        if _is_method(key, self.method):
+            return None  # "MAE pre-training", "APG samplers": the whole method, not a part
         candidate = self.by_key.get(key)
         if candidate is None:
             candidate = _Candidate(key, name.strip(), kind, sentence.index)
@@ -225,6 +272,9 @@ class _Collector:
         candidate.capitalised = candidate.capitalised or _is_capitalised(name)
         candidate.novel = candidate.novel or novel
         candidate.phrase_hits += 1
+        after = end if end is not None else start + len(name)
+        if _CITED_AFTER.match(sentence.text[after : after + 80]):
+            candidate.cited += 1
         candidate.evidence.add(sentence, start, start + len(name))
         return candidate
 
@@ -246,7 +296,14 @@ class _Collector:
                 (sentence_novel and sentence_novel.start() < definition.start)
                 or _NOVEL_BEFORE.search(text[max(0, definition.start - 80) : definition.start])
             )
-            self.add(definition.expansion, sentence, definition.start, acronym=acronym, novel=novel)
+            self.add(
+                definition.expansion,
+                sentence,
+                definition.start,
+                acronym=acronym,
+                novel=novel,
+                end=definition.end,
+            )
         for phrase, start in _phrases(text):
             if any(lo <= start < hi for lo, hi in defined_spans):
                 continue
@@ -294,8 +351,8 @@ def _add_title_mechanism(collector: _Collector, title: str, sentences: Sequence[
     phrase = match.group("phrase").strip()
     tokens = [t.lower() for t in words(phrase)]
     head = singular(tokens[-1])
-    if head in STANDARD_PART_HEADS or head in {"model", "network", "learning"}:
-        return
+    if head in STANDARD_PART_HEADS or head in _WHOLE_METHOD_HEADS or head == "learning":
+        return  # "with Hyperbolic Normalizing Flows": the method itself, not one of its parts
     if any(w in STOPWORDS for w in tokens) or DESIGN_VOCAB.first(phrase):
         return
     key = term_key(phrase)
@@ -309,8 +366,8 @@ def _add_title_mechanism(collector: _Collector, title: str, sentences: Sequence[
         (s for s in sentences if s.role in _METHOD_ROLES and key.split()[-1] in s.text.lower()),
         None,
     )
-    if described is None:
-        return
+    if described is None or _cited_anywhere(phrase, sentences):
+        return  # a technique the paper cites ("with Policy Gradient") is borrowed, not its own
     kind = HEAD_KINDS.get(head, "mechanism")
     candidate = collector.by_key.get(key)
     if candidate is None:
@@ -318,6 +375,28 @@ def _add_title_mechanism(collector: _Collector, title: str, sentences: Sequence[
         collector.by_key[key] = candidate
     candidate.novel = True
     candidate.evidence.add(described)
+
+
+def _is_method(key: str, method: frozenset[str]) -> bool:
+    """Whether a part's key names the whole method: the method's name, possibly followed by a
+    word for a whole system ("MAE pre-training", "amortized population Gibbs sampler")."""
+    tokens = key.split()
+    core = [t for t in tokens if t not in _WHOLE_METHOD_HEADS]
+    for name in method:
+        words_ = set(name.split())
+        if core and set(core) <= words_ and tokens[0] in words_:
+            return True
+    return False
+
+
+def _cited_anywhere(phrase: str, sentences: Sequence[Sentence]) -> bool:
+    """Whether the paper ever writes ``phrase`` followed by a citation."""
+    pattern = re.compile(re.escape(phrase), re.IGNORECASE)
+    for sentence in sentences:
+        for match in pattern.finditer(sentence.text):
+            if _CITED_AFTER.match(sentence.text[match.end() : match.end() + 80]):
+                return True
+    return False
 
 
 def _named_trick(candidate: _Candidate) -> bool:
@@ -394,6 +473,9 @@ def _count_mentions(
                     if not (key == last_key and i == last_end):
                         candidate = by_key[key]
                         candidate.mentions += 1
+                        end = _offset(sentence.text, raw, i + n - 1) + len(raw[i + n - 1])
+                        if _CITED_AFTER.match(sentence.text[end : end + 80]):
+                            candidate.cited += 1
                         candidate.method_mentions += in_method
                         if describes:
                             _note_negation(candidate, sentence, _offset(sentence.text, raw, i))
@@ -455,6 +537,8 @@ def find_parts(
     section is background, unless the paper presents it as its own.
     """
     title_words = {w.lower() for w in words(title)}
+    # The method's names come from the title and abstract only: an introduction's "we introduce
+    # a Cross-View Consistency Module (CVCM)" names one of its parts.
     abstract = " ".join(s.text for s in sentences if s.role is SectionRole.ABSTRACT)
     collector = _Collector(title_words, method_names(title, abstract))
     for sentence in sentences:
@@ -500,13 +584,14 @@ def find_parts(
         and c.negated * 2 >= c.described
         and c.negated_in_method == c.described_in_method
     ]
-    absent = [c for c in negated if c.absent is not None]
+    absent = [c for c in negated if c.absent is not None and not _not_a_part(c)]
     kept = [
         c
         for c in kept
         if (c.novel or c.acronym or c.capitalised or c.symbol or c.mentions >= 2 or _named_trick(c))
         and c not in negated
         and (c.novel or c.method_mentions or not has_method)
+        and not _not_a_part(c)
     ]
     kept.sort(key=lambda c: (not c.novel, -c.method_mentions, -c.mentions, c.first_index, c.key))
     return ComponentFindings(
@@ -534,6 +619,26 @@ def find_parts(
             if c.absent is not None
         ],
     )
+
+
+def _not_a_part(candidate: _Candidate) -> bool:
+    """Names that are not parts of the method: pointing phrases ("particular attention"),
+    hardware, software and data, tasks ("relation extraction"), gerunds ("inserting adapter
+    layers") and other people's methods (named with a citation and never as the paper's own)."""
+    tokens = [t.lower() for t in words(candidate.name)]
+    if not tokens:
+        return True
+    if tokens[0] in _POINTING_MODIFIERS or any(t in _NOT_A_PART for t in tokens):
+        return True
+    if tokens[0] in _ACTION_GERUNDS:
+        return True  # "inserting adapter layers" describes an action, not a part
+    if singular(tokens[-1]) in _TASK_HEADS:
+        return True  # a task ("natural language generation"), even the one the paper targets
+    if candidate.cited and not candidate.novel:
+        return True
+    # A name without a part head word ("trust region policy optimization (TRPO)") is a part
+    # only when the paper presents it as its own.
+    return candidate.kind == "other" and not candidate.novel and not candidate.method_mentions
 
 
 def _evidence(candidate: _Candidate, sentences: Sequence[Sentence]) -> list[Evidence]:

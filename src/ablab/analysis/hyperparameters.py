@@ -20,6 +20,7 @@ from ablab.analysis.symbols import (
     NUMBER,
     SYMBOL,
     clean_number,
+    normalize_symbols,
     parse_number,
 )
 from ablab.analysis.symbols import symbol_key as canonical_symbol
@@ -27,7 +28,10 @@ from ablab.analysis.terms import STOPWORDS, VERBS, term_key, word_set
 from ablab.schema import Evidence, Hyperparameter, SectionRole
 
 # "the number of layers from 1 to 10": the counted noun stops before a linking word.
-_NOT_LINK = r"(?!(?:from|to|in|on|at|for|with|of|and|or|is|was|are|were|used|per|between)\b)"
+_NOT_LINK = (
+    r"(?!(?:from|to|in|on|at|for|with|of|and|or|is|was|are|were|used|per|between|by|as|than|"
+    r"across|over|under|during|within|that|which|we|it|the|a|an)\b)"
+)
 NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
     ("learning rate", r"(?:initial |base |peak |max(?:imum)? )?learning[- ]rates?|lr"),
     ("batch size", r"(?:mini-?)?batch[- ]sizes?"),
@@ -71,6 +75,29 @@ _SYMBOL_VALUE = re.compile(
     rf"(?P<sym>{SYMBOL})\s*\$?\s*(?:=|:=|≈|\\approx|\s(?:is|was|are)\s+(?:set\s+to|fixed\s+(?:to|at)"
     rf"|chosen\s+as))\s*\$?\s*(?P<num>{NUMBER})"
 )
+# Symbols written as glued identifiers, as PDFs flatten subscripts: "dmodel = 512", "Pdrop = 0.1",
+# "ϵls = 0.1", "d_ff = 2048", "warmup_steps = 4000".
+_IDENT = (
+    rf"(?<![\w\\/*^])(?P<sym>[A-Za-z{GREEK_LETTERS}]"
+    r"(?:_?\{?[A-Za-z]{1,8}\}?|[a-z]{1,6})(?:_[a-z]{2,8})?)"
+)
+_IDENT_VALUE = re.compile(rf"{_IDENT}\s*\$?\s*(?:=|:=)\s*\$?\s*(?P<num>{NUMBER})(?![\w/])")
+IDENTIFIER_NAMES: dict[str, str] = {
+    "model": "model dimension", "ff": "feed-forward inner dimension",
+    "ffn": "feed-forward inner dimension", "hidden": "hidden dimension",
+    "emb": "embedding dimension", "drop": "dropout rate", "dropout": "dropout rate",
+    "ls": "label smoothing", "warmup": "warm-up steps", "head": "head dimension",
+}  # fmt: skip
+"""The subscript of a glued identifier and the setting it names (``d_model``, ``P_drop``)."""
+# A value stated as a condition or a point of an argument, not a setting the paper chooses:
+# "where r = 1", "(i.e., when x = 0)", "if k = 1".
+_CONDITION_BEFORE = re.compile(
+    r"(?:\b(?:where|when|whenever|if|unless|at|for all|such that|i\.e\.,?|e\.g\.,?|assume|"
+    r"assuming|suppose|case|limit|as)\s*\(?\s*\$?\s*$|[(/*^·×+−-]\s*\$?\s*$)",
+    re.IGNORECASE,
+)
+# A sentence that is a figure or table caption: numbers there describe a plot, not the method.
+_CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Tab\.)\s*\d+\s*[:.|]", re.IGNORECASE)
 _SET_VALUE = re.compile(
     rf"\b(?:set|sets|setting|fix|fixing|choose|choosing)\s+(?:the\s+)?"
     rf"(?:(?P<desc>[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,2}})\s+)?\$?(?P<sym>{SYMBOL})\$?\s+"
@@ -105,13 +132,18 @@ _EVERY = re.compile(
 # or "every K steps".
 _DIGIT = re.compile(r"\d")
 _MAY_DESCRIBE = re.compile(
-    rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\$[A-Za-z]\$|\b[Ee]very\b|\bwrites?\b|\bdenote"
+    rf"[{GREEK_LETTERS}]|\\[A-Za-z]|\$[A-Za-z]\$|\b[Ee]very\b|\bwrites?\b|\bdenote|\bcalled\b"
     r"|\b(?:order|size|number|dimension|rate|factor|length) [A-Z]\b"
 )
 # "$K$ motif slots", "λ prototypes": a symbol counting the plural noun after it
 _SYMBOL_COUNTS = re.compile(
     rf"(?:\$(?P<sym>{SYMBOL})\$|(?P<greek>{GREEK_SYMBOL}))\s+"
     r"(?P<noun>(?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b"
+)
+# "a very simple parameter α called width multiplier": the name the paper gives a symbol.
+_CALLED = re.compile(
+    rf"\$?(?P<sym>{GREEK_SYMBOL}|\b[A-Za-z]\b)\$?,?\s+(?:called|named|termed|dubbed|"
+    r"referred\s+to\s+as)\s+(?:the\s+|a\s+)?(?P<name>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})"
 )
 _EMA_CONTEXT = re.compile(r"moving average|\bEMA\b", re.IGNORECASE)
 # "We write L for the number of layers, H for the hidden size": a symbol and what it stands for.
@@ -176,6 +208,7 @@ _NOUN_AFTER_VALUE = re.compile(r"\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*s)\b")
 
 _HP_NOUNS = HYPERPARAMETER_NOUNS
 _DESC_STOP = STOPWORDS | word_set(
+    "simple new single extra additional global certain particular very "
     "set setting sets fix fixed choose chosen where denote denotes default value values with "
     "sharper softer higher lower larger smaller small large high low initial base same final "
     "typical constant different respectively"
@@ -242,6 +275,78 @@ def _descriptor(text: str) -> str | None:
     return " ".join(tail[-3:])
 
 
+_COUNTED_NOUN = re.compile(r"\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s)\b")
+_OR_NOUN = re.compile(r",?\s+or\s+(?P<noun>[a-z][\w-]*s)\b")
+
+
+COUNTED_PARTS = word_set(
+    "layers blocks heads units channels filters experts neighbors neighbours clusters prototypes "
+    "slots views crops patches tokens queries keys steps iterations epochs rounds samples "
+    "particles sweeps stages scales levels hops kernels anchors centroids codes codewords "
+    "components modes negatives positives candidates beams trees estimators agents workers "
+    "frames rollouts updates passes dimensions features"
+)
+"""What a method's count can count ("8 heads", "K = 5 neighbours"); "the number of trainable
+parameters" or "of pixels" measures something, it is not a setting."""
+
+
+def _counted_after(text: str, end: int) -> str | None:
+    """``number of X`` for a value followed by what it counts: "h = 8 parallel attention layers,
+    or heads" -> ``number of heads`` (the appositive is the paper's own short name)."""
+    after = _COUNTED_NOUN.match(text, end)
+    noun = after.group(1).lower().split() if after else []
+    if not noun or noun[-1] not in COUNTED_PARTS or noun[0] in STOPWORDS:
+        return None
+    assert after is not None
+    also = _OR_NOUN.match(text, after.end())
+    if also:
+        return "number of " + also.group("noun").lower()
+    return "number of " + " ".join(noun)
+
+
+def _identifier_name(symbol: str) -> str | None:
+    """The setting a glued identifier names by its subscript (``dmodel`` -> model dimension)."""
+    body = symbol[1:].strip("_{}").lower()
+    if body in IDENTIFIER_NAMES:
+        return IDENTIFIER_NAMES[body]
+    if symbol.lower().startswith("warmup"):
+        return "warm-up steps"
+    return None
+
+
+# Names a field gives a symbol by convention, used only when the paper writes the symbol next to
+# the word that says so ("clip(r, 1 - ε, 1 + ε)", "discount γ"), in any sentence that holds it.
+_CONVENTIONS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("ε", re.compile(r"\bclip", re.I), "clipping parameter"),
+    ("γ", re.compile(r"\bdiscount", re.I), "discount factor"),
+    ("λ", re.compile(r"\bGAE\b|generali[sz]ed advantage", re.I), "GAE parameter"),
+    ("τ", re.compile(r"temperature", re.I), "temperature"),
+    ("τ", re.compile(r"soft update|target network|polyak", re.I), "target update rate"),
+    ("T", re.compile(r"temperature", re.I), "temperature"),
+    ("β", re.compile(r"\bKL\b", re.I), "KL coefficient"),
+    ("ρ", re.compile(r"neighbou?rhood|radius", re.I), "neighborhood size"),
+    ("r", re.compile(r"\brank\b", re.I), "rank"),
+    ("k", re.compile(r"nearest neighbou?r", re.I), "number of nearest neighbors"),
+    ("K", re.compile(r"nearest neighbou?r", re.I), "number of nearest neighbors"),
+    ("α", re.compile(r"width multiplier", re.I), "width multiplier"),
+)
+
+
+def _conventional_name(symbol: str, sentences: Sequence[Sentence]) -> str | None:
+    """The conventional name of an undescribed symbol, when the paper's own sentences around it
+    use the word behind the convention."""
+    head = symbol[:1]
+    rules = [(pattern, name) for letter, pattern, name in _CONVENTIONS if letter == head]
+    if not rules:
+        return None
+    mention = re.compile(rf"(?<![\w\\]){re.escape(symbol)}(?![\w])")
+    texts = [t for t in (normalize_symbols(s.text) for s in sentences) if mention.search(t)]
+    for pattern, name in rules:
+        if any(pattern.search(text) for text in texts):
+            return name
+    return None
+
+
 def _usable_symbol(symbol: str) -> bool:
     head = symbol[0]
     return not (head.isascii() and head.isalpha() and head in _LATIN_VARIABLES)
@@ -289,6 +394,8 @@ class _Reader:
 
     def _read_values(self, sentence: Sentence) -> None:
         text = sentence.text
+        if _CAPTION.match(text):
+            return  # a caption describes a plot or a table's rows, not the method's settings
         used: list[tuple[int, int]] = []
 
         def fresh(match: re.Match[str]) -> bool:
@@ -305,6 +412,8 @@ class _Reader:
                 continue
             canonical, _ = NAMED_HYPERPARAMETERS[int(group[1:])]
             surface = match.group(group)
+            if canonical == "number" and surface.lower().split()[-1] not in COUNTED_PARTS:
+                continue  # "the number of pixels", "of trainable parameters": a measure
             name = surface.lower() if canonical == "number" else canonical
             before = _descriptor(text[max(0, match.start() - 60) : match.start()] + surface)
             if before and canonical not in ("number", "loss weight") and len(before.split()) > 1:
@@ -320,7 +429,7 @@ class _Reader:
                 name = _descriptor(desc) if desc else None
                 self._add(sentence, match, name, match.group("sym"))
         for match in _SYMBOL_VALUE.finditer(text):
-            if not fresh(match):
+            if not fresh(match) or _CONDITION_BEFORE.search(text, 0, match.start()):
                 continue
             optimizer = _OPTIMIZER_BEFORE.search(text, 0, match.start())
             if optimizer:
@@ -328,11 +437,20 @@ class _Reader:
                 self._add(sentence, match, f"{optimizer.group(1)} {sym}", match.group("sym"))
                 continue
             name = _descriptor(text[max(0, match.start() - 60) : match.start()])
-            after = _NOUN_AFTER_VALUE.match(text, match.end())
-            noun = after.group(1).lower().split() if after else []
-            if name is None and noun and noun[-1] not in _UNITS and noun[0] not in STOPWORDS:
-                name = "number of " + " ".join(noun)
+            if name is None:
+                name = _counted_after(text, match.end())
             self._add(sentence, match, name, match.group("sym"))
+        for match in _IDENT_VALUE.finditer(text):
+            if not fresh(match) or _CONDITION_BEFORE.search(text, 0, match.start()):
+                continue
+            symbol = match.group("sym")
+            name = _descriptor(text[max(0, match.start() - 60) : match.start()])
+            if name is None or len(name.split()) < 2:
+                name = _identifier_name(symbol) or name
+            if name is None:
+                name = _counted_after(text, match.end())
+            if name is not None:  # a glued identifier nobody names is a variable, not a setting
+                self._add(sentence, match, name, symbol)
         for match in _DURATION.finditer(text):
             if fresh(match):
                 unit = match.group("unit").lower()
@@ -415,6 +533,8 @@ class _Reader:
             name = number_of.group(0) if number_of else _descriptor(rest.split(" and ")[0])
             if name:
                 self._describe(match.group("sym"), name.lower(), None)
+        for match in _CALLED.finditer(text):
+            self._describe(match.group("sym"), match.group("name").lower(), None)
         for match in _EVERY.finditer(text):
             component = self.index.nearest(text, match.start()) or self.index.of_section(sentence)
             self._describe(
@@ -449,10 +569,18 @@ def find_hyperparameters(
             entry.best = value
         if len(entry.evidence) < 3:
             entry.evidence.append(value.sentence.evidence(value.start, value.end))
+    for entry in merged.values():
+        best = entry.best
+        if best.symbol and (best.name is None or best.name in _PLACEHOLDER_NAMES):
+            best.name = _conventional_name(canonical_symbol(best.symbol), sentences) or best.name
     result = [_to_schema(m) for m in merged.values()]
     order = {id(h): i for i, h in enumerate(result)}
     result.sort(key=lambda h: (h.symbol is None and h.component is None, order[id(h)]))
     return result
+
+
+_PLACEHOLDER_NAMES = frozenset({"hyperparameter", "parameter", "parameters", "constant"})
+"""Descriptions that say a symbol is a setting without saying which ("ε is a hyperparameter")."""
 
 
 def _better(new: _Value, old: _Value) -> bool:

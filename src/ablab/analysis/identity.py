@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 
+from ablab.analysis.acronyms import find_definitions
 from ablab.analysis.terms import term_key
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 
 _MAX_NAME_WORDS = 4
 # "We introduce BERT", "we propose the Transformer", "we present Momentum Contrast (MoCo)",
 # "our method, SimSiam,", "which we call X": a capitalised name right after the cue.
 _ANNOUNCED = re.compile(
-    r"\b(?:[Ww]e\s+(?:introduce|propose|present|call|name|term)|[Oo]ur\s+(?:method|model|approach|"
+    r"\b(?:[Ww]e\s+(?:introduce|propose|present|describe|develop|design|devise|call|name|term)|[Oo]ur\s+(?:method|model|approach|"
     r"framework|architecture),?|[Ww]hich\s+we\s+(?:call|name|term)|called|dubbed|named)\s+"
     r"(?:(?:a|an|the)\s+)?(?:(?:new|novel|simple)\s+)?"
     r"(?:(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
@@ -39,4 +42,13 @@ def method_names(title: str, abstract: str = "") -> frozenset[str]:
                 names.add(after.group("acronym"))
         else:  # "which we call proximal policy optimization (PPO)"
             names.update((match.group("phrase"), match.group("acronym")))
+    # "masked autoencoders (MAE)" in the abstract of "Masked Autoencoders Are ...": an acronym
+    # whose expansion is spelled out by the title names the paper's method.
+    title_words = {w.lower() for w in _WORD.findall(title)}
+    for definition in find_definitions(abstract):
+        expansion = [w.lower() for w in _WORD.findall(definition.expansion)]
+        if len(expansion) >= 2 and all(
+            w in title_words or w.rstrip("s") in title_words for w in expansion
+        ):
+            names.update((definition.expansion, definition.acronym))
     return frozenset(k for k in (term_key(n) for n in names) if k)

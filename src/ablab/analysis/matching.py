@@ -18,7 +18,7 @@ _GREEK = re.compile(GREEK_SYMBOL)
 HYPERPARAMETER_NOUNS = word_set(
     "temperature weight coefficient rate margin factor ratio threshold decay momentum size "
     "dimension number scale parameter hyperparameter penalty strength interval length order "
-    "schedule"
+    "schedule rank multiplier horizon radius budget resolution"
 )
 """Words that name a hyperparameter (shared with the hyperparameter extractor)."""
 

@@ -1,10 +1,13 @@
-"""Alternatives the paper names and turns down: "Instead of predicting the posterior mean
-directly, the network predicts the noise" in a subsection titled "Noise prediction
-parameterization".
+"""Alternatives the paper names itself: the ones it turns down ("Instead of predicting the
+posterior mean directly, the network predicts the noise"), the ones it also tried ("we also
+experimented with learned positional embeddings instead") and the ones it offers ("another
+approach, which can be used as an alternative to the clipped surrogate objective, is to use a
+penalty on KL divergence").
 
-The paper has told us what its choice competes with, so comparing the two is the ablation to run.
-The choice is named by the method subsection it is made in; subsections with vague titles
-("Training details") or titles naming several things ("Encoder and decoder") are skipped.
+The paper has told us what its choice competes with, so comparing the two is the ablation to run
+(and often the one the paper reports). The choice is what the sentence names, else the method
+subsection it is made in; subsections with vague titles ("Training details") or titles naming
+several things ("Encoder and decoder") are skipped.
 """
 
 from __future__ import annotations
@@ -16,12 +19,30 @@ from ablab.analysis.sentences import Sentence
 from ablab.analysis.terms import STOPWORDS, word_set, words
 from ablab.schema import DesignChoice, SectionRole
 
-# "instead of X," / "rather than X," / "replaces X with ...": X is the turned-down alternative.
-_REJECTED = re.compile(
-    r"\b(?:[Ii]nstead of|[Rr]ather than)\s+(?P<alternative>[^,.;:()]{3,80}?)"
+_PHRASE = r"[^,.;:()\[\]]{3,80}?"
+_CITATION = r"(?:\s*\[[^\]]{1,40}\])?"
+# "instead of X," / "rather than X,": X is the turned-down alternative.
+_INSTEAD_OF = re.compile(
+    rf"\b(?:[Ii]nstead of|[Rr]ather than)\s+(?P<alternative>{_PHRASE}){_CITATION}"
     r"(?=\s*\(|,|;|\.(?:\s|$)|$)"
-    r"|\breplac(?:e|es|ing)\s+(?:the\s+|a\s+|an\s+)?(?P<replaced>[^,.;:()]{3,80}?)"
+)
+# "replacing X with Y": X is the turned-down alternative of Y.
+_REPLACING = re.compile(
+    rf"\breplac(?:e|es|ing)\s+(?:the\s+|a\s+|an\s+)?(?P<alternative>{_PHRASE})"
     r"(?:\s*\([^)]*\))?\s+with\b"
+)
+# "we also experimented with using learned positional embeddings [8] instead (of X)".
+_ALSO_TRIED = re.compile(
+    r"\b(?:also|additionally|further)\s+(?:tried|experimented\s+with|explored|tested|considered|"
+    r"evaluated|compared\s+(?:with|to|against))\s+(?:using\s+|applying\s+)?"
+    rf"(?P<alternative>{_PHRASE}){_CITATION}\s+"
+    rf"(?:instead(?:\s+of\s+(?:using\s+)?(?P<choice>{_PHRASE})(?=[,.;:()]|\s+and\b|$))?"
+    rf"|in\s+place\s+of\s+(?P<choice2>{_PHRASE})(?=[,.;:()]|\s+and\b|$)|as\s+an\s+alternative)"
+)
+# "Another approach, which can be used as an alternative to X ..., is to use Y".
+_ALTERNATIVE_TO = re.compile(
+    rf"\bas\s+an\s+alternative\s+to\s+(?:the\s+)?(?P<choice>{_PHRASE})(?=[,.;:()])"
+    rf".{{0,80}}?\bis\s+to\s+(?:use\s+|add\s+)?(?P<alternative>{_PHRASE})(?=[,.;:()]|\s+and\b|$)"
 )
 _VAGUE_TITLE_WORDS = word_set(
     """
@@ -30,6 +51,7 @@ _VAGUE_TITLE_WORDS = word_set(
     experiments analysis pipeline summary objective loss formulation algorithm
     """
 )
+_LEADING = re.compile(r"^(?:using|use|a|an|the|to|performing|applying)\s+", re.IGNORECASE)
 _MIN_WORDS, _MAX_WORDS = 2, 5
 
 
@@ -42,25 +64,55 @@ def _names_one_part(title: str) -> bool:
     return not all(t in _VAGUE_TITLE_WORDS for t in tokens)
 
 
+def _clean(phrase: str | None) -> str:
+    """A phrase without leading articles and verbs ("using learned positional embeddings")."""
+    text = (phrase or "").strip()
+    while True:
+        shorter = _LEADING.sub("", text)
+        if shorter == text:
+            return text
+        text = shorter
+
+
+def _named(sentence: Sentence) -> tuple[str | None, str, re.Match[str]] | None:
+    """(choice or None, alternative, match) for the first alternative the sentence names."""
+    text = sentence.text
+    for pattern in (_ALTERNATIVE_TO, _ALSO_TRIED):
+        match = pattern.search(text)
+        if match is not None:
+            groups = match.groupdict()
+            choice = _clean(groups.get("choice") or groups.get("choice2")) or None
+            return choice, _clean(match.group("alternative")), match
+    for pattern in (_INSTEAD_OF, _REPLACING):
+        match = pattern.search(text)
+        if match is not None:
+            return None, _clean(match.group("alternative")), match
+    return None
+
+
 def find_rejected_alternatives(sentences: Sequence[Sentence]) -> list[DesignChoice]:
-    """One design choice per method subsection that names the alternative it turns down."""
+    """One design choice per named choice (or method subsection) whose alternative the paper
+    names itself."""
     found: dict[str, DesignChoice] = {}
     for sentence in sentences:
         if sentence.role is not SectionRole.METHOD or not sentence.section_id:
             continue
-        title = sentence.section_title
-        if title in found or not _names_one_part(title):
+        named = _named(sentence)
+        if named is None:
             continue
-        match = _REJECTED.search(sentence.text)
-        if match is None:
+        choice, alternative, match = named
+        if choice is None:
+            title = sentence.section_title
+            if not _names_one_part(title):
+                continue
+            choice = title
+        if choice in found or len(words(alternative)) < 2 or len(words(choice)) > 8:
             continue
-        alternative = (match.group("alternative") or match.group("replaced")).strip()
-        if len(words(alternative)) < 2:
-            continue
-        found[title] = DesignChoice(
-            choice=title,
+        found[choice] = DesignChoice(
+            choice=choice,
             category="other",
             alternatives=[alternative],
+            named_by_paper=True,
             evidence=[sentence.evidence(*match.span())],
         )
     return list(found.values())

@@ -16,7 +16,9 @@ GREEK = {
 }  # fmt: skip
 """LaTeX command name -> Unicode letter."""
 
-GREEK_LETTERS = "".join(sorted(set(GREEK.values())))
+_VARIANTS = str.maketrans("ϵϑϕϱϖς", "εθφρπσ")
+"""Letter variants PDFs and fonts use (lunate epsilon ϵ for ε, ...), folded into one letter."""
+GREEK_LETTERS = "".join(sorted(set(GREEK.values()))) + "ϵϑϕϱϖς"
 _LATEX_GREEK = "|".join(sorted(GREEK, key=len, reverse=True))
 _SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
@@ -32,6 +34,7 @@ GREEK_SYMBOL = rf"(?:\\(?:{_LATEX_GREEK})(?![A-Za-z])|[{GREEK_LETTERS}]){_SUBSCR
 
 NUMBER = (
     r"(?:(?<![\w.])10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?"  # 10^{-4} (before plain "10")
+    r"|(?<![\w.])10−\d{1,2}(?!\d|\.\d)"  # 10−9: a PDF's flattened superscript
     r"|(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d,])"  # 4,096
     r"|(?<![\w.])(?:\d+(?:\.\d+)?|\.\d+)(?:\s?[eE]\s?[-−+]?\s?\d+)?"  # 0.5, 3e-4, 1e−4
     r"(?:\s*(?:×|\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*[-−]?\s*\d+\s*\}?)?)"  # 3 × 10^{-4}
@@ -53,6 +56,9 @@ def parse_number(text: str) -> float | None:
     percent = raw.endswith("%")
     raw = raw.rstrip("%").strip()
     value: float | None = None
+    flattened = re.fullmatch(r"10-(\d{1,2})", raw) if "−" in text else None
+    if flattened:
+        return 10.0 ** -int(flattened.group(1))
     try:
         value = float(raw.replace(",", "").replace(" ", ""))
     except ValueError:
@@ -79,6 +85,7 @@ def symbol_key(symbol: str) -> str:
     """
     text = _TEXT_COMMAND.sub(r"\1", symbol.strip().strip("$"))
     text = _LATEX_SYMBOL.sub(lambda m: GREEK[m.group(1)], text).translate(_SUBSCRIPT_DIGITS)
+    text = text.translate(_VARIANTS)
     head, rest = text[:1], text[1:]
     if not rest:
         return head
@@ -86,6 +93,12 @@ def symbol_key(symbol: str) -> str:
     body = match.group(1) if match else rest
     body = body.replace("{", "").replace("}", "").replace(" ", "")
     return f"{head}_{body}" if body else head
+
+
+def normalize_symbols(text: str) -> str:
+    """``text`` with LaTeX Greek commands as Unicode letters and font variants folded (``\\gamma``
+    -> ``γ``, ``ϵ`` -> ``ε``), so symbols can be searched for in one form."""
+    return _LATEX_SYMBOL.sub(lambda m: GREEK[m.group(1)], text).translate(_VARIANTS)
 
 
 def display_symbol(symbol: str) -> str:

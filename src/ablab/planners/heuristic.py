@@ -39,6 +39,12 @@ WEAK_SCORE = 3.0
 nothing stronger is left, whatever the family mix."""
 MAX_METRICS = 3
 """At most this many of the paper's metrics per ablation."""
+MIN_CONFIDENCE = 0.45
+"""Candidates below this confidence never fill a plan: a shorter plan of sound ablations beats a
+full one padded with guesses."""
+FALLBACK_CONFIDENCE = 0.3
+"""When no candidate is confident, the single best one at or above this is proposed, marked as
+resting on weak evidence (below it, planning fails with a clear message)."""
 
 
 def _already_reported(
@@ -48,8 +54,23 @@ def _already_reported(
     return any(same_target(key, other) for other in existing)
 
 
+def _same_part(a: Candidate, b: Candidate) -> bool:
+    """Whether two candidates ablate one part ("renormalization trick" and "renormalized
+    propagation", "Elastic View Scheduler" and "Elastic Views")."""
+    if a.part == b.part:
+        return True
+    if a.family == "sweep" and b.family == "sweep":
+        return same_target(target_key(a.match_text), target_key(b.match_text))
+    if "sweep" in (a.family, b.family):
+        return False  # a part and one of its settings are two questions
+    stems_a = {w[:6] for w in a.part.split() if len(w) > 3}
+    stems_b = {w[:6] for w in b.part.split() if len(w) > 3}
+    return bool(stems_a) and bool(stems_b) and (stems_a <= stems_b or stems_b <= stems_a)
+
+
 def select(candidates: Sequence[Candidate], k: int) -> list[Candidate]:
-    """Pick ``k`` candidates greedily by score, penalising repeated families and parts."""
+    """Pick up to ``k`` candidates greedily by score, penalising repeated families; never two
+    of the same part."""
     remaining = list(candidates)
     chosen: list[Candidate] = []
     families: Counter[str] = Counter()
@@ -67,7 +88,7 @@ def select(candidates: Sequence[Candidate], k: int) -> list[Candidate]:
         strong = [item for item in enumerate(remaining) if item[1].score >= WEAK_SCORE]
         index, best = max(strong or enumerate(remaining), key=effective)
         remaining.pop(index)
-        if best.ablation.name.lower() in names:
+        if best.ablation.name.lower() in names or any(_same_part(best, c) for c in chosen):
             continue
         chosen.append(best)
         families[best.family] += 1
@@ -96,6 +117,24 @@ def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
     return ["main task metric"], (
         "The paper names no metric that could be recognised and its task is unclear; report the "
         "paper's main evaluation metric."
+    )
+
+
+def _short_note(k: int, chosen: Sequence[Candidate], *, weak: bool = False) -> str:
+    """Why a plan holds fewer than ``k`` ablations (empty when it is full)."""
+    if weak:
+        return (
+            "No candidate rests on strong evidence (a part the paper presents as its own, an "
+            "alternative it names, a setting it states), so only the most plausible one is "
+            "proposed; treat it as a weak suggestion."
+        )
+    if len(chosen) >= k:
+        return ""
+    return (
+        f"The plan holds {len(chosen)} ablation{'s' if len(chosen) != 1 else ''} rather than "
+        f"{k}: the other candidates rest on weak evidence (a part the paper does not present as "
+        "its own, a setting it never names, an alternative it gives no reason for), and a "
+        "shorter plan of sound ablations is more useful than a full one."
     )
 
 
@@ -150,7 +189,16 @@ class HeuristicPlanner:
                 f"nothing to ablate in paper {paper.id!r}: no component, design choice or "
                 "hyperparameter was recognised (and nothing the paper has not already ablated)"
             )
-        chosen = select(candidates, k)
+        confident = [c for c in candidates if c.confidence >= MIN_CONFIDENCE]
+        weak = not confident
+        if weak:
+            confident = [c for c in candidates if c.confidence >= FALLBACK_CONFIDENCE][:1]
+        if not confident:
+            raise PlanError(
+                f"no sound ablation found in paper {paper.id!r}: every candidate rests on weak "
+                "evidence (see `ablab analyze` for what was found)"
+            )
+        chosen = select(confident, 1 if weak else k)
         text = f"{paper.title}\n{paper.abstract}\n{paper.full_text()}"
         metrics, metrics_note = choose_metrics(analysis, text)
         ablations = [c.ablation.model_copy(update={"metrics": list(metrics)}) for c in chosen]
@@ -162,7 +210,15 @@ class HeuristicPlanner:
             planner=self.name,
             model="offline",
             k=k,
-            reasoning=build_reasoning(paper, analysis, mode, chosen, metrics, metrics_note),
+            reasoning=build_reasoning(
+                paper,
+                analysis,
+                mode,
+                chosen,
+                metrics,
+                metrics_note,
+                short=_short_note(k, chosen, weak=weak),
+            ),
             ablations=ablations,
             versions={"heuristic": PLANNER_VERSION},
         )

@@ -93,7 +93,8 @@ def addition_candidates(text: str) -> list[Candidate]:
         )
         why = f"{rule.rationale} (The paper never mentions it.)"
         candidates.append(
-            Candidate(ablation, rule.score, "add", rule.part, rule.part.split(" (")[0], why)
+            # a generic part the paper never mentions: a guess, never sound enough to plan alone
+            Candidate(ablation, rule.score, "add", rule.part, rule.part.split(" (")[0], why, 0.15)
         )
     return candidates
 
@@ -129,5 +130,9 @@ def absent_part_candidates(analysis: Analysis, reviewer: bool) -> list[Candidate
         )
         why = f'{rationale} (the paper: "{quote}")' if quote else rationale
         score = ABSENT_PART_SCORE + (ABSENT_PART_REVIEWER_BONUS if reviewer else 0.0) - 0.2 * rank
-        candidates.append(Candidate(ablation, score, "add", name.lower(), name, why))
+        # "without negative pairs" in the abstract is a claim worth testing; a passing remark
+        # in the method ("does not require specialized sparse operations") is not.
+        claimed = any(e.section_title in ("Abstract", "Introduction") for e in part.evidence)
+        confidence = 0.5 if claimed else 0.4
+        candidates.append(Candidate(ablation, score, "add", name.lower(), name, why, confidence))
     return candidates

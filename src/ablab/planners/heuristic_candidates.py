@@ -67,6 +67,9 @@ class Candidate:
     """What is compared with the paper's existing ablations."""
     why: str
     """One or two sentences for the reasoning trace (Markdown)."""
+    confidence: float = 0.5
+    """How sound the ablation is, from its evidence alone (0-1): a plan holds only candidates
+    at or above the planner's threshold, so a weak one never fills a slot."""
 
 
 def _times(count: int) -> str:
@@ -182,19 +185,30 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
         if component.novel:
             score = 10.0 + min(component.mentions, 20) / 10 - 0.25 * rank
             claim = f"The {label} is one of the paper's own contributions"
+            confidence = 0.7
         else:
             score = 4.5 + min(component.mentions, 10) / 10 - 0.2 * rank
             claim = f"The {label} is a distinct part of the method"
+            # a named part the paper does not call its own: sound when it names it often or
+            # stresses it ("crucially, we apply a stop-gradient")
+            stressed = any(_STRESSED.search(e.quote) for e in component.evidence)
+            named = component.acronym is not None and component.mentions >= 4
+            confidence = 0.5 if named or stressed else 0.35
         if modified is not None:
             ablation, why = _without_modifier(component, label, claim, modified)
         else:
             ablation, why = _removal(component, label, claim)
         candidates.append(
-            Candidate(ablation, score, "component", term_key(component.name), label, why)
+            Candidate(
+                ablation, score, "component", term_key(component.name), label, why, confidence
+            )
         )
     return candidates
 
 
+_STRESSED = re.compile(
+    r"\b(?:crucial(?:ly)?|essential|key|critical(?:ly)?|important(?:ly)?)\b", re.I
+)
 _EXTRA_LOSS = re.compile(r"\b(?:auxiliary|additional|extra|regulari[sz]\w*|penalty)\b", re.I)
 
 
@@ -305,8 +319,9 @@ def design_candidates(
             entry, design.choice, analysis.title, method
         ):
             continue  # the model size is varied by its own rule (heuristic_scale)
-        # no vocabulary entry: the paper itself named the alternative ("instead of X")
-        weight = float(entry.weight) if entry else PAPER_ALTERNATIVE_WEIGHT
+        # the paper itself named the alternative ("instead of X", "we also tried Y")
+        named = design.named_by_paper or entry is None
+        weight = PAPER_ALTERNATIVE_WEIGHT if named else float(entry.weight)  # type: ignore[union-attr]
         used_for = part_name(design.used_for) if design.used_for else None
         central = used_for is not None and (
             used_for.lower() in novel or re.search(r"loss|objective", used_for, re.I) is not None
@@ -323,7 +338,7 @@ def design_candidates(
         name = f"{verb} {_the(part_name(design.choice))}" + (
             f" in the {used_for}" if used_for else ""
         )
-        if entry is None and len(replacement) == 1 and len(replacement[0].split()) <= 6:
+        if named and len(replacement) == 1 and len(replacement[0].split()) <= 6:
             name += f" with {replacement[0]}"  # the paper's own alternative says what is asked
         use = f"{design.choice}" + (f" for the {used_for}" if used_for else "")
         if removes:
@@ -351,6 +366,21 @@ def design_candidates(
             rationale=rationale,
             evidence=design.evidence[:2],
         )
+        # The paper's own alternative is sound; a standard one only when the paper argues for
+        # its choice or the choice is a part of its own named contribution. Swapping a whole
+        # network family is never an ablation of one choice.
+        justified = any(_JUSTIFIED.search(e.quote) for e in design.evidence)
+        own_part = used_for is not None and used_for.lower() in novel
+        if design.named_by_paper or entry is None:
+            confidence = 0.75
+        elif entry.whole_model or _inherent(design, entry, analysis.title):
+            confidence = 0.1
+        elif _in_title(design.choice, analysis.title):
+            confidence = 0.55  # "Deep Residual Learning": the choice is the paper's subject
+        elif justified or own_part or _method_level(entry, design):
+            confidence = 0.45
+        else:
+            confidence = 0.3
         candidates.append(
             # matched against existing ablations by the paper's own words too
             Candidate(
@@ -359,12 +389,69 @@ def design_candidates(
                 "design",
                 # the paper's own alternative to a part is a question of its own, next to
                 # removing or simplifying that part
-                design.choice.lower() + (" vs alternative" if entry is None else ""),
+                design.choice.lower() + (" vs alternative" if named else ""),
                 " ".join([label, *forms]),
                 why,
+                confidence,
             )
         )
     return candidates
+
+
+# A KL term in a variational bound, a trust region or a policy penalty is part of the
+# objective's definition: swapping in a JS divergence or a cosine distance is not a variant.
+_DEFINES_KL = re.compile(
+    r"variational|\belbo\b|evidence lower bound|posterior|prior|trust region|penalt|policy|"
+    r"preference|reinforcement|reward",
+    re.IGNORECASE,
+)
+
+
+# Choices that shape what a method computes (its similarity, normalisation, pooling, sampling,
+# training schedule): a standard alternative to one the method makes is a meaningful variant.
+# Activations, optimisers, augmentations, initialisations, fusion operators and whole
+# architectures are swapped only when the paper argues for its choice.
+_METHOD_LEVEL = frozenset(
+    {"divergence", "distance", "normalization", "pooling", "sampling", "schedule", "attention"}
+)
+_METHOD_LEVEL_WEIGHT = 5
+_STATED_IN_METHOD = re.compile(
+    r"\b(?:we|our)\b[^.]{0,60}\b(?:use|uses|adopt|apply|applies|employ|employs|choose|chose|"
+    r"rely|relies|minimi[sz]e|maximi[sz]e|compute|computes)\b|\bcrucial|\bkey\b|\bessential",
+    re.IGNORECASE,
+)
+
+
+_TITLE_VAGUE = frozenset(
+    {"learning", "network", "networks", "model", "models", "deep", "neural", "via", "using", "for"}
+)
+
+
+def _in_title(choice: str, title: str) -> bool:
+    """Whether the title names the choice ("residual connections" in "Deep Residual Learning")."""
+    title_stems = {w.lower()[:6] for w in words(title) if w.lower() not in _TITLE_VAGUE}
+    choice_stems = {w.lower()[:6] for w in words(choice) if w.lower() not in _TITLE_VAGUE}
+    return bool(choice_stems) and bool(choice_stems & title_stems)
+
+
+def _method_level(entry: DesignEntry, design: DesignChoice) -> bool:
+    """Whether a standard alternative to this choice is a meaningful variant of the method: a
+    method-level kind of choice the paper says it makes."""
+    if entry.weight < _METHOD_LEVEL_WEIGHT or entry.name == "softmax":
+        return False
+    if entry.category not in _METHOD_LEVEL and entry.category != "other":
+        return False
+    if entry.category == "other" and entry.name == "concatenation":
+        return False
+    return any(_STATED_IN_METHOD.search(e.quote) for e in design.evidence)
+
+
+def _inherent(design: DesignChoice, entry: DesignEntry, title: str) -> bool:
+    """Whether a standard alternative cannot apply to this use of the choice."""
+    if entry.category != "divergence":
+        return False
+    context = " ".join([title, design.used_for or "", *(e.quote for e in design.evidence)])
+    return _DEFINES_KL.search(context) is not None
 
 
 def _unnamed(hyperparameter: Hyperparameter) -> bool:
@@ -437,5 +524,13 @@ def sweep_candidates(
             f"trying {', '.join(labels)} measures the method's sensitivity to it."
         )
         key = symbol or f"{term_key(hyperparameter.name)} {hyperparameter.component or ''}".strip()
-        candidates.append(Candidate(ablation, score, "sweep", key, title, why))
+        if unnamed:
+            confidence = 0.2  # a symbol the paper never describes may be a variable
+        elif generic:
+            confidence = 0.3
+        elif size:
+            confidence = 0.5
+        else:
+            confidence = 0.6
+        candidates.append(Candidate(ablation, score, "sweep", key, title, why, confidence))
     return candidates

@@ -97,8 +97,11 @@ def build_reasoning(
     chosen: Sequence[Candidate],
     metrics: Sequence[str],
     metrics_note: str,
+    *,
+    short: str = "",
 ) -> str:
-    """The reasoning trace: contribution, existing ablations (reviewer), the numbered plan."""
+    """The reasoning trace: contribution, existing ablations (reviewer), the numbered plan, and
+    ``short``, the reason a plan holds fewer ablations than asked for."""
     parts = [f"{_contribution(paper)} {_components(analysis)}"]
     if mode is Mode.REVIEWER:
         parts.append(_existing(analysis))
@@ -119,5 +122,7 @@ def build_reasoning(
         for i, c in enumerate(chosen, 1)
     ]
     parts.append("\n".join(items))
+    if short:
+        parts.append(short)
     parts.append(f"Metrics: {', '.join(metrics)}. {metrics_note}")
     return "\n\n".join(parts)

@@ -67,7 +67,7 @@ def scale_candidate(analysis: Analysis, reviewer: bool) -> Candidate | None:
     score = SCALE_SCORE + (0.5 if reviewer else 0.0)
     # Matched against existing ablations by every size it varies ("number of layers").
     match_text = f"{MODEL_SIZE} {described}"
-    return Candidate(ablation, score, "sweep", MODEL_SIZE, match_text, why)
+    return Candidate(ablation, score, "sweep", MODEL_SIZE, match_text, why, 0.5)
 
 
 def model_size_varied(existing: TargetKey) -> bool:
