@@ -146,13 +146,15 @@ def structure(pages: list[Page], *, strict: bool = False) -> ParsedDocument:
     blocks = _blocks(pages, size, skip=title_lines)
     builder = _Builder(body=size)
     reader = _HeadingReader(size, strict=strict)
-    pending: Table | None = None  # a table whose caption or rows are still expected
+    table: Table | None = None  # the table being read: caption seen or rows seen, not closed
+    table_place: tuple[int, int] = (-1, -1)  # its page and column
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
+        place = (block.first.page, block.col_index)
         heading = reader.read(block, following)
         if heading is not None:
             builder.start(heading)
-            pending = None
+            table = None
             rest = block.lines[1:]
             if not rest:
                 continue
@@ -160,29 +162,27 @@ def structure(pages: list[Page], *, strict: bool = False) -> ParsedDocument:
         caption = _CAPTION.match(" ".join(block.first.text.split()))
         if caption:
             text, rows = _split_caption(block)
-            if caption["kind"].startswith("T"):
-                if pending is not None and pending.rows and not pending.caption:
-                    pending.caption = text
-                    pending = None
-                else:
-                    pending = Table(caption=text)
-                    builder.tables().append(pending)
-                    if rows:
-                        _fill(pending, rows)
-            else:
+            if not caption["kind"].startswith("T"):
                 builder.paragraphs.append(text)
+                table = None
+            elif table is not None and table.rows and not table.caption and place == table_place:
+                table.caption = text  # a caption below its table
+                table = None
+            else:
+                table, table_place = Table(caption=text), place
+                builder.tables().append(table)
+                _fill(table, rows)
             continue
         kind = _kind(block, size)
-        if kind == "table":
-            if pending is not None and not pending.rows:
-                _fill(pending, block.lines)
-                pending = None
-            else:
-                pending = Table()
-                _fill(pending, block.lines)
-                builder.tables().append(pending)
-        elif kind == "prose":
+        if kind == "prose":
             builder.add_prose([line.text for line in block.lines])
+            table = None
+        elif table is not None and place == table_place:
+            _fill(table, block.lines)  # more rows, or labels and headers between row groups
+        elif kind == "table":
+            table, table_place = Table(), place
+            _fill(table, block.lines)
+            builder.tables().append(table)
     doc = ParsedDocument(title=title, front_text="\n\n".join(builder.front))
     for raw, paragraphs in builder.sections:
         raw.text = "\n\n".join(paragraphs)
@@ -248,12 +248,13 @@ def _same_block(previous: Line, line: Line) -> bool:
 
 
 def _styled(line: Line) -> bool:
-    return line.bold or _caps(line.text)
+    """Bold, or upper-case like a heading ("3 METHOD", "RELATED WORK"; not "CIFAR-100.")."""
+    text = line.text.strip()
+    return line.bold or (_caps(text) and not text.endswith(".") and len(text.split()) >= 2)
 
 
 def _caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+    return text.isupper() and sum(ch.isalpha() for ch in text) >= 4
 
 
 class _HeadingReader:

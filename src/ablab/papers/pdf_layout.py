@@ -22,7 +22,6 @@ import pypdfium2.raw as pdfium_c
 from ablab.errors import PaperError
 
 _BOLD_NAME = re.compile(r"bold|black|heavy|demi|semibold|medi|cmbx|\bbx|-bx|sbold", re.IGNORECASE)
-_ITALIC_NAME = re.compile(r"ital|oblique|cmti|cmmi|-it\b|\bit\b", re.IGNORECASE)
 _BOLD_WEIGHT = 600
 _FORCE_BOLD_FLAG = 1 << 18
 # PDFium ends a line with U+FFFE (and no line break) where a word is hyphenated across lines;
@@ -53,7 +52,6 @@ class Line:
     """Whether the sampled characters are all bold."""
     bold_prefix: int = 0
     """Length of a leading bold run when the rest of the line is not bold ("Ablation. We ...")."""
-    italic: bool = False
     figure: bool = False
     """Whether the text comes from an embedded figure (plot, diagram)."""
     cells: list[str] | None = None
@@ -200,7 +198,6 @@ def _merge_fragments(lines: list[Line]) -> list[Line]:
                 bold=prev.bold and line.bold,
                 bold_prefix=prev.bold_prefix
                 or (len(prev.text) if prev.bold and not line.bold else 0),
-                italic=main.italic,
                 figure=prev.figure,
                 cells=None
                 if prev.cells is None and line.cells is None
@@ -245,17 +242,14 @@ class _Sampler:
         pdfium_c.FPDFText_GetFontInfo(self._tp, index, self._name, _NAME_BUFFER, self._flags)
         name = self._name.value
         cached = self._bold_cache.get(name)
-        if cached is None:
-            decoded = name.decode("latin-1")
-            cached = bool(_BOLD_NAME.search(decoded))
+        if cached is None:  # boldness is a property of the font: decide once per font name
+            cached = (
+                bool(_BOLD_NAME.search(name.decode("latin-1")))
+                or bool(self._flags.value & _FORCE_BOLD_FLAG)
+                or pdfium_c.FPDFText_GetFontWeight(self._tp, index) >= _BOLD_WEIGHT
+            )
             self._bold_cache[name] = cached
-        if cached or self._flags.value & _FORCE_BOLD_FLAG:
-            return True
-        return pdfium_c.FPDFText_GetFontWeight(self._tp, index) >= _BOLD_WEIGHT
-
-    def _italic(self, index: int) -> bool:
-        pdfium_c.FPDFText_GetFontInfo(self._tp, index, self._name, _NAME_BUFFER, self._flags)
-        return bool(_ITALIC_NAME.search(self._name.value.decode("latin-1")))
+        return cached
 
     def _rect(self, index: int) -> tuple[float, float, float, float]:
         box = self._box
@@ -263,21 +257,24 @@ class _Sampler:
         return box.left, box.right, self._height - box.top, self._height - box.bottom
 
     def line(self, segment: str, start: int, page_index: int) -> Line | None:
-        visible = [i for i, ch in enumerate(segment) if not ch.isspace() and not _low_half(ch)]
-        if not visible:
+        first = len(segment) - len(segment.lstrip())
+        last = len(segment.rstrip()) - 1
+        if last < first:
             return None
-        first, last = visible[0], visible[-1]
-        samples = sorted({first, visible[len(visible) // 2], last})
+        middle = (first + last) // 2
+        while middle < last and (segment[middle].isspace() or _low_half(segment[middle])):
+            middle += 1
+        samples = sorted({first, middle, last})
         chars = [self._char(start + i) for i in samples]
         sizes = sorted(pdfium_c.FPDFText_GetFontSize(self._tp, c) for c in chars)
         size = round(sizes[len(sizes) // 2], 1)
         bolds = [self._bold(c) for c in chars]
         bold = all(bolds)
-        prefix = self._bold_prefix(segment, start, visible) if bolds[0] and not bold else 0
+        prefix = self._bold_prefix(segment, start) if bolds[0] and not bold else 0
         x0, _, top0, bottom0 = self._rect(chars[0])
         _, x1, top1, bottom1 = self._rect(chars[-1])
-        middle = chars[len(chars) // 2]
-        obj = pdfium_c.FPDFText_GetTextObject(self._tp, middle)
+        middle_char = chars[len(chars) // 2]
+        obj = pdfium_c.FPDFText_GetTextObject(self._tp, middle_char)
         figure = (ctypes.cast(obj, ctypes.c_void_p).value or 0) in self._figures
         text = segment.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
         cells = self._cells(segment, start, size) if _numeric(text) else None
@@ -291,7 +288,6 @@ class _Sampler:
             size=size,
             bold=bold,
             bold_prefix=prefix,
-            italic=self._italic(middle),
             figure=figure,
             cells=cells,
         )
@@ -314,9 +310,10 @@ class _Sampler:
         ]
         return cells if len(cells) > 1 else None
 
-    def _bold_prefix(self, segment: str, start: int, visible: list[int]) -> int:
+    def _bold_prefix(self, segment: str, start: int) -> int:
         """Length of the leading bold run (up to 80 characters), 0 if it is the whole line."""
         end = 0
+        visible = [i for i, ch in enumerate(segment[:120]) if not ch.isspace()]
         for i in visible[:80]:
             if not self._bold(self._char(start + i)):
                 return end

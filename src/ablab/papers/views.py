@@ -46,9 +46,7 @@ def author_view(paper: Paper) -> Paper:
     if not found:
         kept, cue = _cut_at_text_cue(kept)
         if cue:
-            warnings.append(
-                f"author view: no experiments section found; cut at the text {cue!r}"
-            )
+            warnings.append(f"author view: no experiments section found; cut at the text {cue!r}")
         else:
             warnings.append(
                 "author view: no experiments, results or ablation section found; "
@@ -132,9 +130,9 @@ def _heading_paragraph(section: Section) -> tuple[int, str] | None:
 def _results_paragraph(section: Section) -> tuple[int, str] | None:
     for offset, paragraph in _paragraphs(section.text):
         first = " ".join(paragraph.split())[:80]
-        if _CAPTION.match(first) and first.lower().startswith(("table", "tab")):
-            if _RESULT_WORDS.search(paragraph):
-                return offset, first
+        is_table = _CAPTION.match(first) and first.lower().startswith(("table", "tab"))
+        if is_table and _RESULT_WORDS.search(paragraph):
+            return offset, first
     if any(_results_table(table.caption) for table in section.tables):
         return len(section.text), "a results table"
     return None
