@@ -9,7 +9,7 @@ and the warning says which was used.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ablab.papers.tree import ParsedDocument, build_paper
 from ablab.schema import EXPERIMENT_ROLES, Paper, SectionRole, SourceKind
@@ -51,10 +51,10 @@ def checked_paper(
     source_kind: SourceKind,
     source_path: str | None,
     content_hash: str,
-    fallback: Callable[[], ParsedDocument] | None = None,
-    fallback_name: str = "a safer reading",
+    fallbacks: Sequence[tuple[str, Callable[[], ParsedDocument]]] = (),
 ) -> Paper:
-    """Build the paper and check it; try ``fallback`` when it looks wrong; warn in one line."""
+    """Build the paper and check it; when it looks wrong, try the ``fallbacks`` (name, reader)
+    and keep the reading with the fewest problems; say so in one warning line."""
 
     def build(parsed: ParsedDocument) -> Paper:
         return build_paper(
@@ -70,12 +70,15 @@ def checked_paper(
     if not problems:
         return paper
     warning = f"structure looks wrong: {'; '.join(problems)}"
-    if fallback is not None:
-        other = build(fallback())
+    best: tuple[str, Paper, list[str]] | None = None
+    for name, reader in fallbacks:
+        other = build(reader())
         other_problems = structure_problems(other)
-        if len(other_problems) < len(problems):
-            paper = other
-            warning += f"; read with {fallback_name} instead"
-            if other_problems:
-                warning += f" (still: {'; '.join(other_problems)})"
+        if len(other_problems) < len(best[2] if best else problems):
+            best = (name, other, other_problems)
+    if best is not None:
+        name, paper, remaining = best
+        warning += f"; read with {name} instead"
+        if remaining:
+            warning += f" (still: {'; '.join(remaining)})"
     return paper.model_copy(update={"warnings": [*paper.warnings, warning]})

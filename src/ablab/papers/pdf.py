@@ -18,6 +18,7 @@ block is read as a heading, a caption, a table or prose:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ablab.errors import PaperError
@@ -119,10 +120,13 @@ def paper_from_pdf_bytes(data: bytes, *, paper_id: str, source_path: str | None 
     doc = structure(pages)
     doc.metadata.update(metadata)
 
-    def numbered_only() -> ParsedDocument:
-        strict = structure(pages, strict=True)
-        strict.metadata.update(metadata)
-        return strict
+    def reading(mode: str) -> Callable[[], ParsedDocument]:
+        def read() -> ParsedDocument:
+            other = structure(pages, mode=mode)
+            other.metadata.update(metadata)
+            return other
+
+        return read
 
     return checked_paper(
         doc,
@@ -130,22 +134,26 @@ def paper_from_pdf_bytes(data: bytes, *, paper_id: str, source_path: str | None 
         source_kind=SourceKind.PDF,
         source_path=source_path,
         content_hash=sha256_hex(data),
-        fallback=numbered_only,
-        fallback_name="numbered and role-word headings only",
+        fallbacks=[
+            ("numbered and role-word headings only", reading("strict")),
+            ("unstyled numbered headings", reading("plain")),
+        ],
     )
 
 
-def structure(pages: list[Page], *, strict: bool = False) -> ParsedDocument:
+def structure(pages: list[Page], *, mode: str = "default") -> ParsedDocument:
     """Headings, prose, captions and tables of cleaned pages.
 
-    ``strict`` accepts only numbered and role-word headings (the fallback reading when the
-    styled headings of the default reading give a broken tree).
+    ``mode`` "default" reads every kind of heading; the fallback readings, used when the default
+    tree looks broken, are "strict" (numbered and role-word headings only: against hundreds of
+    tiny sections) and "plain" (numbered headings even when set in the body font: for PDFs
+    whose headings carry no style at all).
     """
     size = body_size(pages)
     title, title_lines = _find_title(pages, size)
     blocks = _blocks(pages, size, skip=title_lines)
     builder = _Builder(body=size)
-    reader = _HeadingReader(size, strict=strict)
+    reader = _HeadingReader(size, mode=mode)
     table: Table | None = None  # the table being read: caption seen or rows seen, not closed
     table_place: tuple[int, int] = (-1, -1)  # its page and column
     for index, block in enumerate(blocks):
@@ -184,6 +192,10 @@ def structure(pages: list[Page], *, strict: bool = False) -> ParsedDocument:
             _fill(table, block.lines)
             builder.tables().append(table)
     doc = ParsedDocument(title=title, front_text="\n\n".join(builder.front))
+    if not builder.sections and builder.front:
+        # No heading found: keep the text in one section (the check reports it) rather than
+        # leaving it all in the front matter, where only the abstract is read.
+        builder.sections.append((RawSection(heading="Text", level=1), builder.front))
     for raw, paragraphs in builder.sections:
         raw.text = "\n\n".join(paragraphs)
         doc.sections.append(raw)
@@ -260,9 +272,10 @@ def _caps(text: str) -> bool:
 class _HeadingReader:
     """Decides whether a block starts with a heading, keeping the numbering and levels seen."""
 
-    def __init__(self, body: float, *, strict: bool) -> None:
+    def __init__(self, body: float, *, mode: str) -> None:
         self.body = body
-        self.strict = strict
+        self.strict = mode == "strict"
+        self.plain = mode == "plain"
         self.numbers = HeadingDetector()
         self.level = 0  # level of the last heading that was not run-in
         self.top_size: float | None = None  # font size of the first top-level heading
@@ -275,6 +288,11 @@ class _HeadingReader:
         aligned = _aligned(line, block.column)
         large = line.size >= self.body * 1.1 and line.size - self.body >= 0.9
         styled = line.bold or large or _caps(text)
+        if self.plain and not styled:
+            # An unstyled numbered heading stands on a short line of its own.
+            styled = len(text.split()) <= _MAX_RUN_IN_WORDS and (
+                len(block.lines) == 1 or line.width < 0.7 * block.column.width
+            )
         if is_role_word(text) and (styled or len(block.lines) == 1):
             return self._top(text.rstrip(":."), line, appendix=_appendix_word(text))
         appendix = _APPENDIX_HEAD.match(text)
@@ -401,9 +419,13 @@ def _prose_line(line: Line, column: Column, body: float) -> bool:
     text = line.text.strip()
     if _letters(text) < 0.6 or line.size < 0.6 * body:
         return False
-    if line.width >= 0.5 * column.width or len(text.split()) >= 4:
+    words = len(text.split())
+    if words >= 4:
         return True
-    return abs(line.x0 - column.left) <= 3 and text[-1] in ".:;,!?"
+    # A paragraph's short last line ends a sentence; spread-out labels ("Encoder  Decoder") do not.
+    return text[-1] in ".:;,!?)" and (
+        line.width >= 0.5 * column.width or abs(line.x0 - column.left) <= 3
+    )
 
 
 def _split_caption(block: _Block) -> tuple[str, list[Line]]:
