@@ -170,6 +170,9 @@ def _split_sections(body: str, doc: ParsedDocument) -> None:
         tables, rest = extract_tables(chunk, _convert_quiet)
         rest = mark_figures(rest)
         heading = _convert(title, doc.warnings).replace("\n", " ")
+        if command in ("paragraph", "subparagraph"):
+            # A run-in head ends with its own punctuation ("Setup."); the PDF reader drops it too.
+            heading = heading.strip().rstrip(".:").strip() or heading
         doc.sections.append(
             RawSection(
                 heading=heading,
