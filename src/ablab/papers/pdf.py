@@ -38,7 +38,7 @@ _APPENDIX_HEAD = re.compile(
 )
 _THEOREM = re.compile(
     r"^(?:theorem|lemma|proof|corollary|proposition|definition|remark|assumption|example|claim"
-    r"|conjecture|note|step|case|q|a)\b",
+    r"|conjecture|note|step|case|q|a|input|output|require|ensure|return|given)\b",
     re.IGNORECASE,
 )
 _FLOAT_LABEL = re.compile(r"^(?:algorithm|listing|figure|table|fig\.)\s*\d", re.IGNORECASE)
@@ -157,7 +157,7 @@ def structure(pages: list[Page], *, mode: str = "default") -> ParsedDocument:
     table: Table | None = None  # the table being read: caption seen or rows seen, not closed
     table_place: tuple[int, int] = (-1, -1)  # its page and column
     for index, block in enumerate(blocks):
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        following = [line for later in blocks[index + 1 : index + 4] for line in later.lines][:3]
         place = (block.first.page, block.col_index)
         heading = reader.read(block, following)
         if heading is not None:
@@ -280,7 +280,8 @@ class _HeadingReader:
         self.level = 0  # level of the last heading that was not run-in
         self.top_size: float | None = None  # font size of the first top-level heading
 
-    def read(self, block: _Block, following: _Block | None) -> _Heading | None:
+    def read(self, block: _Block, following: list[Line]) -> _Heading | None:
+        """The heading that starts ``block`` (``following``: the next lines after it), if any."""
         line = block.first
         text = " ".join(line.text.split())
         if not text or _CAPTION.match(text):
@@ -352,6 +353,7 @@ class _HeadingReader:
             or len(words) > _MAX_RUN_IN_WORDS
             or not head[0].isupper()
             or _THEOREM.match(head)
+            or _FLOAT_LABEL.match(head)
         ):
             return None
         return _Heading(head.rstrip(".:\u2014 "), None, self.level + 1, rest=rest)
@@ -385,11 +387,12 @@ def _acronyms(text: str) -> bool:
     return len(words) >= 3 and upper >= 0.5 * len(words) and upper < len(words)
 
 
-def _prose_follows(block: _Block, following: _Block | None, body: float) -> bool:
+def _prose_follows(block: _Block, following: list[Line], body: float) -> bool:
     """A styled line is a heading only when prose (or another heading) comes right after it."""
-    nxt = block.lines[1] if len(block.lines) > 1 else following.first if following else None
-    if nxt is None or nxt.cells:
-        return False
+    after = block.lines[1:] + following
+    if not after or any(line.cells for line in after[:3]):
+        return False  # a bold table header ("Model SQuAD MNLI") sits on its rows
+    nxt = after[0]
     if nxt.bold or _caps(nxt.text):
         return True
     return abs(nxt.size - body) <= 1.0 and _letters(nxt.text) >= 0.6 and len(nxt.text.split()) >= 4
