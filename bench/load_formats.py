@@ -1,7 +1,8 @@
 """Load + plan time of the same 60-page synthetic paper as Markdown, LaTeX and PDF.
 
 Run: ``.venv/bin/python bench/load_formats.py`` (needs the dev extra for fpdf2); prints figures
-and writes bench/results/load_formats.json. PDF time is dominated by pypdf's text extraction.
+and writes bench/results/load_formats.json. PDF text comes from pypdfium2; real papers are timed
+by bench/pdf_structure.py.
 """
 
 from __future__ import annotations

@@ -90,3 +90,38 @@ def test_same_paper_same_plan() -> None:
     first = runner.invoke(app, ["plan", str(EXAMPLE), "-f", "jsonl", "--mode", "reviewer"])
     second = runner.invoke(app, ["plan", str(EXAMPLE), "-f", "jsonl", "--mode", "reviewer"])
     assert first.stdout == second.stdout
+
+
+def _unstyled_pdf(path: Path) -> Path:
+    """A long PDF whose numbered headings are set in the body font: its structure is suspect."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 17)
+    pdf.multi_cell(0, 9, "Slot Memory", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    filler = "Each slot of the memory holds one token and a gate decides what to forget. " * 6
+    method = (
+        "We propose a slot memory module with a forgetting gate and a slot attention layer. "
+        "We set the number of slots to 64 and use a learning rate of 0.001. "
+    )
+    for heading in ("1 Introduction", "2 Method", "3 Experiments", "4 Conclusion"):
+        pdf.multi_cell(0, 5, heading, new_x="LMARGIN", new_y="NEXT")
+        if heading == "2 Method":
+            pdf.multi_cell(0, 5, method, new_x="LMARGIN", new_y="NEXT")
+        for _ in range(6):
+            pdf.multi_cell(0, 5, filler, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+    pdf.output(str(path))
+    return path
+
+
+def test_plan_and_analyze_show_a_structure_warning(tmp_path: Path) -> None:
+    pdf = _unstyled_pdf(tmp_path / "unstyled.pdf")
+    for args in (["plan", str(pdf)], ["analyze", str(pdf), "-f", "json"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        warnings = [line for line in result.stderr.splitlines() if "structure looks wrong" in line]
+        assert len(warnings) == 1
+        assert warnings[0].startswith(f"warning: {pdf}: structure looks wrong")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import EncryptionMethod
 
 FILLER = (
     "The student network is trained with the teacher's features as targets, and the results "
@@ -38,13 +39,22 @@ def _write(pdf: FPDF, text: str, *, size: float = 10, style: str = "", height: f
     pdf.ln(1)
 
 
-def build_paper_pdf(path: Path, *, running_title: bool = False) -> Path:
+def build_paper_pdf(
+    path: Path, *, running_title: bool = False, user_password: str | None = None
+) -> Path:
     """A two-page paper: big bold title, bold numbered headings, a hyphenated line break.
 
     With ``running_title`` the title is one line on page 1 and repeats in small print at the top
-    of the other pages, as in conference templates.
+    of the other pages, as in conference templates. With ``user_password`` the PDF is encrypted
+    (RC4) with that user password ("" = opens without one, only editing restricted).
     """
     pdf = _Paper(format="A4")
+    if user_password is not None:
+        pdf.set_encryption(
+            owner_password="owner",
+            user_password=user_password,
+            encryption_method=EncryptionMethod.RC4,
+        )
     pdf.running_title = running_title
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()

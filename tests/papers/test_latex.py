@@ -203,7 +203,7 @@ def test_starred_sections_paragraphs_and_main_file(tmp_path: Path) -> None:
     assert [(s.number, s.title, s.level) for s in paper.walk()] == [
         (None, "Overview", 1),
         ("1", "Method", 1),
-        (None, "Setup.", 2),
+        (None, "Setup", 2),
         ("1.1", "Loss", 2),
         ("2", "Experiments", 1),
     ]
@@ -273,3 +273,27 @@ def test_macro_bomb_stops_expanding_in_time(tmp_path: Path) -> None:
     assert peak < 50 * 1024 * 1024  # the expansion is cut before the giant string is built
     assert any("stopped expanding" in warning for warning in paper.warnings)
     assert paper.sections[0].text.startswith("We use a gate.")
+
+
+def test_figures_become_captions_and_appendix_letters(tmp_path: Path) -> None:
+    (tmp_path / "main.tex").write_text(
+        "\\documentclass{article}\\begin{document}\\title{Gated Memory}\\maketitle\n"
+        "\\section{Method}We keep one slot per token.\n"
+        "\\begin{figure}[t]\\centering\\includegraphics{plots/curve-secret}\n"
+        "\\caption{Slots over time.}\\label{fig:slots}\\end{figure}\n"
+        "\\paragraph{Forgetting gate.} Old slots fade.\n"
+        "\\section{Experiments}Numbers.\n"
+        "\\appendix\\section{Proofs}P.\\subsection{Bound}B.\n"
+        "\\end{document}\n"
+    )
+    paper = load_paper(tmp_path)
+    assert [(s.number, s.title, s.level, s.role) for s in paper.walk()] == [
+        ("1", "Method", 1, SectionRole.METHOD),
+        (None, "Forgetting gate", 2, SectionRole.METHOD),
+        ("2", "Experiments", 1, SectionRole.EXPERIMENTS),
+        ("A", "Proofs", 1, SectionRole.APPENDIX),
+        ("A.1", "Bound", 2, SectionRole.APPENDIX),
+    ]
+    method = paper.sections[0]
+    assert method.text.split("\n\n") == ["We keep one slot per token.", "Figure: Slots over time."]
+    assert "curve-secret" not in paper.full_text() and "fig:slots" not in paper.full_text()

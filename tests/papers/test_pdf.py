@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
 
 from ablab.errors import PaperError
 from ablab.papers import author_view, load_paper
@@ -82,18 +81,12 @@ def test_same_pdf_same_paper(pdf_path: Path, tmp_path: Path) -> None:
     assert first.model_dump(exclude={"source_path"}) == second.model_dump(exclude={"source_path"})
 
 
-def test_encrypted_pdf(pdf_path: Path, tmp_path: Path) -> None:
-    locked = tmp_path / "locked.pdf"
-    writer = PdfWriter(clone_from=pdf_path)
-    writer.encrypt(user_password="pw", owner_password="owner", algorithm="RC4-128")
-    writer.write(locked)
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    locked = build_paper_pdf(tmp_path / "locked.pdf", user_password="pw")
     with pytest.raises(PaperError, match="encrypted"):
         load_paper(locked)
     # Encrypted with an empty user password (only editing restricted): readable.
-    open_pdf = tmp_path / "restricted.pdf"
-    writer = PdfWriter(clone_from=pdf_path)
-    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
-    writer.write(open_pdf)
+    open_pdf = build_paper_pdf(tmp_path / "restricted.pdf", user_password="")
     assert load_paper(open_pdf).title == "Contrastive Distillation with Feature Alignment"
 
 

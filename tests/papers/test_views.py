@@ -46,3 +46,48 @@ def test_author_view_without_experiments_keeps_body_and_warns() -> None:
     view = author_view(paper)
     assert [s.title for s in view.walk()] == ["Intro", "Method"]
     assert any("no experiments" in w for w in view.warnings)
+
+
+def test_author_view_cuts_at_an_experiments_heading_left_in_the_text() -> None:
+    """Regression: when heading detection failed, author mode saw the whole paper."""
+    paper = paper_from_markdown(
+        "# T\n\n## Body\n\nWe propose a gated memory.\n\n4 EXPERIMENTS\n\n"
+        "Accuracy rises to 93 percent.\n\n## Conclusion\n\nIt works.\n",
+        paper_id="x",
+    )
+    view = author_view(paper)
+    assert "gated memory" in view.full_text()
+    assert "93 percent" not in view.full_text() and "It works" not in view.full_text()
+    assert any("cut at the text '4 EXPERIMENTS'" in w for w in view.warnings)
+
+
+def test_author_view_cuts_at_the_first_results_table_caption() -> None:
+    paper = paper_from_markdown(
+        "# T\n\n## Body\n\nWe propose a gated memory.\n\n"
+        "Table 2: Accuracy of all methods on the test split.\n\nOurs wins by five points.\n",
+        paper_id="x",
+    )
+    view = author_view(paper)
+    assert "gated memory" in view.full_text()
+    assert "five points" not in view.full_text() and "Table 2" not in view.full_text()
+
+
+def test_author_view_drops_results_tables_and_captions_before_the_cut() -> None:
+    paper = paper_from_markdown(
+        "# T\n\n## 1 Introduction\n\nWe propose a gated memory.\n\n"
+        "Figure 1: Our method outperforms the baseline by ten points.\n\n"
+        "## 2 Method\n\nThe memory has slots.\n\n"
+        "| Setting | Value |\n|---|---|\n| slots | 64 |\n\n"
+        "## 3 Experiments\n\nSecret numbers.\n",
+        paper_id="x",
+    )
+    paper.sections[1].tables[0].caption = "Table 1: Hyperparameters of the memory."
+    paper.sections[0].tables.append(
+        paper.sections[1].tables[0].model_copy(update={"caption": "Table 3: Accuracy results."})
+    )
+    view = author_view(paper)
+    assert "outperforms" not in view.full_text()
+    assert "We propose a gated memory." in view.full_text()
+    assert [t.caption for s in view.walk() for t in s.tables] == [
+        "Table 1: Hyperparameters of the memory."
+    ]

@@ -35,6 +35,14 @@ def report_paper_error(source: str, error: str) -> None:
     report_error(error if error.startswith(f"{source}:") else f"{source}: {error}")
 
 
+def report_paper_warnings(source: str, warnings: list[str]) -> None:
+    """A paper's reading problems (a structure that looks wrong, ...), one line each."""
+    for warning in warnings:
+        err_console.print(
+            f"[yellow]warning:[/] {escape(source)}: {escape(warning)}", soft_wrap=True
+        )
+
+
 def escape(text: str) -> str:
     """Escape Rich markup in text that comes from papers or users."""
     from rich.markup import escape as rich_escape

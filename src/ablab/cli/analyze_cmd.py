@@ -11,7 +11,13 @@ from rich.table import Table
 
 from ablab.analysis import analyze as run_analysis
 from ablab.api import paper_view
-from ablab.cli._common import cli_errors, escape, out_console, write_stdout
+from ablab.cli._common import (
+    cli_errors,
+    escape,
+    out_console,
+    report_paper_warnings,
+    write_stdout,
+)
 from ablab.papers import load_paper
 from ablab.schema import Analysis, Evidence, Mode
 
@@ -83,6 +89,7 @@ def analyze(
     Example: ablab analyze examples/paper.md --format json
     """
     loaded = load_paper(paper)
+    report_paper_warnings(str(paper), loaded.warnings)
     result = run_analysis(paper_view(loaded, mode) if mode else loaded)
     chosen = fmt or (AnalysisFormat.table if sys.stdout.isatty() else AnalysisFormat.json)
     if chosen is AnalysisFormat.json:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 from ablab import __version__
@@ -53,8 +51,6 @@ def _root(
     ),
 ) -> None:
     """Plan and judge ablation studies of machine-learning papers."""
-    # pypdf logs every repair it makes on a damaged PDF; the CLI reports one line per paper.
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
 plan_cmd.register(app)

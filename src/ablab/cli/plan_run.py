@@ -15,6 +15,7 @@ from ablab.cli._common import (
     err_console,
     escape,
     report_paper_error,
+    report_paper_warnings,
 )
 from ablab.errors import ConfigError
 from ablab.models import CachedModel, ResponseCache, get_model
@@ -101,6 +102,7 @@ def run_and_report(
             result = event.result
             if result.status == "failed":
                 report_paper_error(result.source, result.error or "failed")
+            report_paper_warnings(result.source, result.warnings)
 
         summary = run_plans_sync(
             sources,

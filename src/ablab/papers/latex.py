@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ablab.errors import PaperError
+from ablab.papers.checks import checked_paper
 from ablab.papers.latex_source import (
     document_body,
     expand_includes,
@@ -19,11 +20,11 @@ from ablab.papers.latex_source import (
     read_group,
     strip_comments,
 )
-from ablab.papers.latex_tables import extract_tables
+from ablab.papers.latex_tables import extract_tables, mark_figures
 from ablab.papers.latex_text import latex_to_text, tidy_text
 from ablab.papers.project import DirectoryProject, Project, open_archive
 from ablab.papers.source import check_size, reason
-from ablab.papers.tree import ParsedDocument, RawSection, build_paper
+from ablab.papers.tree import ParsedDocument, RawSection
 from ablab.schema import Paper, SourceKind
 
 _LEVELS = {
@@ -89,7 +90,7 @@ def _paper(
     doc = parse_latex(expanded.text, project=project, main=main)
     doc.warnings[:0] = expanded.warnings
     doc.metadata["main_file"] = main
-    return build_paper(
+    return checked_paper(
         doc,
         paper_id=paper_id,
         source_kind=SourceKind.LATEX,
@@ -167,7 +168,11 @@ def _split_sections(body: str, doc: ParsedDocument) -> None:
         stop = heads[index + 1][0] if index + 1 < len(heads) else len(body)
         chunk = _APPENDIX.sub("", body[end:stop])
         tables, rest = extract_tables(chunk, _convert_quiet)
+        rest = mark_figures(rest)
         heading = _convert(title, doc.warnings).replace("\n", " ")
+        if command in ("paragraph", "subparagraph"):
+            # A run-in head ends with its own punctuation ("Setup."); the PDF reader drops it too.
+            heading = heading.strip().rstrip(".:").strip() or heading
         doc.sections.append(
             RawSection(
                 heading=heading,

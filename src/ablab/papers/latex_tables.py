@@ -13,6 +13,7 @@ from ablab.papers.latex_source import read_group
 from ablab.schema import Table
 
 _FLOAT = re.compile(r"\\begin\{(?P<env>table\*?|wraptable)\}")
+_FIGURE = re.compile(r"\\begin\{(?P<env>figure\*?|wrapfigure|SCfigure)\}")
 _TABULAR = re.compile(r"\\begin\{(?P<env>tabular\*?|tabularx|tabulary|longtable\*?)\}")
 _ARG_COUNT = {
     "tabular": 1,
@@ -79,6 +80,32 @@ def _take_floats(source: str, convert: Callable[[str], str], tables: list[Table]
             table.caption = table.caption or caption
         tables.extend(found)
         parts.append(source[position : match.start()])
+        position = end + len(closing)
+    parts.append(source[position:])
+    return "".join(parts)
+
+
+def mark_figures(source: str) -> str:
+    """Replace each figure float by its caption as a paragraph of its own, "Figure: ...".
+
+    Labels, plots and sub-figure markup inside the float never reach the prose; the caption is
+    kept, marked so that readers can tell it from the paper's running text.
+    """
+    parts: list[str] = []
+    position = 0
+    closings = _NextFinder(source)
+    for match in _FIGURE.finditer(source):
+        if match.start() < position:
+            continue
+        closing = f"\\end{{{match['env']}}}"
+        end = closings.find(closing, match.end())
+        if end < 0:
+            continue
+        inner = source[match.end() : end]
+        captions = [read_group(inner, m.end())[0] for m in _CAPTION.finditer(inner)]
+        parts.append(source[position : match.start()])
+        if captions:
+            parts.append("\n\nFigure: " + " ".join(captions) + "\n\n")
         position = end + len(closing)
     parts.append(source[position:])
     return "".join(parts)

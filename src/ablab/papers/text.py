@@ -98,7 +98,7 @@ class HeadingDetector:
             return None
         number, title = split_number(line)
         bare = _BARE_LETTER.match(line) if bare_letters and number is None else None
-        if bare and self._namespace == "num":
+        if bare and self._namespace in ("num", "letter"):
             number, title = bare["num"], bare["rest"]
         if number is None or not _heading_shaped(title):
             return None
@@ -142,7 +142,8 @@ def _is_caps_heading(line: str) -> bool:
     )
 
 
-def _is_role_word(line: str) -> bool:
+def is_role_word(line: str) -> bool:
+    """Whether a line is only a role word such as \"References\" or \"Appendix\"."""
     return line.rstrip(":.").strip().lower() in _ROLE_WORDS
 
 
@@ -184,7 +185,7 @@ def _heading(
     lead = _ABSTRACT_LEAD.match(line)
     if lead:
         return "Abstract", None, 1, lead["rest"]
-    if _is_role_word(line):
+    if is_role_word(line):
         return line.rstrip(":."), None, 1, ""
     if not style:
         return None

@@ -65,6 +65,8 @@ class PaperResult:
     """Why it failed."""
     usage: Usage = field(default_factory=Usage)
     """What this run spent on the paper."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems met reading the paper (e.g. a section structure that looks wrong)."""
 
 
 @dataclass
@@ -317,7 +319,9 @@ class _Run:
                 async with self.write_lock:
                     await asyncio.to_thread(write_plan, self.out, plan)
             self.failures.clear(paper.id, label)
-            result = PaperResult(label, paper.id, "done", plan=plan, usage=plan.usage)
+            result = PaperResult(
+                label, paper.id, "done", plan=plan, usage=plan.usage, warnings=list(paper.warnings)
+            )
             self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
             return self._settle(result)
 

@@ -1,0 +1,212 @@
+"""Test PDFs in the layouts of common paper templates, built with fpdf2 at test time.
+
+Every sentence here is written for the tests. Each builder returns the path it wrote; the
+sentences the tests look for are module constants.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+PROSE = (
+    "The encoder maps every input sequence to a sequence of hidden states that the decoder "
+    "reads with attention, and both parts are trained jointly with the same optimiser. "
+)
+METHOD_SENTENCE = "Our gated memory stores one slot per token and forgets old slots."
+EXPERIMENT_SENTENCE = "On the held-out split the gated memory reaches the best accuracy."
+ABLATION_SENTENCE = "Removing the forgetting gate lowers accuracy by four points."
+EQUATION = "L = - log ( exp(s+) / SUM exp(s) )      (1)"
+TABLE_ROWS = (("Ours", "91.2", "0.31"), ("w/o gate", "88.4", "0.35"), ("Baseline", "85.0", "0.42"))
+
+
+class _Doc(FPDF):
+    """A page with a running header and a page number, as conference templates have."""
+
+    def header(self) -> None:
+        self.set_font("Helvetica", size=8)
+        self.set_y(8)
+        self.cell(0, 5, "Workshop preprint, do not distribute", align="C")
+        self.set_y(20)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("Helvetica", size=8)
+        self.cell(0, 10, str(self.page_no()), align="C")
+
+
+def _new(*, margin: float = 20) -> _Doc:
+    pdf = _Doc(format="A4")
+    pdf.set_auto_page_break(True, margin=margin)
+    pdf.add_page()
+    return pdf
+
+
+def _para(
+    pdf: FPDF, text: str, *, size: float = 10, style: str = "", width: float = 0, x: float = -1
+) -> None:
+    pdf.set_font("Helvetica", style, size)
+    if x >= 0:
+        pdf.set_x(x)
+    pdf.multi_cell(width, 5, text, new_x="LEFT" if x >= 0 else "LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def _heading(pdf: FPDF, text: str, *, size: float = 12, style: str = "B", x: float = -1) -> None:
+    pdf.ln(2)
+    _para(pdf, text, size=size, style=style, x=x)
+
+
+def build_caps_pdf(path: Path) -> Path:
+    """ICLR-like: upper-case numbered headings in the body font and size, not bold."""
+    pdf = _new()
+    _para(pdf, "GATED MEMORY FOR LONG SEQUENCES", size=16)
+    _para(pdf, "Anonymous authors")
+    _heading(pdf, "ABSTRACT", size=10, style="")
+    _para(pdf, "We propose a gated memory for sequence models. " + PROSE)
+    _heading(pdf, "1 INTRODUCTION", size=10, style="")
+    _para(pdf, PROSE * 4)
+    _heading(pdf, "2 METHOD", size=10, style="")
+    _para(pdf, METHOD_SENTENCE + " " + PROSE * 2)
+    _heading(pdf, "2.1 GATING FUNCTION", size=10, style="")
+    _para(pdf, PROSE * 3)
+    _heading(pdf, "3 EXPERIMENTS", size=10, style="")
+    _para(pdf, EXPERIMENT_SENTENCE + " " + PROSE * 2)
+    _heading(pdf, "4 CONCLUSION", size=10, style="")
+    _para(pdf, PROSE)
+    _heading(pdf, "REFERENCES", size=10, style="")
+    _para(pdf, "A. Author. A study of memories. 2020.")
+    _heading(pdf, "A PROOF OF THE BOUND", size=10, style="")
+    _para(pdf, PROSE)
+    pdf.output(str(path))
+    return path
+
+
+def build_run_in_pdf(path: Path) -> Path:
+    """Bold numbered sections whose parts start with run-in bold paragraph heads."""
+    pdf = _new()
+    _para(pdf, "Gated Memory for Long Sequences", size=17, style="B")
+    _heading(pdf, "Abstract")
+    _para(pdf, "We propose a gated memory for sequence models. " + PROSE)
+    _heading(pdf, "1 Introduction")
+    _para(pdf, PROSE * 3)
+    _heading(pdf, "2 Method")
+    _para(pdf, METHOD_SENTENCE + " " + PROSE)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 5, "**Memory update.** Each slot is written once. " + PROSE, markdown=True)
+    pdf.ln(2)
+    pdf.multi_cell(0, 5, "**Theorem 1.** The memory never overflows. " + PROSE, markdown=True)
+    pdf.ln(2)
+    _heading(pdf, "3 Experiments")
+    _para(pdf, EXPERIMENT_SENTENCE + " " + PROSE)
+    pdf.multi_cell(0, 5, "**Ablation study.** " + ABLATION_SENTENCE + " " + PROSE, markdown=True)
+    pdf.ln(2)
+    pdf.multi_cell(0, 5, "**Training cost:** " + PROSE, markdown=True)
+    pdf.ln(2)
+    _heading(pdf, "4 Conclusion")
+    _para(pdf, PROSE)
+    pdf.output(str(path))
+    return path
+
+
+def build_two_column_pdf(path: Path) -> Path:
+    """Two columns; a figure with labels and legend entries, an equation and a table."""
+    pdf = _new(margin=15)
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 9, "Gated Memory for Long Sequences", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    _heading(pdf, "Abstract")
+    _para(pdf, "We propose a gated memory for sequence models. " + PROSE)
+    top = pdf.get_y() + 2
+    left, right, width = 15.0, 110.0, 85.0
+    # Left column: introduction, method with a display equation.
+    pdf.set_xy(left, top)
+    _heading(pdf, "1 Introduction", x=left)
+    _para(pdf, PROSE * 3, width=width, x=left)
+    _heading(pdf, "2 Method", x=left)
+    _para(pdf, METHOD_SENTENCE + " " + PROSE * 2, width=width, x=left)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.set_x(left + 12)
+    pdf.cell(width - 24, 6, EQUATION, align="C", new_x="LEFT", new_y="NEXT")
+    pdf.ln(2)
+    _para(pdf, "The loss above is minimised with the optimiser. " + PROSE, width=width, x=left)
+    # Right column: a figure (box, labels, legend), its caption, the experiments with a table.
+    pdf.set_xy(right, top + 4)
+    pdf.rect(right, top + 4, width, 40)
+    for dx, dy, label, style in (
+        (8, 10, "Encoder", ""),
+        (50, 10, "Decoder", "B"),
+        (8, 28, "Breakout", "B"),
+        (50, 28, "Pong", ""),
+    ):
+        pdf.set_font("Helvetica", style, 8)
+        pdf.text(right + dx, top + 4 + dy, label)
+    pdf.set_xy(right, top + 47)
+    _para(
+        pdf,
+        "Figure 1: Overview of the gated memory between the encoder and the decoder.",
+        size=9,
+        width=width,
+        x=right,
+    )
+    _heading(pdf, "3 Experiments", x=right)
+    _para(pdf, EXPERIMENT_SENTENCE + " " + PROSE, width=width, x=right)
+    _para(pdf, "Table 1: Accuracy and loss on the test split.", size=9, width=width, x=right)
+    pdf.set_font("Helvetica", "", 9)
+    for row in (("Method", "Acc", "Loss"), *TABLE_ROWS):
+        pdf.set_x(right + 5)
+        for cell in row:
+            pdf.cell(25, 5, cell)
+        pdf.ln(5)
+    pdf.ln(3)
+    _para(pdf, "The table shows that every part helps. " + PROSE, width=width, x=right)
+    pdf.output(str(path))
+    return path
+
+
+def build_appendix_pdf(path: Path) -> Path:
+    """Numbered sections, references, then appendices in three common spellings."""
+    pdf = _new()
+    _para(pdf, "Gated Memory for Long Sequences", size=17, style="B")
+    _heading(pdf, "Abstract")
+    _para(pdf, "We propose a gated memory for sequence models. " + PROSE)
+    _heading(pdf, "1 Introduction")
+    _para(pdf, PROSE * 2)
+    _heading(pdf, "2 Method")
+    _para(pdf, METHOD_SENTENCE + " " + PROSE)
+    _heading(pdf, "3 Experiments")
+    _para(pdf, EXPERIMENT_SENTENCE + " " + PROSE)
+    _heading(pdf, "References")
+    _para(pdf, "A. Author. A study of memories. 2020.")
+    _heading(pdf, "Appendix")
+    _para(pdf, "The appendix gives proofs and settings. " + PROSE)
+    _heading(pdf, "A Proofs of the Bounds")
+    _para(pdf, PROSE)
+    _heading(pdf, "A.1 Lemma on Slots", size=10)
+    _para(pdf, PROSE)
+    _heading(pdf, "B Hyperparameters")
+    _para(pdf, PROSE)
+    _heading(pdf, "Appendix C: Further Results")
+    _para(pdf, PROSE)
+    pdf.output(str(path))
+    return path
+
+
+def build_unstyled_pdf(path: Path) -> Path:
+    """Long paper whose numbered headings are set in the body font (no bold, no size)."""
+    pdf = _new()
+    _para(pdf, "Gated Memory for Long Sequences", size=17, style="B")
+    _para(pdf, "Abstract: We propose a gated memory for sequence models. " + PROSE)
+    for number, title, lead in (
+        ("1", "Introduction", ""),
+        ("2", "Method", METHOD_SENTENCE),
+        ("3", "Experiments", EXPERIMENT_SENTENCE),
+        ("4", "Conclusion", ""),
+    ):
+        _para(pdf, f"{number} {title}")
+        for _ in range(4):
+            _para(pdf, (lead + " " + PROSE * 4).strip())
+            lead = ""
+    pdf.output(str(path))
+    return path
