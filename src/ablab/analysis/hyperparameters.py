@@ -524,7 +524,7 @@ class _Reader:
                 )
         for match in _SYMBOL_COUNTS.finditer(text):
             noun = match.group("noun").lower().split()
-            if noun[-1] not in _UNITS and noun[0] not in STOPWORDS and noun[0] not in VERBS:
+            if noun[-1] in COUNTED_PARTS and noun[0] not in STOPWORDS and noun[0] not in VERBS:
                 symbol = match.group("sym") or match.group("greek")
                 self._describe(symbol, "number of " + " ".join(noun), None)
         for match in _SYMBOL_FOR.finditer(text) if _WRITES.search(text) else ():
@@ -591,9 +591,8 @@ def _better(new: _Value, old: _Value) -> bool:
 def _to_schema(merged: _Merged) -> Hyperparameter:
     best = merged.best
     symbol = best.symbol.strip("$ ") if best.symbol else None
-    name = best.name or (
-        f"hyperparameter {canonical_symbol(symbol)}" if symbol else "hyperparameter"
-    )
+    named = best.name if best.name not in _PLACEHOLDER_NAMES else None
+    name = named or (f"hyperparameter {canonical_symbol(symbol)}" if symbol else "hyperparameter")
     evidence = [best.sentence.evidence(best.start, best.end)]
     evidence += [e for e in merged.evidence if e.quote != evidence[0].quote][:2]
     return Hyperparameter(

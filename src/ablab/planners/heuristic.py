@@ -162,7 +162,9 @@ class HeuristicPlanner:
         # already varied, the single sizes are swept on their own; when the paper already
         # varied the model size itself, none of them is.
         scale = new([c for c in [scale_candidate(analysis, reviewer)] if c is not None])
-        skip_sizes = bool(scale) or any(model_size_varied(k) for k in existing)
+        skip_sizes = any(c.confidence >= MIN_CONFIDENCE for c in scale) or any(
+            model_size_varied(k) for k in existing
+        )
         method = method_names(paper.title, paper.abstract)
         found = new(
             [

@@ -116,13 +116,32 @@ _DESCRIPTIVE_PARTICIPLES = frozenset(
 )  # fmt: skip
 
 
+_STEM = 5
+
+
+def names_the_method(name: str, title: str) -> bool:
+    """Whether a part's name is mostly the title's subject ("multi-scale retention" in
+    "Retentive Network", "root mean square layer normalization"): the core mechanism a paper
+    is named after, whose removal leaves no method (it is compared with alternatives instead)."""
+    title_stems = {w.lower()[:_STEM] for w in words(title) if w.lower() not in _TITLE_VAGUE}
+    stems = [w.lower()[:_STEM] for w in words(name) if w.lower() not in _TITLE_VAGUE]
+    stems = [s for s in stems if s not in ("multi", "singl")]
+    shared = sum(s in title_stems for s in stems)
+    return bool(stems) and 2 * shared >= len(stems)
+
+
 def modifier_ablation(name: str) -> tuple[str, str] | None:
     """For a part named by what is done to a base part ("shifted window attention", "clipped
     surrogate objective"), the base and the variant without it ("window attention without
-    shifting"); None for other names."""
+    shifting"); for a "multi-X" part, the single-X variant ("multi-scale retention" ->
+    "single-scale retention"); None for other names."""
     tokens = name.split()
-    if len(tokens) < 2:
+    if len(tokens) < 2 and not name.lower().startswith("multi-"):
         return None
+    if tokens[0].lower().startswith("multi-") and len(tokens[0]) > 6:
+        single = "single-" + tokens[0][6:]
+        base = " ".join([tokens[0][6:], *tokens[1:]])
+        return base, " ".join([single, *tokens[1:]])
     first = tokens[0].lower()
     if not first.endswith("ed") or len(first) < 6 or not first.isalpha():
         return None
@@ -179,6 +198,8 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
         if not _removable(component):
             continue
         modified = modifier_ablation(part_name(component.name))
+        if modified is None and names_the_method(component.name, analysis.title):
+            continue  # "retention" in "Retentive Network": removing it removes the method
         if modified is None and component.kind == "loss" and not _extra_loss(component, losses):
             continue  # training needs its objective: without another loss there is nothing left
         label = component_label(component)
@@ -331,7 +352,10 @@ def design_candidates(
         forms = _own_words(design, entry)
         label = part_name(_with_own_name(design, forms))
         part = f"{label} used in the {used_for}" if used_for else label
-        replacement = design.alternatives[:3]
+        context = " ".join([analysis.title, *(e.quote for e in design.evidence)])
+        replacement = [a for a in design.alternatives if _fits(a, context)][:3]
+        if not replacement:
+            continue
         shown = ", ".join(replacement)
         removes = all(a.lower().startswith("no ") for a in replacement)
         verb = "Remove" if removes else "Replace"
@@ -432,6 +456,26 @@ def _in_title(choice: str, title: str) -> bool:
     title_stems = {w.lower()[:6] for w in words(title) if w.lower() not in _TITLE_VAGUE}
     choice_stems = {w.lower()[:6] for w in words(choice) if w.lower() not in _TITLE_VAGUE}
     return bool(choice_stems) and bool(choice_stems & title_stems)
+
+
+# Alternatives that only exist in some domains, and the words that show the paper is in one.
+_DOMAIN_ALTERNATIVES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"token", re.I), re.compile(r"token|transformer|\bvit\b|attention|word", re.I)),
+    (
+        re.compile(r"crop|flip|photometric|colou?r|blurred mask|area", re.I),
+        re.compile(r"image|pixel|visual|vision|photo|video|patch", re.I),
+    ),
+)
+
+
+def _fits(alternative: str, context: str) -> bool:
+    """Whether a standard alternative belongs to the paper's domain ("[CLS] token" needs tokens,
+    "crop and flip" needs images)."""
+    return all(
+        needs.search(context) is not None
+        for marker, needs in _DOMAIN_ALTERNATIVES
+        if marker.search(alternative)
+    )
 
 
 def _method_level(entry: DesignEntry, design: DesignChoice) -> bool:

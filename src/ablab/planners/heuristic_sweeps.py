@@ -29,7 +29,15 @@ _COUNTED = re.compile(r"^number of (?P<noun>(?:hidden )?[a-z-]+s)\b")
 _SPATIAL_SIZE_NAMES = re.compile(r"\b(?:window|patch|kernel|crop) size\b", re.IGNORECASE)
 _UNIT_INTERVAL_NAMES = re.compile(
     r"dropout|ratio|probabilit|momentum|decay|smoothing|margin|threshold|\brate\b|\bp\b|"
+    r"discount|fraction|proportion|percentage|share|gae|clipping|multiplier|"
     r"^(?:Adam|AdamW|LAMB)\b",
+    re.IGNORECASE,
+)
+# Quantities that may exceed 1 even when the paper sets them below it (a loss weight of 0.5 may
+# be 5); any other value stated in (0, 1) stays in (0, 1).
+_UNBOUNDED_NAMES = re.compile(
+    r"weight|coefficient|temperature|scale|learning[- ]rate|\blr\b|std|sigma|noise|variance|"
+    r"strength|step ?size|radius|neighbou?rhood|penalty|beta|\bβ",
     re.IGNORECASE,
 )
 
@@ -90,9 +98,15 @@ def sweep_values(hyperparameter: Hyperparameter) -> list[float]:
     name = f"{hyperparameter.name} {hyperparameter.symbol or ''}"
     if _POWER_OF_TEN_NAMES.search(name):
         return [_round(value / 10), _round(value * 10)]
+    if value == 1 and _UNIT_INTERVAL_NAMES.search(name) and not written.endswith("%"):
+        return [0.25, 0.5, 0.75]  # a multiplier or ratio at its maximum only shrinks
     if _written_as_integer(written) and value.is_integer():
         return _integer_values(int(value), name)
-    if value < 1 and (written.endswith("%") or _UNIT_INTERVAL_NAMES.search(name)):
+    if value < 1 and (
+        written.endswith("%")
+        or _UNIT_INTERVAL_NAMES.search(name)
+        or not _UNBOUNDED_NAMES.search(name)
+    ):
         return _unit_interval_values(value)
     return [_round(value * m) for m in _MULTIPLIERS]
 
