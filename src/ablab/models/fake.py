@@ -32,7 +32,7 @@ from ablab.models.base import (
     ResponseSchema,
 )
 from ablab.models.tokens import estimate_tokens
-from ablab.schema import Usage
+from ablab.schema import Design, Usage
 
 SCRIPT_ENV = "ABLAB_FAKE_SCRIPT"
 """Environment variable naming the JSONL script of ``fake/script``."""
@@ -180,7 +180,12 @@ def heuristic_reply(messages: list[Message]) -> str:
     body: dict[str, Any] = {
         "reasoning": plan.reasoning or "Plan of the offline heuristic planner (fake/heuristic).",
         "ablations": [
-            {**a.to_bench_dict(), "rationale": a.rationale or ""} for a in plan.ablations
+            {
+                **a.to_bench_dict(),
+                "rationale": a.rationale or "",
+                **(a.design or Design()).model_dump(),
+            }
+            for a in plan.ablations
         ],
     }
     return json.dumps(body, ensure_ascii=False)
