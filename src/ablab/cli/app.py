@@ -13,6 +13,7 @@ from ablab.cli import (
     cache_cmd,
     digest_cmd,
     eval_cmd,
+    export_cmd,
     format_cmd,
     models_cmd,
     plan_cmd,
@@ -68,6 +69,7 @@ bench_cmd.register(app)
 digest_cmd.register(app)
 serve_cmd.register(app)
 report_cmd.register(app)
+export_cmd.register(app)
 
 
 def main() -> None:
