@@ -20,6 +20,7 @@ from ablab.cli import (
     report_cmd,
     serve_cmd,
     show_cmd,
+    table_cmd,
 )
 
 app = typer.Typer(
@@ -70,6 +71,7 @@ digest_cmd.register(app)
 serve_cmd.register(app)
 report_cmd.register(app)
 export_cmd.register(app)
+table_cmd.register(app)
 
 
 def main() -> None:
