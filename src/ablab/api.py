@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from ablab import __version__
-from ablab.errors import PlanError
+from ablab.design.model import StudyDesign
+from ablab.errors import ConfigError, PlanError
+from ablab.models.base import Model
 from ablab.papers import author_view, load_paper
 from ablab.planners import get_planner
-from ablab.schema import DEFAULT_K, Mode, Paper, Plan
+from ablab.schema import DEFAULT_K, Ablation, Mode, Paper, Plan
 
 
 def paper_view(paper: Paper, mode: Mode) -> Paper:
@@ -57,3 +59,54 @@ def finish_plan(plan: Plan, paper: Paper, k: int) -> Plan:
             "versions": {"ablab": __version__, **plan.versions},
         }
     )
+
+
+def find_ablation(plan: Plan, wanted: str | int) -> Ablation:
+    """The plan item named ``wanted`` (its rank, its name, or its label as ``ablab export``
+    writes it); ConfigError listing the plan's items otherwise."""
+    from ablab.export.labels import slug
+
+    text = str(wanted).strip()
+    if text.isdigit() and 1 <= int(text) <= len(plan.ablations):
+        return plan.ablations[int(text) - 1]
+    for ablation in plan.ablations:
+        if ablation.name.lower() == text.lower() or slug(ablation.name) == slug(text):
+            return ablation
+    names = "; ".join(f"{i}. {a.name}" for i, a in enumerate(plan.ablations, 1))
+    raise ConfigError(f"no ablation {text!r} in the plan of {plan.paper_id!r}; choose: {names}")
+
+
+def design_ablation(
+    paper: Paper | str | Path,
+    ablation: str | int | Ablation,
+    *,
+    plan: Plan | None = None,
+    mode: Mode | str = Mode.AUTHOR,
+    model: Model | str | None = None,
+    **model_options: Any,
+) -> StudyDesign:
+    """A detailed design (AbGen's shape) of one ablation of ``paper``.
+
+    ``ablation`` is a plan item, or its rank or name in ``plan`` (by default the offline plan of
+    the paper in ``mode``). The offline design comes from the paper's own setup section; with a
+    ``model`` it is the model's revision of that draft.
+    """
+    from ablab.analysis.identity import method_names
+    from ablab.design import offline_design
+
+    if not isinstance(paper, Paper):
+        paper = load_paper(paper)
+    if not isinstance(ablation, Ablation):
+        ablation = find_ablation(plan or plan_paper(paper, mode=mode), ablation)
+    draft = offline_design(
+        paper, ablation, method_names=set(method_names(paper.title, paper.abstract))
+    )
+    if model is None:
+        return draft
+    from ablab.design.lm import lm_design
+
+    if isinstance(model, str):
+        from ablab.models.registry import get_model
+
+        model = get_model(model, **model_options)
+    return lm_design(paper, ablation, draft, model)

@@ -11,6 +11,7 @@ from ablab.cli import (
     analyze_cmd,
     bench_cmd,
     cache_cmd,
+    design_cmd,
     digest_cmd,
     eval_cmd,
     export_cmd,
@@ -72,6 +73,7 @@ serve_cmd.register(app)
 report_cmd.register(app)
 export_cmd.register(app)
 table_cmd.register(app)
+design_cmd.register(app)
 
 
 def main() -> None:
