@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ablab import __version__
 from ablab.design.model import StudyDesign
@@ -12,6 +12,10 @@ from ablab.models.base import Model
 from ablab.papers import author_view, load_paper
 from ablab.planners import get_planner
 from ablab.schema import DEFAULT_K, Ablation, Mode, Paper, Plan
+
+if TYPE_CHECKING:
+    from ablab.export import Export
+    from ablab.results import AblationTable
 
 
 def paper_view(paper: Paper, mode: Mode) -> Paper:
@@ -110,3 +114,45 @@ def design_ablation(
 
         model = get_model(model, **model_options)
     return lm_design(paper, ablation, draft, model)
+
+
+def ablation_table(
+    results: str | Path,
+    plan: Plan | str | Path | None = None,
+    *,
+    paper_id: str | None = None,
+    metrics: list[str] | None = None,
+    interval: str = "welch",
+    directions: dict[str, bool] | None = None,
+    variant_key: str | None = None,
+) -> AblationTable:
+    """The ablation table of a results file (long CSV/JSONL or a W&B runs export) for ``plan``
+    (a Plan, or a plan file or run directory; ``paper_id`` picks one plan of a run directory)."""
+    from ablab.export import read_plan
+    from ablab.results import Interval, build_table, read_results
+
+    if plan is not None and not isinstance(plan, Plan):
+        plan = read_plan(Path(plan), paper_id)
+    observations = read_results(Path(results), metrics=metrics, variant_key=variant_key)
+    return build_table(
+        observations, plan, metrics=metrics, interval=Interval(interval), directions=directions
+    )
+
+
+def export_plan(
+    plan: Plan | str | Path,
+    to: str,
+    *,
+    config: str | Path | None = None,
+    paper_id: str | None = None,
+    program: str = "train.py",
+    seeds: int | None = None,
+) -> Export:
+    """Hydra multirun commands (``to="hydra"``) or W&B sweeps (``"wandb"``) for ``plan``, mapped
+    onto the user's ``config`` when given; see :mod:`ablab.export`."""
+    from ablab.export import export_plan as export
+    from ablab.export import read_plan
+
+    if not isinstance(plan, Plan):
+        plan = read_plan(Path(plan), paper_id)
+    return export(plan, to, config=Path(config) if config else None, program=program, seeds=seeds)

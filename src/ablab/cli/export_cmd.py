@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ablab.api import export_plan
 from ablab.cli._common import cli_errors, err_console, escape, write_stdout
-from ablab.export import Export, Target, export_plan, read_plan
+from ablab.export import Export, Target
 from ablab.render.runs import atomic_write_text, prepare_output_dir
 
 
@@ -71,8 +72,9 @@ def export(
 
     Example: ablab export runs/demo/tide.plan.json --to hydra --config conf/config.yaml --seeds 3
     """
-    plan = read_plan(plan_path, paper)
-    result = export_plan(plan, to, config=config, program=program, seeds=seeds)
+    result = export_plan(
+        plan_path, to.value, config=config, paper_id=paper, program=program, seeds=seeds
+    )
     _show_mapping(result)
     if out is None:
         write_stdout("---\n".join(result.files.values()))

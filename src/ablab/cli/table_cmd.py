@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
+from ablab.api import ablation_table
 from ablab.cli._common import cli_errors, err_console, escape, write_stdout
 from ablab.errors import ConfigError
-from ablab.export import read_plan
 from ablab.render.runs import atomic_write_text
-from ablab.results import Interval, TableFormat, build_table, read_results, render_table
+from ablab.results import Interval, TableFormat, render_table
 from ablab.results.plot import PLOT_SUFFIXES, save_plot
 
 
@@ -59,11 +59,15 @@ def table(
     """
     if plot is not None and plot.suffix.lower() not in PLOT_SUFFIXES:
         raise ConfigError(f"--plot {plot}: use a .png or .svg file name")
-    plan = read_plan(plan_path, paper) if plan_path is not None else None
-    observations = read_results(results, metrics=metric or None, variant_key=variant_key)
     directions = {m: True for m in higher or []} | {m: False for m in lower or []}
-    result = build_table(
-        observations, plan, metrics=metric or None, interval=ci, directions=directions
+    result = ablation_table(
+        results,
+        plan_path,
+        paper_id=paper,
+        metrics=metric or None,
+        interval=ci.value,
+        directions=directions,
+        variant_key=variant_key,
     )
     text = render_table(result, fmt)
     if out is None:
