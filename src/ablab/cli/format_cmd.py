@@ -88,7 +88,7 @@ def render(
 def schema(
     name: str = typer.Argument("plan", help="One of: " + ", ".join(SCHEMAS) + "."),
 ) -> None:
-    """Print the JSON Schema of a data type (plan, ablation, paper, analysis, trajectory, design)."""
+    """Print the JSON Schema of a data type (plan, ablation, paper, analysis, trajectory...)."""
     try:
         model = SCHEMAS[name.lower()]
     except KeyError:

@@ -43,13 +43,17 @@ def _mean(cell: Cell | None, digits: int, pm: str = " ± ") -> str:
     return text
 
 
+def _signed(value: float, digits: int) -> str:
+    return f"{round(value, digits) + 0.0:+.{digits}f}"  # + 0.0 turns -0.0 into 0.0
+
+
 def _delta(cell: Cell | None, digits: int, row: Row) -> str:
     if cell is None or row.is_full or cell.delta is None:
         return "—"
-    text = f"{cell.delta:+.{digits}f}"
+    text = _signed(cell.delta, digits)
     if cell.interval is not None:
         low, high = cell.interval
-        text += f" [{low:+.{digits}f}, {high:+.{digits}f}]"
+        text += f" [{_signed(low, digits)}, {_signed(high, digits)}]"
     return text
 
 
