@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,6 +10,7 @@ FULL = "full"
 """Label of the unablated method's runs."""
 
 
+@functools.lru_cache(maxsize=65_536)
 def slug(text: str) -> str:
     """A plain label for a name: ``Remove the CVCM (τ)`` -> ``remove-the-cvcm-t``."""
     folded = unicodedata.normalize("NFKD", text)

@@ -17,6 +17,7 @@ flag on or picks the option it names.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -71,10 +72,15 @@ def _greek(text: str) -> tuple[str, list[str]]:
 
 def words(text: str) -> list[str]:
     """Lower-case singular words of a part or a key path (camelCase and snake_case split)."""
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _words(text: str) -> tuple[str, ...]:
     text, _ = _greek(text)
     text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
     found = [w.lower() for w in _WORD.findall(text.replace("_", " "))]
-    return [singular(w) for w in found if len(w) > 1 and w not in _STOP]
+    return tuple(singular(w) for w in found if len(w) > 1 and w not in _STOP)
 
 
 def _initials(text: str) -> list[str]:
@@ -91,6 +97,7 @@ def _initials(text: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=262_144)
 def similarity(a: str, b: str) -> float:
     """How alike two words are (0-100): equal, one a prefix of the other, or close spelling."""
     if a == b:
@@ -235,6 +242,7 @@ def off_value(key: ConfigKey) -> Variant:
     return Variant("", None, True, note="null")
 
 
+@functools.lru_cache(maxsize=65_536)
 def number_in(text: str) -> float | int | None:
     """The number a variant sets: after its last ``=``, else its only number."""
     tail = text.rsplit("=", 1)[1] if "=" in text else text
