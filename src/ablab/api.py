@@ -125,15 +125,27 @@ def ablation_table(
     interval: str = "welch",
     directions: dict[str, bool] | None = None,
     variant_key: str | None = None,
+    config: str | Path | None = None,
 ) -> AblationTable:
     """The ablation table of a results file (long CSV/JSONL or a W&B runs export) for ``plan``
-    (a Plan, or a plan file or run directory; ``paper_id`` picks one plan of a run directory)."""
-    from ablab.export import read_plan
+    (a Plan, or a plan file or run directory; ``paper_id`` picks one plan of a run directory).
+
+    For a W&B export, ``variant_key`` names the config column that tells variants apart; with
+    ``config`` (the one the plan was exported with) each ablation's own mapped key is used.
+    """
+    from ablab.export import map_plan, read_config, read_plan
+    from ablab.export.labels import slug
     from ablab.results import Interval, build_table, read_results
 
     if plan is not None and not isinstance(plan, Plan):
         plan = read_plan(Path(plan), paper_id)
-    observations = read_results(Path(results), metrics=metrics, variant_key=variant_key)
+    keys: str | dict[str, str] | None = variant_key
+    if config is not None and variant_key is None:
+        if plan is None:
+            raise ConfigError("--config needs --plan: the plan's ablations are mapped onto it")
+        mapping = map_plan(plan, read_config(Path(config)))
+        keys = {slug(m.ablation.name): m.key.path for m in mapping.mappings if m.key}
+    observations = read_results(Path(results), metrics=metrics, variant_key=keys)
     return build_table(
         observations, plan, metrics=metrics, interval=Interval(interval), directions=directions
     )

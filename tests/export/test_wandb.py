@@ -40,3 +40,44 @@ def test_without_config_variants_are_labels(plan: Plan) -> None:
         "variant": {"values": ["t-0-02", "t-0-08"]},
         "ablation": {"value": "vary-the-teacher-temperature"},
     }
+
+
+def test_runs_of_the_sweeps_come_back_as_plan_rows(
+    hydra_conf: Path, plan: Plan, tmp_path: Path
+) -> None:
+    """Simulate W&B: each sweep's grid becomes runs whose config holds the sweep's parameters."""
+    import csv
+    import itertools
+
+    from ablab.api import ablation_table
+
+    sweeps = [
+        yaml.safe_load(t)
+        for t in export_plan(plan, "wandb", config=hydra_conf, seeds=2).files.values()
+    ]
+    keys = sorted({k for s in sweeps for k in s["parameters"]})
+    rows = []
+    for sweep in sweeps:
+        names = list(sweep["parameters"])
+        grids = [p.get("values", [p.get("value")]) for p in sweep["parameters"].values()]
+        for values in itertools.product(*grids):
+            run = dict(zip(names, values, strict=True))
+            accuracy = 70.0 + run["seed"] + (0 if run["++ablation"] == "full" else -3)
+            rows.append({**{k: run.get(k, "") for k in keys}, "top-1 accuracy": accuracy})
+    path = tmp_path / "wandb_export.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, [*keys, "top-1 accuracy"])
+        writer.writeheader()
+        writer.writerows(rows)
+    table = ablation_table(path, plan, config=hydra_conf, metrics=["top-1 accuracy"])
+    assert [(r.rank, r.variant) for r in table.rows] == [
+        (0, ""),
+        (1, ""),
+        (2, "τ_t = 0.02"),
+        (2, "τ_t = 0.08"),
+        (3, "Jensen-Shannon divergence"),
+        (3, "L2 (mean squared error) distance"),
+    ]
+    assert all(c.summary.n == 2 for r in table.rows for c in r.cells.values())
+    assert table.rows[1].cells["top-1 accuracy"].delta == -3.0
+    assert not [w for w in table.warnings if "not in the plan" in w]

@@ -45,6 +45,13 @@ def table(
         "--variant-key",
         help="W&B export: the config column that tells variants apart (e.g. model.teacher_temp).",
     ),
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        "-c",
+        help="W&B export: the config the plan was exported with; each ablation's variants are "
+        "read from the key it was mapped to.",
+    ),
     plot: Path | None = typer.Option(
         None, "--plot", help="Also draw a bar plot with error bars (.png or .svg)."
     ),
@@ -68,6 +75,7 @@ def table(
         interval=ci.value,
         directions=directions,
         variant_key=variant_key,
+        config=config,
     )
     text = render_table(result, fmt)
     if out is None:

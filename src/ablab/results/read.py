@@ -20,6 +20,7 @@ from typing import Any
 
 from ablab.analysis.terms import word_set
 from ablab.errors import AblabError
+from ablab.export.labels import slug
 from ablab.papers.source import reason
 
 MAX_RESULTS_BYTES = 50 * 1024 * 1024
@@ -35,6 +36,10 @@ _WANDB_META = word_set(
     """
 )
 """Columns of a W&B runs table that are never metrics."""
+
+
+VariantKey = str | dict[str, str] | None
+"""The column naming a run's variant: one for every run, or one per ablation label."""
 
 
 class ResultsError(AblabError):
@@ -168,7 +173,7 @@ def _first(row: dict[str, Any], keys: tuple[str, ...]) -> Any:
 
 
 def _wide(
-    rows: list[dict[str, Any]], path: Path, metrics: list[str] | None, variant_key: str | None
+    rows: list[dict[str, Any]], path: Path, metrics: list[str] | None, variant_key: VariantKey
 ) -> list[Observation]:
     flat = [_flat(row) for row in rows]
     if not any(_first(row, _LABEL_KEYS) is not None for row in flat):
@@ -178,7 +183,8 @@ def _wide(
         )
     columns = list(dict.fromkeys(k for row in flat for k in row))
     if metrics is None:
-        skip = set(_LABEL_KEYS + _SEED_KEYS + _VARIANT_KEYS) | _WANDB_META | {variant_key}
+        keys = set(variant_key.values()) if isinstance(variant_key, dict) else {variant_key}
+        skip = set(_LABEL_KEYS + _SEED_KEYS + _VARIANT_KEYS) | _WANDB_META | keys
         metrics = [
             c
             for c in columns
@@ -192,10 +198,8 @@ def _wide(
         if not ablation:
             continue  # a run that is not part of the study
         seed = _label(_first(row, _SEED_KEYS)) or str(number)
-        if variant_key:
-            variant = _label(row.get(variant_key))
-        else:
-            variant = _label(_first(row, _VARIANT_KEYS))
+        column = variant_key.get(slug(ablation)) if isinstance(variant_key, dict) else variant_key
+        variant = _label(row.get(column) if column else _first(row, _VARIANT_KEYS))
         for metric in metrics:
             value = _number(row.get(metric))
             if value is not None:
@@ -204,12 +208,13 @@ def _wide(
 
 
 def read_results(
-    path: Path, *, metrics: list[str] | None = None, variant_key: str | None = None
+    path: Path, *, metrics: list[str] | None = None, variant_key: VariantKey = None
 ) -> list[Observation]:
     """Every observation in ``path`` (see the module docstring for the accepted layouts).
 
     ``metrics`` picks the metric columns of a W&B export (default: every numeric column that is
-    not a label); ``variant_key`` names the config column that tells variants apart there.
+    not a label); ``variant_key`` names the config column that tells variants apart there, one
+    for all runs or one per ablation label (``{slug: column}``, as ``ablab export`` mapped them).
     """
     rows = _rows(_text(path), path)
     if not rows:

@@ -64,6 +64,8 @@ class AblationTable:
 
 
 def _match_variant(found: str, planned: Sequence[str]) -> str | None:
+    if planned == [""]:
+        return ""  # REMOVE has one variant, whatever the run calls it (e.g. its flag, false)
     if not found:
         return planned[0] if len(planned) == 1 else None
     for label in planned:
