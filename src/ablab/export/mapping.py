@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import snowballstemmer
 from rapidfuzz import fuzz
 
 from ablab.analysis.terms import singular, word_set
@@ -35,9 +36,10 @@ MIN_SCORE = 70.0
 _STOP = word_set(
     """
     the of a an in on for to with used and or by its each per from as at into instead their this
-    that is are be
+    that is are be between number num
     """
 )
+"""Words that never identify anything (``number of heads`` is ``n_heads``)."""
 _GENERIC = word_set(
     """
     model cfg config conf params param enabled enable use type name value train training args
@@ -45,6 +47,36 @@ _GENERIC = word_set(
     """
 )
 """Key words too common to identify a part on their own (they still count when they match)."""
+_ROLE = word_set(
+    """
+    bonus regularizer regularization regularisation term penalty coefficient coef strength
+    weight factor scale
+    """
+)
+"""Words that say what part a setting plays, not which: optional on both sides, so ``entropy
+bonus`` finds ``entropy_coef`` and ``sparsity regularizer`` finds ``sparsity_weight``."""
+_KIND = word_set(
+    """
+    divergence distance loss norm normalization attention encoding embedding activation pooling
+    sampling optimizer schedule scheduler module layer block network head
+    """
+)
+"""Nouns after a named compound whose initials a key may use (``Jensen-Shannon divergence``:
+``js``)."""
+_QUANTITY = word_set("number size amount dimension depth width count choice type")
+"""Heads that stand for the thing after "of" (``number of layers of the head``)."""
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def stem(word: str) -> str:
+    """The English stem of a lower-case word (``tying`` -> ``tie``, ``normalization`` ->
+    ``normal``), so that a part's and a key's forms of one word agree. Words of four letters or
+    fewer are kept: they are often acronyms (``evs`` must not become ``ev``)."""
+    return str(_STEMMER.stemWord(word)) if len(word) > 4 else word
+
+
+_GENERIC_STEMS = frozenset(stem(w) for w in _GENERIC)
+_ROLE_STEMS = frozenset(stem(w) for w in _ROLE)
 _OFF_OPTIONS = ("none", "identity", "off", "null", "disabled", "no", "noop", "default")
 _MODULE_TYPE = re.compile(
     r"(?:activation|act|norm|normalization|head|projector|proj|pool|pooling)$"
@@ -79,8 +111,9 @@ def words(text: str) -> list[str]:
 def _words(text: str) -> tuple[str, ...]:
     text, _ = _greek(text)
     text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
+    text = re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", " ", text)  # "warm-up": "warm up"
     found = [w.lower() for w in _WORD.findall(text.replace("_", " "))]
-    return tuple(singular(w) for w in found if len(w) > 1 and w not in _STOP)
+    return tuple(stem(singular(w)) for w in found if len(w) > 1 and w not in _STOP)
 
 
 def _initials(text: str) -> list[str]:
@@ -92,8 +125,8 @@ def _initials(text: str) -> list[str]:
     flat = [c for group in letters for c in group]
     if len(flat) >= 2:
         found.append("".join(flat))
-    if len(parts) == 2 and len(letters[0]) >= 2:  # a named compound and its noun
-        found.append("".join(letters[0]))
+    if len(parts) == 2 and len(letters[0]) >= 2 and parts[1].lower() in _KIND:
+        found.append("".join(letters[0]))  # a named compound and its kind of part
     return found
 
 
@@ -115,25 +148,43 @@ class Phrase:
 
     head: tuple[str, ...]
     """Words of the part itself (without "of the X" clauses and parentheses)."""
+    optional: tuple[str, ...]
+    """Head words that only say the part's role (``bonus``, ``regularizer``)."""
     alternatives: tuple[str, ...]
     """Acronyms: in parentheses or the initials of the head."""
     symbols: tuple[str, ...]
     """Greek symbols spelled out."""
     everything: tuple[str, ...]
     """Every word, the owner clause included."""
+    aliases: tuple[Phrase, ...] = ()
+    """Other names the text gives in parentheses (``clipped objective (clip range ε)``)."""
 
     @classmethod
     def of(cls, text: str) -> Phrase:
         """Split ``text``."""
-        head_text = _OWNER.split(text, maxsplit=1)[0]
+        segments = _OWNER.split(text)
+        head_text = segments.pop(0)
+        while segments and set(head_text.lower().split()) <= _QUANTITY:
+            head_text += " " + segments.pop(0)  # "number of layers": the layers
         inside = re.findall(r"\(([^)]*)\)", head_text)
         acronyms = [a.lower() for a in inside if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{1,11}", a)]
         expansions = [i for a in inside if " " in a for i in _initials(a)]
         outside = re.sub(r"\([^)]*\)", " ", head_text)
-        _, symbols = _greek(head_text)
+        _, greek = _greek(head_text)
+        symbols = [stem(g) for g in greek]
         head = [w for w in words(outside) if w not in symbols]
-        alternatives = tuple(dict.fromkeys([*acronyms, *expansions, *_initials(outside)]))
-        return cls(tuple(head), alternatives, tuple(symbols), tuple(words(text)))
+        optional = [w for w in head if w in _ROLE_STEMS]
+        found = [*acronyms, *expansions, *_initials(outside)]
+        alternatives = tuple(dict.fromkeys(stem(singular(a)) for a in found))  # as keys are read
+        aliases = tuple(cls.of(a) for a in inside if len(a.split()) >= 2 and "(" not in a)
+        return cls(
+            tuple(head),
+            tuple(optional),
+            alternatives,
+            tuple(symbols),
+            tuple(words(text)),
+            aliases,
+        )
 
 
 def _best(word: str, candidates: tuple[str, ...] | list[str]) -> float:
@@ -141,11 +192,19 @@ def _best(word: str, candidates: tuple[str, ...] | list[str]) -> float:
 
 
 def score(phrase: Phrase, key_words: list[str]) -> float:
-    """How well ``key_words`` (a key path, maybe with its value) name ``phrase`` (0-100)."""
-    specific = [w for w in key_words if w not in _GENERIC]
+    """How well ``key_words`` (a key path, maybe with its value) name ``phrase`` (0-100): the
+    best of the phrase and its parenthesised aliases."""
+    return max([_score(phrase, key_words), *(_score(a, key_words) for a in phrase.aliases)])
+
+
+def _score(phrase: Phrase, key_words: list[str]) -> float:
+    specific = [w for w in key_words if w not in _GENERIC_STEMS and w not in _ROLE_STEMS]
     if not specific:
         return 0.0
-    head = sum(_best(w, key_words) for w in phrase.head) / len(phrase.head) if phrase.head else 0.0
+    matched = [(w, _best(w, key_words)) for w in phrase.head]
+    # A role word counts only when the key has it too.
+    counted = [m for w, m in matched if m > 0 or w not in phrase.optional]
+    head = sum(counted) / len(counted) if counted else 0.0
     if any(a in key_words for a in phrase.alternatives):
         head = 100.0
     pool = (*phrase.everything, *phrase.alternatives, *phrase.symbols)
