@@ -70,6 +70,7 @@ def synthetic_results(folder: Path) -> tuple[Plan, Path]:
 def cold_map(plan: Plan, config: object) -> None:
     """map_plan with its word caches emptied first (a first run, not a repeat)."""
     mapping._words.cache_clear()
+    mapping.stem.cache_clear()
     mapping.similarity.cache_clear()
     map_plan(plan, config)  # type: ignore[arg-type]
 

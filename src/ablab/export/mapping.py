@@ -68,6 +68,7 @@ _QUANTITY = word_set("number size amount dimension depth width count choice type
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """The English stem of a lower-case word (``tying`` -> ``tie``, ``normalization`` ->
     ``normal``), so that a part's and a key's forms of one word agree. Words of four letters or
