@@ -96,3 +96,20 @@ def test_script_lists_the_unmapped_and_keeps_names_on_comment_lines(
 def test_check_overrides_rejects_broken_ones() -> None:
     with pytest.raises(ConfigError, match="Hydra rejects"):
         check_overrides(["model.x=[1,"])
+
+
+def test_commands_follow_the_suggested_run_order(plan: Plan) -> None:
+    from ablab.schema import Design
+
+    ordered = plan.model_copy(deep=True)
+    ordered.ablations[0].design = Design(run_order=2)
+    ordered.ablations[2].design = Design(run_order=1)
+    labels = [c.label for c in hydra_commands(ordered, None)]
+    assert labels == [
+        "full",
+        "replace-the-kl-divergence",
+        "remove-the-cvcm",
+        "vary-the-teacher-temperature",
+        "remove-the-moon-phase",
+    ]
+    assert hydra_commands(ordered, None)[1].comment.startswith("3. Replace the KL divergence")

@@ -90,7 +90,8 @@ def hydra_commands(
     seeds: int | None = None,
     label: bool = True,
 ) -> list[HydraCommand]:
-    """The full method's command, then one per ablation that can run.
+    """The full method's command, then one per ablation that can run, in the plan's suggested
+    run order (rank order for ablations without one).
 
     Without a mapping every run is labelled only (``++ablation=...``, ``++variant=...``) and the
     program decides what the label changes. Ablations that could not be mapped get no command.
@@ -103,7 +104,9 @@ def hydra_commands(
             "the full method",
         )
     ]
-    for rank, ablation in enumerate(plan.ablations, 1):
+    ranks = {id(a): rank for rank, a in enumerate(plan.ablations, 1)}
+    for ablation in plan.run_sequence():  # the plan's suggested run order, when it has one
+        rank = ranks[id(ablation)]
         name = slug(ablation.name)
         labels = [override(LABEL_KEY, [name], add=True)] if label else []
         if plan_mapping is None:

@@ -38,7 +38,9 @@ def _unmapped(mapping: PlanMapping | None) -> list[str]:
     found = []
     for item in mapping.mappings:
         if item.key is None:
-            best = f" (best key {item.best_seen}, score {item.score:.0f})" if item.best_seen else ""
+            best = ""
+            if item.best_seen and item.score > 0:
+                best = f" (best key {item.best_seen}, score {item.score:.0f})"
             found.append(f"{item.rank}. {item.ablation.name}: no config key matches{best}")
             continue
         for variant in item.unmapped_variants:
