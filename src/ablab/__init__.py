@@ -10,7 +10,7 @@ Typical use::
 __version__ = "0.1.0"
 
 from ablab.analysis import analyze  # noqa: E402
-from ablab.api import plan_paper  # noqa: E402
+from ablab.api import ablation_table, design_ablation, export_plan, plan_paper  # noqa: E402
 from ablab.digest import Digest, parse_digest, render_digest, write_digest  # noqa: E402
 from ablab.errors import AblabError, PaperError, PlanError, TrajectoryFormatError  # noqa: E402
 from ablab.judges import get_judge  # noqa: E402
@@ -50,8 +50,11 @@ __all__ = [
     "TrajectoryFormatError",
     "Usage",
     "__version__",
+    "ablation_table",
     "analyze",
     "author_view",
+    "design_ablation",
+    "export_plan",
     "get_judge",
     "get_model",
     "load_paper",

@@ -162,6 +162,35 @@ class Evidence(_Model):
     """Short quote from the paper (at most a sentence or two)."""
 
 
+Priority = Literal["high", "medium", "low"]
+"""How much an ablation's outcome matters to the paper's claims."""
+
+
+class Design(_Model):
+    """How to run one ablation (not part of the AblationBench format; every field optional).
+
+    Planners fill only what their evidence supports and leave the rest empty.
+    """
+
+    question: str | None = None
+    """The question the ablation answers."""
+    expected_outcome: str | None = None
+    """What the results should show if the ablated part matters."""
+    controls: list[str] = Field(default_factory=list)
+    """What stays fixed so the comparison is fair: seeds, matched parameters or compute,
+    settings kept as in the full method."""
+    priority: Priority | None = None
+    """high, medium or low."""
+    relative_cost: float | None = Field(default=None, ge=0)
+    """Compute per seed relative to one training run of the full method (3 = three full runs)."""
+    run_order: int | None = Field(default=None, ge=1)
+    """Position in the plan's suggested run order (1 runs first)."""
+
+    def is_empty(self) -> bool:
+        """Whether no field is filled."""
+        return self == Design()
+
+
 class Ablation(_Model):
     """One ablation experiment. Its AblationBench form is ``to_bench_dict()``."""
 
@@ -179,6 +208,9 @@ class Ablation(_Model):
     """Why this ablation matters (not part of the AblationBench format)."""
     evidence: list[Evidence] = Field(default_factory=list)
     """Quotes supporting the ablation (not part of the AblationBench format)."""
+    design: Design | None = None
+    """How to run it: question, expected outcome, controls, priority, cost, run order (not
+    part of the AblationBench format)."""
 
     @field_validator("action", mode="before")
     @classmethod
@@ -193,7 +225,16 @@ class Ablation(_Model):
             self.replacement = None
         elif self.replacement is None:
             self.replacement = []
+        if self.design is not None and self.design.is_empty():
+            self.design = None  # one spelling of "no design"
         return self
+
+    def variants(self) -> list[str]:
+        """The runs the ablation compares with the full method: one per replacement, or ``""``
+        (the part removed) for REMOVE."""
+        if self.action is Action.REMOVE:
+            return [""]
+        return list(self.replacement or [])
 
     def to_bench_dict(self) -> dict[str, Any]:
         """The exact AblationBench JSON object (five keys, in order)."""
@@ -263,6 +304,17 @@ class Plan(_Model):
     """Versions of ablab and of the prompt/planner that made the plan."""
     created_at: datetime = Field(default_factory=_now)
     """When the plan was made (UTC)."""
+
+    def run_sequence(self) -> list[Ablation]:
+        """The ablations in their suggested run order (unordered ones after, by rank)."""
+        last = len(self.ablations) + 1
+
+        def key(item: tuple[int, Ablation]) -> tuple[int, int]:
+            rank, ablation = item
+            order = ablation.design.run_order if ablation.design else None
+            return (order if order is not None else last, rank)
+
+        return [a for _, a in sorted(enumerate(self.ablations), key=key)]
 
     def to_jsonl(self) -> str:
         """AblationBench predictions: one ablation JSON object per line."""

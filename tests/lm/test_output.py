@@ -122,6 +122,7 @@ def test_field_names_are_normalised_and_extras_dropped() -> None:
         "replacements": "ignored for remove",
         "metric": "mIoU, FB-IoU",
         "priority": 1,
+        "score": 1,
         "confidence": "high",
     }
     parsed = parse_plan_response(json.dumps({"ablations": [loose]}), k=2)
@@ -129,7 +130,9 @@ def test_field_names_are_normalised_and_extras_dropped() -> None:
     assert ablation.name == "Gate off" and ablation.ablated_part == "forgetting gate"
     assert ablation.action is Action.REMOVE and ablation.replacement is None
     assert ablation.metrics == ["mIoU", "FB-IoU"]
-    assert any("confidence, priority" in note for note in parsed.notes)
+    assert any("confidence, score" in note for note in parsed.notes)
+    assert any("dropped priority '1'" in note for note in parsed.notes)
+    assert ablation.design is None
     camel = parse_plan_response(
         json.dumps([{"ablatedPart": "gate", "action": "ADD", "replacement": "second gate"}]), k=2
     )
@@ -168,3 +171,23 @@ def test_terminal_escapes_and_half_emoji_in_an_answer_are_cleaned() -> None:
     parsed = parse_plan_response(json.dumps({"reasoning": "r\u001b[2J", "ablations": [item]}), k=5)
     assert parsed.ablations[0].name == "Without the gate]52;c;ZXZpbA== \ufffd"
     assert parsed.reasoning == "r[2J"
+
+
+def test_design_fields_are_read_and_bad_values_dropped() -> None:
+    item = {
+        **ITEM,
+        "question": "Does the gate matter?",
+        "Expected Result": "mIoU drops",
+        "controls": "same seeds",
+        "priority": "HIGH",
+        "relative_cost": "2.5",
+        "run_order": "first",
+    }
+    parsed = parse_plan_response(json.dumps([item]), k=2)
+    design = parsed.ablations[0].design
+    assert design is not None
+    assert design.question == "Does the gate matter?" and design.expected_outcome == "mIoU drops"
+    assert design.controls == ["same seeds"] and design.priority == "high"
+    assert design.relative_cost == 2.5 and design.run_order is None
+    assert any("dropped run_order 'first'" in note for note in parsed.notes)
+    assert "question" not in parsed.ablations[0].to_bench_dict()

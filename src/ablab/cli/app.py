@@ -9,14 +9,17 @@ from ablab.cli import (
     analyze_cmd,
     bench_cmd,
     cache_cmd,
+    design_cmd,
     digest_cmd,
     eval_cmd,
+    export_cmd,
     format_cmd,
     models_cmd,
     plan_cmd,
     report_cmd,
     serve_cmd,
     show_cmd,
+    table_cmd,
 )
 
 app = typer.Typer(
@@ -64,6 +67,9 @@ bench_cmd.register(app)
 digest_cmd.register(app)
 serve_cmd.register(app)
 report_cmd.register(app)
+export_cmd.register(app)
+table_cmd.register(app)
+design_cmd.register(app)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 
 from ablab.cli._common import cli_errors, write_stdout
+from ablab.design import StudyDesign
 from ablab.errors import AblabError
 from ablab.papers.source import reason
 from ablab.render.trajectory import parse_trajectory, render_plan_markdown
@@ -36,6 +37,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "paper": Paper,
     "analysis": Analysis,
     "trajectory": Trajectory,
+    "design": StudyDesign,
 }
 
 
@@ -86,7 +88,7 @@ def render(
 def schema(
     name: str = typer.Argument("plan", help="One of: " + ", ".join(SCHEMAS) + "."),
 ) -> None:
-    """Print the JSON Schema of a data type (plan, ablation, paper, analysis, trajectory)."""
+    """Print the JSON Schema of a data type (plan, ablation, paper, analysis, trajectory...)."""
     try:
         model = SCHEMAS[name.lower()]
     except KeyError:

@@ -17,16 +17,28 @@ def report(
         show_default=False,
     ),
     out: Path = typer.Option(Path("report.html"), "--out", "-o", help="HTML file to write."),
+    results: list[str] | None = typer.Option(
+        None,
+        "--results",
+        help="PAPER_ID=FILE: show this results file's ablation table with the paper's plans "
+        "(repeat for several papers).",
+    ),
 ) -> None:
     """Write a static HTML report (runs grid, plans, comparisons) that needs no other file.
 
-    Example: ablab report runs/ -o report.html
+    Example: ablab report runs/ -o report.html --results tide=results.csv
     """
     from ablab.report import write_report
 
     if out.is_dir():
         raise AblabError(f"--out {out}: is a directory, expected a file name")
-    path = write_report(run_dir, out)
+    given: dict[str, Path] = {}
+    for item in results or []:
+        paper_id, sep, file = item.partition("=")
+        if not sep or not paper_id or not file:
+            raise AblabError(f"--results {item!r}: expected PAPER_ID=FILE")
+        given[paper_id] = Path(file)
+    path = write_report(run_dir, out, given)
     size_kb = path.stat().st_size / 1024
     err_console.print(f"wrote {escape(str(path))} ({size_kb:.0f} KB)")
 

@@ -32,7 +32,7 @@ from ablab.models.base import (
     ResponseSchema,
 )
 from ablab.models.tokens import estimate_tokens
-from ablab.schema import Usage
+from ablab.schema import Design, Usage
 
 SCRIPT_ENV = "ABLAB_FAKE_SCRIPT"
 """Environment variable naming the JSONL script of ``fake/script``."""
@@ -152,6 +152,11 @@ def load_script(path: Path) -> list[FakeReply]:
 _MODE_RE = re.compile(r"^Mode: (author|reviewer)\b", re.M)
 _K_RE = re.compile(r"^Number of ablations: at most (\d+)\b", re.M)
 _PAPER_RE = re.compile(r"<paper>\n(.*?)\n</paper>", re.S)
+_DESIGN_DRAFT_RE = re.compile(
+    r"^A draft written offline from the paper's setup section; correct and complete it:\n"
+    r"(\{.*?\n\})\n",
+    re.M | re.S,
+)
 
 
 def heuristic_reply(messages: list[Message]) -> str:
@@ -163,6 +168,9 @@ def heuristic_reply(messages: list[Message]) -> str:
 
     if is_digest_prompt(prompt):  # a digest writer: answer with the offline digest's sections
         return offline_digest_reply(prompt, messages[-1].content)
+    draft = _DESIGN_DRAFT_RE.search(prompt)
+    if draft:  # a design writer: answer with the offline draft it was given
+        return draft.group(1)
     mode_match, k_match, paper_match = (r.search(prompt) for r in (_MODE_RE, _K_RE, _PAPER_RE))
     if not (mode_match and k_match and paper_match):
         raise ModelRequestError(
@@ -180,7 +188,12 @@ def heuristic_reply(messages: list[Message]) -> str:
     body: dict[str, Any] = {
         "reasoning": plan.reasoning or "Plan of the offline heuristic planner (fake/heuristic).",
         "ablations": [
-            {**a.to_bench_dict(), "rationale": a.rationale or ""} for a in plan.ablations
+            {
+                **a.to_bench_dict(),
+                "rationale": a.rationale or "",
+                **(a.design or Design()).model_dump(),
+            }
+            for a in plan.ablations
         ],
     }
     return json.dumps(body, ensure_ascii=False)

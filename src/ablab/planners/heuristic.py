@@ -25,9 +25,10 @@ from ablab.planners.heuristic_candidates import (
 from ablab.planners.heuristic_focus import focus
 from ablab.planners.heuristic_reasoning import build_reasoning
 from ablab.planners.heuristic_scale import model_size_varied, scale_candidate
+from ablab.planners.offline_design import design_plan
 from ablab.schema import Analysis, Mode, Paper, Plan
 
-PLANNER_VERSION = "1"
+PLANNER_VERSION = "2"
 """Bump when a change to the rules changes plans."""
 
 FAMILY_PENALTY = 1.5
@@ -204,6 +205,8 @@ class HeuristicPlanner:
         text = f"{paper.title}\n{paper.abstract}\n{paper.full_text()}"
         metrics, metrics_note = choose_metrics(analysis, text)
         ablations = [c.ablation.model_copy(update={"metrics": list(metrics)}) for c in chosen]
+        method = method_names(paper.title, paper.abstract)
+        ablations = design_plan(chosen, ablations, analysis, paper, method)
         return Plan(
             paper_id=paper.id,
             paper_title=paper.title,

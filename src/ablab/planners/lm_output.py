@@ -22,9 +22,9 @@ from json_repair import repair_json
 from pydantic import ValidationError
 
 from ablab.models.base import clean_model_text
-from ablab.schema import Ablation, Action
+from ablab.schema import Ablation, Action, Design
 
-OUTPUT_FORMAT_VERSION = "1"
+OUTPUT_FORMAT_VERSION = "2"
 """Changes whenever the accepted response format changes (it is part of the prompt version)."""
 
 
@@ -115,7 +115,23 @@ _KEY_ALIASES = {
     "reason": "rationale",
     "why": "rationale",
     "justification": "rationale",
+    "question": "question",
+    "research_question": "question",
+    "expected_outcome": "expected_outcome",
+    "expected_result": "expected_outcome",
+    "expected": "expected_outcome",
+    "controls": "controls",
+    "control": "controls",
+    "priority": "priority",
+    "relative_cost": "relative_cost",
+    "cost": "relative_cost",
+    "compute": "relative_cost",
+    "run_order": "run_order",
+    "order": "run_order",
 }
+
+DESIGN_KEYS = ("question", "expected_outcome", "controls", "priority", "relative_cost", "run_order")
+"""Optional design fields of an ablation in a plan answer (see :class:`~ablab.schema.Design`)."""
 
 
 def _snake(key: str) -> str:
@@ -196,11 +212,51 @@ def normalise_ablation(item: Any, notes: list[str], position: int) -> Ablation:
             replacement=None if action is Action.REMOVE else replacement,
             metrics=_metrics(fields.get("metrics")),
             rationale=rationale,
+            design=_design(fields, notes, position),
         )
     except ValidationError as exc:  # pragma: no cover - the fields above are already clean
         raise PlanResponseError(
             f"ablation {position} is invalid: {exc.errors()[0]['msg']}"
         ) from None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return " ".join(str(value).split()) or None
+
+
+def _number(value: Any, kind: type[float] | type[int]) -> float | int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = kind(float(str(value).strip()))
+    except ValueError:
+        return None
+    return number if number >= (1 if kind is int else 0) else None
+
+
+def _design(fields: dict[str, Any], notes: list[str], position: int) -> Design | None:
+    """The optional design fields; a value that does not fit is dropped with a note, never fatal
+    (the ablation itself is still good)."""
+    priority = str(fields.get("priority") or "").strip().lower() or None
+    if priority not in (None, "high", "medium", "low"):
+        notes.append(f"ablation {position}: dropped priority {priority!r}")
+        priority = None
+    cost = _number(fields.get("relative_cost"), float)
+    order = _number(fields.get("run_order"), int)
+    for key, value in (("relative_cost", cost), ("run_order", order)):
+        if value is None and fields.get(key) not in (None, ""):
+            notes.append(f"ablation {position}: dropped {key} {fields[key]!r}")
+    design = Design(
+        question=_text(fields.get("question")),
+        expected_outcome=_text(fields.get("expected_outcome")),
+        controls=_as_strings(fields.get("controls")),
+        priority=priority,  # type: ignore[arg-type]  # checked above
+        relative_cost=cost,
+        run_order=int(order) if order is not None else None,
+    )
+    return None if design.is_empty() else design
 
 
 def _unfence(text: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from ablab.models.base import Message, ResponseSchema
-from ablab.planners.lm_output import OUTPUT_FORMAT_VERSION
+from ablab.planners.lm_output import DESIGN_KEYS, OUTPUT_FORMAT_VERSION
 from ablab.schema import Mode
 
 PROMPTS_PACKAGE = "ablab.prompts"
@@ -91,6 +91,9 @@ def repair_message(error: str, k: int, *, structured: bool, truncated: bool) -> 
     )
 
 
+PRIORITIES = ["high", "medium", "low", None]
+"""Values of ``priority`` in a plan answer (null when the paper gives no ground for one)."""
+
 PLAN_SCHEMA = ResponseSchema(
     name="ablation_plan",
     json_schema={
@@ -108,6 +111,12 @@ PLAN_SCHEMA = ResponseSchema(
                         "replacement": {"type": ["array", "null"], "items": {"type": "string"}},
                         "metrics": {"type": "array", "items": {"type": "string"}},
                         "rationale": {"type": "string"},
+                        "question": {"type": ["string", "null"]},
+                        "expected_outcome": {"type": ["string", "null"]},
+                        "controls": {"type": "array", "items": {"type": "string"}},
+                        "priority": {"type": ["string", "null"], "enum": PRIORITIES},
+                        "relative_cost": {"type": ["number", "null"]},
+                        "run_order": {"type": ["integer", "null"]},
                     },
                     "required": [
                         "name",
@@ -116,6 +125,7 @@ PLAN_SCHEMA = ResponseSchema(
                         "replacement",
                         "metrics",
                         "rationale",
+                        *DESIGN_KEYS,
                     ],
                     "additionalProperties": False,
                 },

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ablab.errors import TrajectoryFormatError
-from ablab.schema import Ablation, Action, Mode, Plan, Trajectory, TrajectoryLayout
+from ablab.schema import Ablation, Action, Design, Mode, Plan, Trajectory, TrajectoryLayout
 
 STYLE_BLOCK = (
     "<style>\n"
@@ -70,7 +70,32 @@ def _render_ablation(ablation: Ablation) -> str:
         lines.append("- **Replacement**: ")
         lines.extend(f"  - {_one_line(item)}" for item in ablation.replacement or [])
     lines.append(f"- **Metrics**: {', '.join(_one_line(m) for m in ablation.metrics)}")
+    if ablation.design is not None:
+        lines.extend(_render_design(ablation.design))
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _render_design(design: Design) -> list[str]:
+    """ablab's design fields, after the AblationBench ones; only those that are filled."""
+    lines = []
+    if design.question:
+        lines.append(f"- **Question**: {_one_line(design.question)}")
+    if design.expected_outcome:
+        lines.append(f"- **Expected Outcome**: {_one_line(design.expected_outcome)}")
+    if design.controls:
+        lines.append("- **Controls**: ")
+        lines.extend(f"  - {_one_line(item)}" for item in design.controls)
+    if design.priority:
+        lines.append(f"- **Priority**: {design.priority}")
+    if design.relative_cost is not None:
+        lines.append(f"- **Relative Cost**: {_number(design.relative_cost)}")
+    if design.run_order is not None:
+        lines.append(f"- **Run Order**: {design.run_order}")
+    return lines
 
 
 def render_trajectory(trajectory: Trajectory) -> str:
@@ -114,23 +139,26 @@ def _fix_mojibake(text: str) -> tuple[str, bool]:
         raise TrajectoryFormatError(f"garbled encoding that cannot be repaired: {exc}") from exc
 
 
+_LIST_FIELDS = ("replacement", "controls")
+
+
 def _parse_ablation(block: str, where: str) -> Ablation:
     lines = block.split("\n")
     name = lines[0]
     fields: dict[str, str] = {}
-    replacement: list[str] | None = None
+    lists: dict[str, list[str]] = {}
+    current: list[str] | None = None
     for line in lines[1:]:
         if line.startswith("  - "):
-            if replacement is None:
+            if current is None:
                 raise TrajectoryFormatError(f"{where}: list item outside Replacement: {line!r}")
-            replacement.append(line[4:])
+            current.append(line[4:])
             continue
         match = _FIELD_RE.match(line)
         if not match:
             raise TrajectoryFormatError(f"{where}: unexpected line in ablation {name!r}: {line!r}")
         key = match["key"].strip().lower()
-        if key == "replacement":
-            replacement = []
+        current = lists.setdefault(key, []) if key in _LIST_FIELDS else None
         fields[key] = match["value"]
     missing = {"ablated part", "action"} - fields.keys()
     if missing:
@@ -146,9 +174,31 @@ def _parse_ablation(block: str, where: str) -> Ablation:
         name=name,
         ablated_part=fields["ablated part"],
         action=action,
-        replacement=replacement,
+        replacement=lists.get("replacement"),
         metrics=metrics_text.split(", ") if metrics_text else [],
+        design=_parse_design(fields, lists, f"{where}: ablation {name!r}"),
     )
+
+
+def _parse_design(fields: dict[str, str], lists: dict[str, list[str]], where: str) -> Design:
+    """ablab's design fields (absent from published trajectories: then an empty design)."""
+    priority = fields.get("priority", "").strip().lower() or None
+    if priority not in (None, "high", "medium", "low"):
+        raise TrajectoryFormatError(f"{where}: priority must be high, medium or low")
+    try:
+        cost = fields.get("relative cost", "").strip()
+        order = fields.get("run order", "").strip()
+        return Design(
+            question=fields.get("question") or None,
+            expected_outcome=fields.get("expected outcome") or None,
+            controls=lists.get("controls", []),
+            priority=priority,  # type: ignore[arg-type]  # checked above
+            relative_cost=float(cost) if cost else None,
+            run_order=int(order) if order else None,
+        )
+    except ValueError as exc:
+        first = exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc)
+        raise TrajectoryFormatError(f"{where}: bad relative cost or run order ({first})") from None
 
 
 def parse_trajectory(text: str, where: str = "<trajectory>") -> Trajectory:

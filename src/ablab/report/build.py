@@ -15,9 +15,11 @@ from ablab import __version__
 from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
 from ablab.render.runs import atomic_write_text
+from ablab.results import read_results
 from ablab.schema import Paper, Plan
 from ablab.web.digests import digest_body, digest_path, list_digests, split_digest
 from ablab.web.render import anchor, data_uri, evidence_links, render_template, stylesheet
+from ablab.web.results import ResultsView, load_results_view, results_view
 from ablab.web.scores import (
     PLOT_TYPES,
     SCORE_COLUMNS,
@@ -126,6 +128,22 @@ class PlanView:
     plan: Plan
     evidence: dict[str, str]
     """Section ids quoted by the plan -> anchors in the report's copy of the paper."""
+    results: ResultsView | None = None
+    """The plan's ablation table and plot, when there are results."""
+    results_error: str | None = None
+    """Why results could not be shown."""
+
+
+def _results(
+    store: RunStore, run: str, plan: Plan, given: dict[str, Path]
+) -> tuple[ResultsView | None, str | None]:
+    """Results named on the command line for this paper, else those stored beside the plan."""
+    try:
+        if plan.paper_id in given:
+            return results_view(read_results(given[plan.paper_id]), plan), None
+        return load_results_view(store.run_dir(run), plan), None
+    except AblabError as exc:
+        return None, str(exc)
 
 
 def _has_plans(directory: Path) -> bool:
@@ -155,9 +173,18 @@ def _open(run_dir: Path) -> tuple[RunStore, list[Run]]:
     return store, runs
 
 
-def build_report(run_dir: Path) -> str:
-    """The report of a runs directory (or of one run) as an HTML string."""
+def build_report(run_dir: Path, results: dict[str, Path] | None = None) -> str:
+    """The report of a runs directory (or of one run) as an HTML string.
+
+    ``results`` maps paper ids to results files shown with every plan of that paper; plans
+    without one show the results stored beside them (uploaded in the web app), if any.
+    """
     store, runs = _open(run_dir)
+    given = results or {}
+    planned = {paper_id for run in runs for paper_id in run.plans}
+    unknown = sorted(set(given) - planned)
+    if unknown:
+        raise AblabError(f"--results names paper {unknown[0]!r}, which no plan here is about")
     grid = build_grid(runs)
     papers: dict[str, Paper] = {}
     for run in runs:
@@ -167,7 +194,12 @@ def build_report(run_dir: Path) -> str:
                 if paper is not None:
                     papers[paper_id] = paper
     plan_views = [
-        PlanView(run.name, plan, evidence_links(plan, papers.get(paper_id)))
+        PlanView(
+            run.name,
+            plan,
+            evidence_links(plan, papers.get(paper_id)),
+            *_results(store, run.name, plan, given),
+        )
         for run in runs
         for paper_id, plan in run.plans.items()
     ]
@@ -203,7 +235,7 @@ def _entries(runs: list[Run], paper_id: str) -> list[PlanEntry]:
     ]
 
 
-def write_report(run_dir: Path, out: Path) -> Path:
+def write_report(run_dir: Path, out: Path, results: dict[str, Path] | None = None) -> Path:
     """Write the report of ``run_dir`` to ``out`` (atomically) and return ``out``."""
-    atomic_write_text(out, build_report(run_dir))
+    atomic_write_text(out, build_report(run_dir, results))
     return out

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ablab.errors import AblabError
 from ablab.schema import Mode
 from ablab.web.actions import PlanRequest
 from ablab.web.app import AppContext, context, page
@@ -16,6 +17,8 @@ from ablab.web.choices import MAX_K, options
 from ablab.web.digests import digest_urls, digests_for_paper
 from ablab.web.jobs import JobState
 from ablab.web.render import data_uri, evidence_links
+from ablab.web.results import load_results_view, store_results
+from ablab.web.results import read_upload as read_results_upload
 from ablab.web.routes_api import read_source, submit_plan
 from ablab.web.scores import (
     PLOT_TYPES,
@@ -148,14 +151,55 @@ def runs_page(request: Request, ctx: Ctx) -> HTMLResponse:
 @router.get("/runs/{run}/{paper_id}", response_class=HTMLResponse)
 def plan_page(request: Request, ctx: Ctx, run: Name, paper_id: Name) -> HTMLResponse:
     """One plan in the trajectory style, its evidence linked to the paper's sections."""
+    return _plan_page(request, ctx, run, paper_id)
+
+
+@router.post("/runs/{run}/{paper_id}/results")
+async def results_form(
+    request: Request,
+    ctx: Ctx,
+    run: Name,
+    paper_id: Name,
+    results: Annotated[UploadFile, File()],
+) -> Response:
+    """Read an uploaded results file, keep it beside the plan, show the plan with its table."""
+    ctx.store.load_plan(run, paper_id)  # 404 for a plan that does not exist
+    try:
+        observations = read_results_upload(await results.read(), results.filename or "")
+        store_results(ctx.store.run_dir(run), paper_id, observations)
+    except AblabError as exc:
+        return _plan_page(request, ctx, run, paper_id, results_error=str(exc), status=400)
+    except OSError:
+        error = "this run's folder cannot be written; results are kept only for ablab's runs"
+        return _plan_page(request, ctx, run, paper_id, results_error=error, status=400)
+    return RedirectResponse(f"{LINKS.plan(run, paper_id)}#results", status_code=303)
+
+
+def _plan_page(
+    request: Request,
+    ctx: AppContext,
+    run: str,
+    paper_id: str,
+    *,
+    results_error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     plan = ctx.store.load_plan(run, paper_id)
+    try:
+        results = load_results_view(ctx.store.run_dir(run), plan)
+    except AblabError as exc:
+        results, results_error = None, results_error or f"stored results unreadable: {exc}"
     paper = ctx.store.load_paper(run, paper_id)
     others = [e.run for e in ctx.store.plans_for_paper(paper_id) if e.run != run]
     digests = [digest_urls(d.run, d.paper_id)[0] for d in digests_for_paper(ctx.store, paper_id)]
     return page(
         request,
         "plan.html",
+        status,
         title=plan.paper_title or plan.paper_id,
+        results=results,
+        results_error=results_error,
+        results_url=f"{LINKS.plan(run, paper_id)}/results",
         plan=plan,
         paper=paper,
         run=run,
