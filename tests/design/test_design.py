@@ -102,7 +102,7 @@ def test_cli_design(tmp_path: Path) -> None:
         app, ["design", str(EXAMPLE), "-a", "1", "--plan", str(plan_file), "-f", "json"]
     )
     assert as_json.exit_code == 0
-    assert json.loads(as_json.stdout)["ablation"]["name"].startswith("Replace KL divergence")
+    assert json.loads(as_json.stdout)["ablation"]["name"] == "Vary the teacher temperature τ_t"
     fake = runner.invoke(app, ["design", str(EXAMPLE), "-a", "2", "--model", "fake/heuristic"])
     assert fake.exit_code == 0 and "made by fake/heuristic" in fake.stdout
     bad = runner.invoke(app, ["design", str(EXAMPLE), "-a", "zebra"])
