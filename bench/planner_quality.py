@@ -49,16 +49,31 @@ def rating_key(paper_id: str, ablation: Ablation | dict[str, Any]) -> str:
     return json.dumps([paper_id, item["action"], item["ablated_part"].strip().lower(), replacement])
 
 
-def read_ratings() -> dict[str, str]:
-    """Verdicts (``good``, ``acceptable``, ``junk``) by :func:`rating_key`."""
+def read_ratings() -> dict[str, dict[str, Any]]:
+    """Careful readers' ratings by :func:`rating_key`: ``verdict`` (good, acceptable, junk) and
+    ``matches`` (indices of the ground-truth ablations the item is)."""
     if not RATINGS.exists():
         return {}
     ratings = {}
     for line in RATINGS.read_text("utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            ratings[rating_key(row["paper"], row)] = row["verdict"]
+            ratings[rating_key(row["paper"], row)] = row
     return ratings
+
+
+def rated_scores(
+    paper_id: str, plan: list[dict[str, Any]], reference: int, ratings: dict[str, dict[str, Any]]
+) -> dict[str, float] | None:
+    """Precision, recall and F1 by the readers' matches, when every plan item is rated."""
+    rows = [ratings.get(rating_key(paper_id, item)) for item in plan]
+    if any(row is None for row in rows):
+        return None
+    hits = [row["matches"] for row in rows if row is not None]
+    precision = sum(1 for h in hits if h) / len(plan) if plan else 0.0
+    recall = len({i for h in hits for i in h}) / reference if reference else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
 
 
 def _plan(paper: Paper, mode: Mode, k: int, planner: str) -> tuple[list[Ablation], str | None]:
@@ -125,19 +140,30 @@ def _mean(values: list[float]) -> float:
 
 
 def summarise(
-    results: dict[str, dict[str, Any]], ratings: dict[str, str], unrated: list[dict[str, Any]]
+    results: dict[str, dict[str, Any]],
+    ratings: dict[str, dict[str, Any]],
+    unrated: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """Macro figures of one split."""
     loaded = {i: r for i, r in results.items() if "load_error" not in r}
     figures: dict[str, Any] = {"papers": len(results), "load_errors": len(results) - len(loaded)}
     for task in ("author", "reviewer"):
         rows = [r[task] for r in loaded.values()]
+        rated = [r[task].get("rated") for r in loaded.values()]
+        complete = [x for x in rated if x is not None]
         figures[task] = {
             "precision": _mean([r["precision"] for r in rows]),
             "recall": _mean([r["recall"] for r in rows]),
             "f1": _mean([r["f1"] for r in rows]),
             "mean_plan_size": _mean([len(r["plan"]) for r in rows]),
             "empty_plans": sum(1 for r in rows if not r["plan"]),
+            # the same scores by the careful readers' matches, over fully rated plans
+            "rated": {
+                "papers": len(complete),
+                "precision": _mean([x["precision"] for x in complete]),
+                "recall": _mean([x["recall"] for x in complete]),
+                "f1": _mean([x["f1"] for x in complete]),
+            },
         }
     repeated = [flag for r in loaded.values() for flag in r["reproposal"]["repeated"]]
     figures["reproposal_rate"] = round(sum(repeated) / len(repeated), 4) if repeated else 0.0
@@ -145,11 +171,11 @@ def summarise(
     for paper_id, result in loaded.items():
         for task in ("author", "reviewer"):
             for item in result[task]["plan"]:
-                verdict = ratings.get(rating_key(paper_id, item))
-                if verdict is None:
+                row = ratings.get(rating_key(paper_id, item))
+                if row is None:
                     unrated.append({"paper": paper_id, "mode": task, **item})
                 else:
-                    verdicts.append(verdict)
+                    verdicts.append(row["verdict"])
     figures["junk"] = {
         "rated": len(verdicts),
         "unrated": sum(len(r[t]["plan"]) for r in loaded.values() for t in ("author", "reviewer"))
@@ -181,14 +207,24 @@ def main() -> None:
     for split in args.split or SPLITS:
         papers, skipped = load_corpus((split,))
         results = {p.id: measure_paper(p, judge, args.planner) for p in papers}
+        for paper in papers:
+            result = results[paper.id]
+            for task in ("author", "reviewer"):
+                if task in result:
+                    result[task]["rated"] = rated_scores(
+                        paper.id, result[task]["plan"], len(paper.ablations), ratings
+                    )
         summary = summarise(results, ratings, unrated)
         figures[split] = {**summary, "skipped": skipped, "per_paper": results}
         print(f"== {split}: {summary['papers']} papers ({len(skipped)} skipped)")
         for task in ("author", "reviewer"):
             row = summary[task]
+            rated = row["rated"]
             print(
                 f"  {task:9} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}"
-                f"  plan size {row['mean_plan_size']:.2f}  empty {row['empty_plans']}"
+                f"  plan size {row['mean_plan_size']:.2f}  empty {row['empty_plans']}   "
+                f"readers ({rated['papers']} papers): P {rated['precision']:.3f} "
+                f"R {rated['recall']:.3f} F1 {rated['f1']:.3f}"
             )
         junk = summary["junk"]
         print(

@@ -63,8 +63,10 @@ _JUNK_WORDS = word_set("table tab figure fig section sec eq equation appendix al
 # Words that say the paper presents the part as its own, right before its name.
 _NOVEL_BEFORE = re.compile(
     r"(?:\b(?:our|proposed|novel)\s+(?:[\w-]+\s+){0,2}"
-    r"|\bwe\s+(?:\w+\s+)?(?:introduce|propose|present|design|devise|develop|add|call\s+it|term)\s+"
-    r"(?:(?:a|an|the)\s+)?(?:(?:new|novel|lightweight|simple)\s+)?)$",
+    r"|\bwe\s+(?:\w+\s+)?(?:introduce|propose|present|design|devise|develop|call\s+it|term)\s+"
+    r"(?:(?:a|an|the)\s+)?(?:(?:new|novel|lightweight|simple)\s+)?"
+    # "we add a gate" is new; "we add positional embeddings to all tokens" is standard
+    r"|\bwe\s+(?:\w+\s+)?add\s+(?:a|an)\s+(?:(?:new|novel|lightweight|simple)\s+)?)$",
     re.IGNORECASE,
 )
 _NOVEL_SENTENCE = re.compile(

@@ -171,6 +171,13 @@ _COUNT = re.compile(
     r"(?P<noun>layers|hidden units|units|channels|heads|attention heads|filters|experts)\b)",
     re.IGNORECASE,
 )
+# A sentence that sets a count: "we use 8 heads", "a stack of six layers", "consists of two".
+_SETTING_VERB = re.compile(
+    r"\b(?:we|our)\b.{0,40}\b(?:use|uses|used|set|employ|employed|adopt|adopted|consider|"
+    r"considered|choose|chose|train|trained|apply|applied)\b|\b(?:consists?|composed|stack|"
+    r"comprises?|contains?|has|have|with)\b",
+    re.IGNORECASE,
+)
 _COUNT_NAMES = {
     "layer": "number of layers", "layers": "number of layers",
     "hidden units": "number of hidden units", "units": "number of hidden units",
@@ -462,9 +469,10 @@ class _Reader:
         """Sizes written as counts and shapes: "16 hidden units", "a two-layer GCN", "7x7
         windows", "mask 15% of the tokens"."""
         text = sentence.text
+        setting = _SETTING_VERB.search(text) is not None
         for match in _COUNT.finditer(text):
-            if not fresh(match):
-                continue
+            if not fresh(match) or not setting:
+                continue  # "splits this into two layers" describes; "we use two layers" sets
             noun = (match.group("noun") or match.group("compound")).lower()
             name = _COUNT_NAMES[noun]
             what = match.group("what")

@@ -14,6 +14,7 @@ from ablab.analysis import analyze, same_target, target_key
 from ablab.analysis.identity import method_names
 from ablab.analysis.matching import TargetKey
 from ablab.analysis.metrics import fallback_metrics
+from ablab.analysis.reported import ReportedIndex
 from ablab.errors import PlanError
 from ablab.planners.heuristic_additions import absent_part_candidates, addition_candidates
 from ablab.planners.heuristic_candidates import (
@@ -156,8 +157,17 @@ class HeuristicPlanner:
         if not reviewer:
             existing = []
 
+        # Reviewer mode: anything the experiments vary counts as reported, even when no
+        # explicit ablation pattern names it (a sweep table, an "Effect of X" paragraph).
+        reported = ReportedIndex(paper) if reviewer else None
+
         def new(found: list[Candidate]) -> list[Candidate]:
-            return [c for c in found if not _already_reported(c, existing, acronyms)]
+            return [
+                c
+                for c in found
+                if not _already_reported(c, existing, acronyms)
+                and not (reported and reported.covers(c.ablation.ablated_part, c.match_text))
+            ]
 
         # When the model size cannot be varied as a whole, or only one of its sizes was
         # already varied, the single sizes are swept on their own; when the paper already

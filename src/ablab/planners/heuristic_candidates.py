@@ -200,6 +200,8 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
         modified = modifier_ablation(part_name(component.name))
         if modified is None and names_the_method(component.name, analysis.title):
             continue  # "retention" in "Retentive Network": removing it removes the method
+        if modified is None and _REPLACE_ONLY.search(component.name):
+            continue  # a strategy or scheme is replaced by another one, never removed
         if modified is None and component.kind == "loss" and not _extra_loss(component, losses):
             continue  # training needs its objective: without another loss there is nothing left
         label = component_label(component)
@@ -227,6 +229,11 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
     return candidates
 
 
+_REPLACE_ONLY = re.compile(
+    r"\b(?:strateg(?:y|ies)|schemes?|procedures?|formulations?|process|approach|paradigm|"
+    r"objective)$",
+    re.IGNORECASE,
+)
 _STRESSED = re.compile(
     r"\b(?:crucial(?:ly)?|essential|key|critical(?:ly)?|important(?:ly)?)\b", re.I
 )
@@ -340,6 +347,10 @@ def design_candidates(
             entry, design.choice, analysis.title, method
         ):
             continue  # the model size is varied by its own rule (heuristic_scale)
+        if _names_method(design.choice, method):
+            continue  # "replace LoRA" in the LoRA paper compares the method with its baselines
+        if design.named_by_paper and not all(_sound_alternative(a) for a in design.alternatives):
+            continue
         # the paper itself named the alternative ("instead of X", "we also tried Y")
         named = design.named_by_paper or entry is None
         weight = PAPER_ALTERNATIVE_WEIGHT if named else float(entry.weight)  # type: ignore[union-attr]
@@ -496,6 +507,32 @@ def _inherent(design: DesignChoice, entry: DesignEntry, title: str) -> bool:
         return False
     context = " ".join([title, design.used_for or "", *(e.quote for e in design.evidence)])
     return _DEFINES_KL.search(context) is not None
+
+
+def _names_method(choice: str, method: frozenset[str]) -> bool:
+    """Whether a choice is the paper's method under one of its names ("LoRA", "SAM")."""
+    key = term_key(re.sub(r"\([^)]*\)", " ", choice))
+    acronyms = {a.lower() for a in re.findall(r"\(([A-Za-z][\w-]{1,11})\)", choice)}
+    return key in method or bool(acronyms & method)
+
+
+# -ing words that name things rather than actions ("learned positional encoding").
+_ING_NOUNS = frozenset(
+    {"embedding", "encoding", "pooling", "padding", "mapping", "sampling", "scaling", "masking",
+     "clipping", "smoothing", "training", "pretraining", "pre-training", "fine-tuning", "gating",
+     "weighting", "labeling", "labelling", "ranking", "matching", "batching", "warmup"}
+)  # fmt: skip
+_MAX_ALTERNATIVE_WORDS = 8
+
+
+def _sound_alternative(alternative: str) -> bool:
+    """A paper-named alternative that reads as a thing to try: short, not a clause ("seeking
+    out parameter values w that simply have low training loss value")."""
+    tokens = words(alternative)
+    if not tokens or len(tokens) > _MAX_ALTERNATIVE_WORDS:
+        return False
+    first = tokens[0].lower()
+    return not (first.endswith("ing") and first not in _ING_NOUNS)
 
 
 def _unnamed(hyperparameter: Hyperparameter) -> bool:
