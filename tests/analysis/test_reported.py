@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ablab.analysis.reported import ReportedIndex
 from ablab.schema import SectionRole, Table
+
 from .builders import paper, section
 
 
