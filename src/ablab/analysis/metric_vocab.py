@@ -87,7 +87,8 @@ METRIC_ENTRIES: tuple[MetricEntry, ...] = (
         ("bits", "bpd"),
     ),
     MetricEntry("NLL", r"(?-i:\bNLL\b)|\bnegative log-likelihood\b", False, ("nll", "negative")),
-    MetricEntry("exact match", r"\bexact match\b|(?-i:\bEM\b)", True, ("exact", "em")),
+    # "EM" alone is as often expectation-maximisation; only the spelled-out metric counts
+    MetricEntry("exact match", r"\bexact[- ]match\b", True, ("exact",)),
     MetricEntry("pass@k", r"\bpass@\d+\b|\bpass@k\b", True, ("pass",)),
     MetricEntry("NDCG", r"\bn?DCG(?:@\d+)?\b", True, ("ndcg", "dcg")),
     MetricEntry("MRR", r"(?-i:\bMRR\b)|\bmean reciprocal rank\b", True, ("mrr", "reciprocal")),
@@ -121,7 +122,15 @@ METRIC_ENTRIES: tuple[MetricEntry, ...] = (
     MetricEntry(
         "error rate", r"\b(?:test |top-1 )?error(?: rate)?\b(?=\s*(?:\(%\)|%|↓))", False, ("error",)
     ),
-    MetricEntry("precision", r"\bprecision\b", True, ("precision",)),
+    MetricEntry(
+        "precision",
+        # not number formats: "single-precision floating point", "mixed precision training"
+        r"(?<!single[- ])(?<!half[- ])(?<!mixed[- ])(?<!double[- ])(?<!full[- ])(?<!low[- ])"
+        r"(?<!numerical )(?<!bit )\bprecision\b(?![- ](?:floating|arithmetic|training|format|"
+        r"weights|inference|numbers?)\b)",
+        True,
+        ("precision",),
+    ),
     MetricEntry("recall", r"\brecall\b", True, ("recall",)),
     MetricEntry("pairwise agreement", r"\bpairwise agreement\b", True, ("pairwise",)),
     MetricEntry("accuracy", r"\bacc(?:uracy)?\b\.?", True, ("acc", "accuracy")),
@@ -129,6 +138,12 @@ METRIC_ENTRIES: tuple[MetricEntry, ...] = (
 """Known metrics, specific before general."""
 
 TASK_FALLBACK_METRICS: tuple[tuple[str, str], ...] = (
+    (r"\breinforcement learning\b|\bAtari\b|\bMuJoCo\b|\bcontinuous control\b", "average return"),
+    (r"\bpreference optimi[sz]ation|\bRLHF\b|\balignment of (?:large )?language", "win rate"),
+    (
+        r"\bdensity estimation|\bnormali[sz]ing flows?\b|\bvariational auto-?encoder",
+        "test log-likelihood",
+    ),
     (r"\bsegmentation\b", "mIoU"),  # not "segment embeddings"
     (r"\bdetect", "mAP"),
     (r"\b(?:image|video) (?:generation|synthesis)|\bdiffusion\b|\bGANs?\b", "FID"),

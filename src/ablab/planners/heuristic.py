@@ -116,9 +116,10 @@ def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
             f"The paper names no metric that could be recognised; {usual}, to be replaced by "
             "the paper's main metric."
         )
-    return ["main task metric"], (
-        "The paper names no metric that could be recognised and its task is unclear; report the "
-        "paper's main evaluation metric."
+    return [], (
+        "The paper names no metric that could be recognised and its title and abstract do not "
+        "say which task it is judged on, so no metric is listed: report the paper's main "
+        "evaluation metric."
     )
 
 
@@ -212,8 +213,9 @@ class HeuristicPlanner:
                 "evidence (see `ablab analyze` for what was found)"
             )
         chosen = select(confident, 1 if weak else k)
-        text = f"{paper.title}\n{paper.abstract}\n{paper.full_text()}"
-        metrics, metrics_note = choose_metrics(analysis, text)
+        # The paper's own task is in its title and abstract; a task named in passing in the
+        # related work ("unlike translation models") says nothing about its metrics.
+        metrics, metrics_note = choose_metrics(analysis, f"{paper.title}\n{paper.abstract}")
         ablations = [c.ablation.model_copy(update={"metrics": list(metrics)}) for c in chosen]
         method = method_names(paper.title, paper.abstract)
         ablations = design_plan(chosen, ablations, analysis, paper, method)
