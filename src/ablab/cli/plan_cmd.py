@@ -15,7 +15,11 @@ from ablab.cli._common import (
     BASE_URL_OPTION,
     BUDGET_OPTION,
     CONCURRENCY_OPTION,
+    MAX_OUTPUT_TOKENS_OPTION,
     NO_CACHE_OPTION,
+    STRUCTURED_OPTION,
+    TIMEOUT_OPTION,
+    StructuredChoice,
     cli_errors,
     escape,
     out_console,
@@ -130,6 +134,9 @@ def plan(
         rich_help_panel="Language models",
     ),
     no_cache: bool = NO_CACHE_OPTION,
+    timeout: float | None = TIMEOUT_OPTION,
+    max_output_tokens: int | None = MAX_OUTPUT_TOKENS_OPTION,
+    structured: StructuredChoice = STRUCTURED_OPTION,
     digests: Path | None = typer.Option(
         None,
         "--digests",
@@ -158,7 +165,16 @@ def plan(
     if digests is not None and planner_name != "hybrid":
         raise ConfigError("--digests grounds the hybrid planner: add --planner hybrid --model ...")
     options = ModelOptions(
-        model, base_url, concurrency, budget, max_input_tokens, no_cache, digests=digests
+        model,
+        base_url,
+        concurrency,
+        budget,
+        max_input_tokens,
+        no_cache,
+        timeout=timeout,
+        digests=digests,
+        max_output_tokens=max_output_tokens,
+        structured=structured.value,
     )
     run_and_report(
         sources,

@@ -17,8 +17,7 @@ from ablab.cli._common import (
     report_paper_error,
 )
 from ablab.errors import ConfigError
-from ablab.models import CachedModel, ResponseCache, get_model
-from ablab.models.openai_compat import DEFAULT_TIMEOUT
+from ablab.models import CachedModel, GenerateParams, ResponseCache, get_model
 from ablab.planners import Planner, get_planner
 from ablab.runs import RunEvent, RunSummary, run_plans_sync
 from ablab.schema import Mode, Plan
@@ -40,9 +39,14 @@ class ModelOptions:
     budget: float | None = None
     max_input_tokens: int | None = None
     no_cache: bool = False
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float | None = None
+    """Seconds per request; None: the provider's default (longer for local servers)."""
     digests: Path | None = None
     """Digest directory or file offered to the hybrid planner as grounding."""
+    max_output_tokens: int | None = None
+    """Longest answer asked of the model; None: the provider's default."""
+    structured: str = "auto"
+    """How JSON answers are asked for (see :mod:`ablab.models.dialects`)."""
 
 
 def resolve_planner(planner: str | None, model: str | None) -> str:
@@ -71,10 +75,17 @@ def build_planner(planner_name: str, options: ModelOptions) -> Planner:
     if planner_name in MODEL_OPTIONAL_PLANNERS:
         # Its members build their own models from the name; samples must not share a cache.
         return get_planner(planner_name, model=options.model)
-    model = get_model(options.model, base_url=options.base_url, timeout=options.timeout)
+    model = get_model(
+        options.model,
+        base_url=options.base_url,
+        timeout=options.timeout,
+        structured=options.structured,
+    )
     if not options.no_cache:
         model = CachedModel(model, ResponseCache())
-    extra = {"digests": options.digests} if options.digests is not None else {}
+    extra: dict[str, object] = {"digests": options.digests} if options.digests else {}
+    if options.max_output_tokens is not None:
+        extra["params"] = GenerateParams(max_output_tokens=options.max_output_tokens)
     return get_planner(
         planner_name, model=model, max_input_tokens=options.max_input_tokens, **extra
     )
@@ -139,7 +150,7 @@ def run_and_report(
             f"[yellow]stopped:[/] {escape(summary.stop_reason)}; run the same command again "
             "to continue (finished papers are kept)"
         )
-    if failed == len(sources):
-        raise typer.Exit(EXIT_BAD_INPUT)
+    if failed == len(sources) and all(r.bad_input for r in summary.results):
+        raise typer.Exit(EXIT_BAD_INPUT)  # nothing could be read: the input is at fault
     if failed or not_started:
         raise typer.Exit(EXIT_PARTIAL_FAILURE)

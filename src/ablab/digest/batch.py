@@ -30,7 +30,7 @@ from ablab.digest.model import RPA2, Digest
 from ablab.digest.parse import parse_digest
 from ablab.digest.render import render_digest
 from ablab.digest.write import OFFLINE, DigestOutcome, awrite_digest
-from ablab.errors import AblabError
+from ablab.errors import AblabError, ConfigError, PaperError
 from ablab.planners import check_planner
 from ablab.render.runs import atomic_write_text, prepare_output_dir
 from ablab.schema import Paper, Usage
@@ -66,6 +66,8 @@ class DigestResult:
     """Why it failed."""
     usage: Usage = field(default_factory=Usage)
     """What this run spent on the paper."""
+    bad_input: bool = False
+    """Whether it failed because of its input or the settings (not the model, not a bug)."""
 
 
 @dataclass
@@ -274,6 +276,7 @@ async def run_digests(
                     failures.set(str(source), None)
             except Exception as exc:  # one bad paper must not sink the batch
                 result.status = "failed"
+                result.bad_input = isinstance(exc, PaperError | ConfigError)
                 result.usage = getattr(exc, "usage", None) or Usage()
                 result.error = (
                     str(exc) if isinstance(exc, AblabError) else f"internal error: {exc!r}"

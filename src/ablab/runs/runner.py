@@ -25,7 +25,8 @@ from typing import Any, Literal
 
 from ablab import __version__
 from ablab.api import finish_plan, paper_view
-from ablab.errors import AblabError, PaperError
+from ablab.errors import AblabError, ConfigError, PaperError
+from ablab.models.base import ModelRequestError
 from ablab.models.cache import aclose_model
 from ablab.papers import load_paper
 from ablab.planners.base import Planner
@@ -65,6 +66,8 @@ class PaperResult:
     """Why it failed."""
     usage: Usage = field(default_factory=Usage)
     """What this run spent on the paper."""
+    bad_input: bool = False
+    """Whether it failed because of its input or the settings (not the model, not a bug)."""
 
 
 @dataclass
@@ -278,14 +281,15 @@ class _Run:
     ) -> PaperResult:
         label = str(source) if isinstance(source, Path) else source.id
         if paper is None:
-            return self._fail(label, None, error or "could not be read", Usage(), {})
+            return self._fail(label, None, error or "could not be read", Usage(), {}, bad=True)
         if self.out is not None and not is_file_id(paper.id):
             error = f"paper id {paper.id[:80]!r} cannot name a file in the run directory"
-            return self._fail(label, None, error, Usage(), {})
+            return self._fail(label, None, error, Usage(), {}, bad=True)
         foreign = foreign_files(self.out, paper.id) if self.out is not None else []
         if foreign:  # refused before any money is spent on the paper
             error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would overwrite it"
-            return self._fail(label, paper.id, error + " (use another --out folder)", Usage(), {})
+            error += " (use another --out folder)"
+            return self._fail(label, paper.id, error, Usage(), {}, bad=True)
         fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
         if self.out is not None:
             done = finished_plan(self.out, paper.id, fingerprint)
@@ -306,7 +310,10 @@ class _Run:
                     extra["context"] = exc.context.to_dict()
                 return self._fail(label, paper.id, str(exc), exc.usage, extra)
             except AblabError as exc:
-                return self._fail(label, paper.id, str(exc), Usage(), {})
+                usage = exc.usage if isinstance(exc, ModelRequestError) else Usage()
+                self.usage = self.usage + usage
+                bad = isinstance(exc, PaperError | ConfigError)
+                return self._fail(label, paper.id, str(exc), usage, {}, bad=bad)
             except Exception as exc:  # one paper's bug must not sink the batch
                 return self._fail(label, paper.id, f"internal error: {exc!r}", Usage(), {})
             self.usage = self.usage + plan.usage
@@ -322,9 +329,16 @@ class _Run:
             return self._settle(result)
 
     def _fail(
-        self, label: str, paper_id: str | None, error: str, usage: Usage, extra: dict[str, Any]
+        self,
+        label: str,
+        paper_id: str | None,
+        error: str,
+        usage: Usage,
+        extra: dict[str, Any],
+        *,
+        bad: bool = False,
     ) -> PaperResult:
-        result = PaperResult(label, paper_id, "failed", error=error, usage=usage)
+        result = PaperResult(label, paper_id, "failed", error=error, usage=usage, bad_input=bad)
         self.failures.record(
             paper_id or label,
             {
