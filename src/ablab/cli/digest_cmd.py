@@ -80,9 +80,10 @@ def _summary(run: DigestRun, out: Path) -> Table:
 
 
 def digest(
-    papers: list[Path] = typer.Argument(
+    papers: list[str] = typer.Argument(
         ...,
-        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project) or folders.",
+        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project), folders, arXiv "
+        "ids or links, OpenReview forum links, or a .txt file listing such ids.",
         show_default=False,
     ),
     out: Path | None = typer.Option(

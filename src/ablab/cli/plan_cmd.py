@@ -79,10 +79,12 @@ def print_plan(plan: Plan, fmt: OutputFormat) -> None:
 
 
 def plan(
-    papers: list[Path] = typer.Argument(
+    papers: list[str] = typer.Argument(
         ...,
-        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project, rpa2 digest) "
-        "or folders (a LaTeX project, or a folder of papers).",
+        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project, rpa2 digest), "
+        "folders (a LaTeX project, or a folder of papers), arXiv ids or links (2501.01234, "
+        "arxiv:2501.01234v2, https://arxiv.org/abs/...), OpenReview forum links, or a .txt "
+        "file listing such ids, one per line.",
         show_default=False,
     ),
     mode: Mode = typer.Option(
@@ -154,6 +156,8 @@ def plan(
       ablab plan examples/tide.md --mode reviewer -k 3 --format jsonl
 
       ablab plan ~/papers/ --out runs/today
+
+      ablab plan 2501.01234 https://arxiv.org/abs/2403.00001v2 --mode reviewer
 
       ablab plan ~/papers/ --model openai/gpt-4o-mini -j 8 --budget 2 --out runs/gpt
 

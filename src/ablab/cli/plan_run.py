@@ -18,6 +18,7 @@ from ablab.cli._common import (
 )
 from ablab.errors import ConfigError
 from ablab.models import CachedModel, GenerateParams, ResponseCache, get_model
+from ablab.papers import Source
 from ablab.planners import Planner, get_planner
 from ablab.runs import RunEvent, RunSummary, run_plans_sync
 from ablab.schema import Mode, Plan
@@ -91,8 +92,17 @@ def build_planner(planner_name: str, options: ModelOptions) -> Planner:
     )
 
 
+def _show_review_requests(paper_id: str, requests: list[str]) -> None:
+    """What the public reviews asked about ablations, beside the plan (on stderr)."""
+    err_console.print(
+        f"[bold]{escape(paper_id)}[/]: the public reviews asked about ablations:", soft_wrap=True
+    )
+    for request in requests:
+        err_console.print(f"  - {escape(request)}", soft_wrap=True)
+
+
 def run_and_report(
-    sources: list[Path],
+    sources: list[Source],
     *,
     mode: Mode,
     k: int | None,
@@ -128,6 +138,9 @@ def run_and_report(
         for result in summary.results:
             if result.plan is not None:
                 print_plan(result.plan)
+    for result in summary.results:
+        if result.plan is not None and result.review_requests:
+            _show_review_requests(result.paper_id or result.source, result.review_requests)
     done, skipped = summary.count("done"), summary.count("skipped")
     failed, not_started = summary.count("failed"), summary.count("not_started")
     usage = summary.usage

@@ -37,6 +37,7 @@ from ablab.schema import Paper, Usage
 
 if TYPE_CHECKING:
     from ablab.models.base import Model
+    from ablab.papers import Source
     from ablab.runs.log import RunLog
 
 INDEX_FILE = "digests.json"
@@ -204,7 +205,7 @@ def _settings(model: Model | None, planner: str, options: dict[str, Any]) -> dic
 
 
 async def run_digests(
-    sources: Sequence[Path],
+    sources: Sequence[Source],
     *,
     model: Model | None = None,
     out: Path | None = None,
@@ -219,8 +220,7 @@ async def run_digests(
     With ``budget_usd``, no new paper starts once this run has spent that much (papers in flight
     finish); the rest are reported as not started.
     """
-    from ablab.papers import load_paper
-    from ablab.papers.loader import default_paper_id
+    from ablab.papers import load_source, source_id
 
     started = time.monotonic()
     settings = _settings(model, planner, options)
@@ -233,7 +233,7 @@ async def run_digests(
     results: list[DigestResult | None] = [None] * len(sources)
     # Ids are fixed from the paths up front, so reruns give duplicates the same ids.
     seen: set[str] = set()
-    ids = [_unique_id(default_paper_id(source), seen) for source in sources]
+    ids = [_unique_id(source_id(source), seen) for source in sources]
     total_usage = Usage()
     settled = 0
     stop_reason: str | None = None
@@ -250,13 +250,13 @@ async def run_digests(
 
     gate = asyncio.Semaphore(max(1, concurrency if model is not None else 1))
 
-    async def one(position: int, source: Path) -> None:
+    async def one(position: int, source: Source) -> None:
         nonlocal total_usage, settled
         async with gate:
             result = DigestResult(source=str(source), paper_id=None, status="failed")
             try:
                 result.paper_id = ids[position]
-                paper = await asyncio.to_thread(load_paper, source, paper_id=ids[position])
+                paper = await asyncio.to_thread(load_source, source, paper_id=ids[position])
                 result.paper_id = paper.id
                 fingerprint = config_fingerprint(paper, model_name, settings)
                 done = finished_digest(out, paper.id, fingerprint) if out is not None else None

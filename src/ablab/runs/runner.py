@@ -28,7 +28,8 @@ from ablab.api import finish_plan, paper_view
 from ablab.errors import AblabError, ConfigError, PaperError
 from ablab.models.base import ModelRequestError
 from ablab.models.cache import aclose_model
-from ablab.papers import load_paper
+from ablab.papers import Source, load_source
+from ablab.papers.openreview import review_requests
 from ablab.planners.base import Planner
 from ablab.planners.lm import PlanFailure
 from ablab.render.runs import (
@@ -55,7 +56,7 @@ class PaperResult:
     """What happened to one paper in a run."""
 
     source: str
-    """Path given (or the paper id for papers passed as objects)."""
+    """Path or reference given (or the paper id for papers passed as objects)."""
     paper_id: str | None
     """Id of the paper, once read."""
     status: Status
@@ -68,6 +69,8 @@ class PaperResult:
     """What this run spent on the paper."""
     bad_input: bool = False
     """Whether it failed because of its input or the settings (not the model, not a bug)."""
+    review_requests: list[str] = field(default_factory=list)
+    """Reviewer mode: what public reviews of the paper asked about ablations (OpenReview)."""
 
 
 @dataclass
@@ -184,10 +187,10 @@ def _unique_ids(papers: list[Paper | None]) -> list[Paper | None]:
     return unique
 
 
-async def _load(source: Path | Paper) -> Paper:
+async def _load(source: Source | Paper) -> Paper:
     if isinstance(source, Paper):
         return source
-    return await asyncio.to_thread(load_paper, source)
+    return await asyncio.to_thread(load_source, source)
 
 
 class _Run:
@@ -277,9 +280,9 @@ class _Run:
         return outcome.plan, {"context": outcome.context.to_dict(), "notes": outcome.notes}
 
     async def plan_one(
-        self, source: Path | Paper, paper: Paper | None, error: str | None
+        self, source: Source | Paper, paper: Paper | None, error: str | None
     ) -> PaperResult:
-        label = str(source) if isinstance(source, Path) else source.id
+        label = source.id if isinstance(source, Paper) else str(source)
         if paper is None:
             return self._fail(label, None, error or "could not be read", Usage(), {}, bad=True)
         if self.out is not None and not is_file_id(paper.id):
@@ -294,7 +297,11 @@ class _Run:
         if self.out is not None:
             done = finished_plan(self.out, paper.id, fingerprint)
             if done is not None:
-                return self._settle(PaperResult(label, paper.id, "skipped", plan=done))
+                return self._settle(
+                    PaperResult(
+                        label, paper.id, "skipped", plan=done, review_requests=self._asked(paper)
+                    )
+                )
         async with self.semaphore:
             if not self._budget_left():
                 result = PaperResult(label, paper.id, "not_started")
@@ -324,9 +331,19 @@ class _Run:
                 async with self.write_lock:
                     await asyncio.to_thread(write_plan, self.out, plan)
             self.failures.clear(paper.id, label)
-            result = PaperResult(label, paper.id, "done", plan=plan, usage=plan.usage)
+            result = PaperResult(
+                label,
+                paper.id,
+                "done",
+                plan=plan,
+                usage=plan.usage,
+                review_requests=self._asked(paper),
+            )
             self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
             return self._settle(result)
+
+    def _asked(self, paper: Paper) -> list[str]:
+        return review_requests(paper) if self.mode is Mode.REVIEWER else []
 
     def _fail(
         self,
@@ -377,7 +394,7 @@ def _write_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[s
 
 
 async def run_plans(
-    sources: Sequence[Path | Paper],
+    sources: Sequence[Source | Paper],
     planner: Planner,
     *,
     mode: Mode,
