@@ -140,7 +140,12 @@ class LMJudge:
         self.name = f"lm:{model.name}"
 
     def _ask(self, user: str, schema_name: str, schema: dict[str, Any]) -> Completion:
-        from ablab.models import GenerateParams, Message, ResponseSchema
+        from ablab.models import (
+            GenerateParams,
+            Message,
+            ResponseSchema,
+            StructuredOutputUnsupported,
+        )
         from ablab.planners.lm import run_sync
 
         messages = [
@@ -153,7 +158,10 @@ class LMJudge:
             else None
         )
         params = GenerateParams(temperature=self.temperature)
-        return run_sync(self.model.generate(messages, schema=structured, params=params))
+        try:
+            return run_sync(self.model.generate(messages, schema=structured, params=params))
+        except StructuredOutputUnsupported:  # the endpoint takes no JSON form: ask in text
+            return run_sync(self.model.generate(messages, schema=None, params=params))
 
     def _rng(self, context: PaperContext) -> random.Random:
         return random.Random(f"{self.seed}:{context.paper_id}")
