@@ -10,14 +10,17 @@ downloaded: without a server or a model the script says what is missing and exit
 Prints the figures and writes bench/results/local_server.json.
 
     .venv/bin/python bench/local_server.py --model ~/models/qwen2.5-0.5b-instruct-q4_k_m.gguf \\
-        [--server llama-server|llama-cpp-python] [--papers 3] [--ctx 8192] [--timeout 900]
+        [--server llama-server|llama-cpp-python] [--papers 3] [--ctx 8192] [--timeout 900] \\
+        [--max-input-tokens N]
+
+Without a model at hand, ``bench/tiny_gguf.py`` writes one that exercises the server (not the
+planner's quality).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import os
 import shutil
 import socket
@@ -47,7 +50,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _server_command(kind: str, model: Path, port: int, ctx: int) -> list[str] | None:
+def _server_command(kind: str, model: Path, port: int, ctx: int, python: str) -> list[str] | None:
     """The command that starts ``kind`` on loopback, or None when it is not installed."""
     if kind == "llama-server":
         binary = shutil.which("llama-server")
@@ -64,10 +67,13 @@ def _server_command(kind: str, model: Path, port: int, ctx: int) -> list[str] | 
             "-c",
             str(ctx),
         ]
-    if importlib.util.find_spec("llama_cpp") is None:
+    probe = subprocess.run(
+        [python, "-c", "import llama_cpp.server"], capture_output=True, check=False
+    )
+    if probe.returncode != 0:
         return None
     return [
-        sys.executable,
+        python,
         "-m",
         "llama_cpp.server",
         "--model",
@@ -117,9 +123,17 @@ def main() -> None:
     parser.add_argument(
         "--server", choices=("auto", "llama-server", "llama-cpp-python"), default="auto"
     )
+    parser.add_argument(
+        "--server-python",
+        default=sys.executable,
+        help="interpreter with llama-cpp-python[server] installed (default: this one)",
+    )
     parser.add_argument("--papers", type=int, default=3, help="how many bench papers to plan")
     parser.add_argument("--ctx", type=int, default=8192, help="context the server is started with")
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument(
+        "--max-input-tokens", type=int, default=None, help="as `ablab plan --max-input-tokens`"
+    )
     parser.add_argument("--start-wait", type=float, default=180.0)
     args = parser.parse_args()
 
@@ -128,9 +142,10 @@ def main() -> None:
         return
     kinds = ("llama-server", "llama-cpp-python") if args.server == "auto" else (args.server,)
     port = _free_port()
-    chosen = next(
-        ((k, c) for k in kinds if (c := _server_command(k, args.model, port, args.ctx))), None
+    commands = (
+        (k, _server_command(k, args.model, port, args.ctx, args.server_python)) for k in kinds
     )
+    chosen = next(((k, c) for k, c in commands if c is not None), None)
     if chosen is None:
         print("skipped: neither llama-server (on PATH) nor llama-cpp-python is installed")
         return
@@ -146,8 +161,9 @@ def main() -> None:
         for paper in papers:  # one at a time: a laptop server answers one request at a time
             started = time.perf_counter()
             with tempfile.TemporaryDirectory() as out:
+                planner = LMPlanner(model, max_input_tokens=args.max_input_tokens)
                 summary = run_plans_sync(
-                    [paper], LMPlanner(model), mode=Mode.AUTHOR, out=Path(out), concurrency=1
+                    [paper], planner, mode=Mode.AUTHOR, out=Path(out), concurrency=1
                 )
             [result] = summary.results
             seconds = time.perf_counter() - started
