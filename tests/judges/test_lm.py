@@ -185,3 +185,4 @@ def test_lm_judge_on_a_server_that_takes_no_json_form_asks_in_text() -> None:
         forms = [(r.body.get("response_format") or {}).get("type") for r in server.requests]
     assert {(m.reference, m.plan) for m in judgement.matches} == {(0, 2), (2, 0)}
     assert forms == ["json_schema", "json_object", None]
+    assert judgement.usage.requests == 3  # the refused requests count too

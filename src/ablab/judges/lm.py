@@ -160,8 +160,9 @@ class LMJudge:
         params = GenerateParams(temperature=self.temperature)
         try:
             return run_sync(self.model.generate(messages, schema=structured, params=params))
-        except StructuredOutputUnsupported:  # the endpoint takes no JSON form: ask in text
-            return run_sync(self.model.generate(messages, schema=None, params=params))
+        except StructuredOutputUnsupported as refused:  # no JSON form accepted: ask in text
+            answer = run_sync(self.model.generate(messages, schema=None, params=params))
+            return answer.model_copy(update={"usage": answer.usage + refused.usage})
 
     def _rng(self, context: PaperContext) -> random.Random:
         return random.Random(f"{self.seed}:{context.paper_id}")
