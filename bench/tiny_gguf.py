@@ -3,7 +3,7 @@
 The model is built, not trained: one llama block whose attention and feed-forward outputs are
 zero, one-hot token embeddings, and an output matrix that is a table of next-token preferences.
 The next token therefore depends only on the last one, and under the server's JSON grammar the
-answer comes out as the smallest valid document (every string ``"x"``, arrays of one item, the
+answer comes out as a minimal valid document (every string ``"x"``, arrays of one item, the
 first enum value, ``null`` where allowed). It says nothing about plan quality; it lets
 ``bench/local_server.py`` measure what a real server does with ablab's requests: which
 structured-output form it accepts, its errors, its context limit, and the time per paper.
@@ -26,8 +26,19 @@ CHAT_TEMPLATE = (
 )
 
 # Next-token preferences (higher wins among the tokens the grammar allows).
-_DEFAULT = {'"': 9.0, "}": 8.0, "]": 7.0, "n": 6.0, "R": 5.5, "M": 5.0, ":": 4.0, ",": 3.0}
-_AFTER = {'"': {"x": 12.0}, "x": {'"': 12.0}}  # inside a string: one "x", then close it
+_DEFAULT = {
+    '"': 9.0,
+    "}": 8.0,
+    "]": 7.0,
+    "n": 6.0,
+    "[": 5.8,
+    "R": 5.5,
+    "M": 5.0,
+    ":": 4.0,
+    ",": 3.0,
+}
+# Inside a string: one "x", then close it; an array gets one item (an object if allowed).
+_AFTER = {'"': {"x": 12.0}, "x": {'"': 12.0}, "[": {"{": 12.0, '"': 11.0, "]": -8.0}}
 _EOS_SCORE = 2.0
 _OTHER_SCORE = -4.0
 

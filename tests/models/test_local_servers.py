@@ -36,14 +36,16 @@ SCHEMA = ResponseSchema(
 )
 HELLO = [Message(role="user", content="Answer in JSON.")]
 
-# llama-cpp-python's server accepts only "text" or "json_object" and reports any other type as
-# an internal error whose message names the field.
+# llama-cpp-python's server (0.3.x) accepts only "text" or "json_object": its request model
+# rejects any other type, and its error handler reports that validation error as an HTTP 500
+# (body shape as observed from `python -m llama_cpp.server`, message abridged).
 LLAMA_CPP_PYTHON_500 = Reply(
     status=500,
     body={
         "error": {
-            "message": "response_format: unsupported type 'json_schema' "
-            "(expected 'text' or 'json_object')",
+            "message": "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', "
+            "'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", "
+            "'input': 'json_schema'}",
             "type": "internal_server_error",
             "param": None,
             "code": None,
