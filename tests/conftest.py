@@ -52,3 +52,11 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dialects() -> None:
+    """Forget which structured-output form each endpoint accepted (ports are reused)."""
+    from ablab.models.dialects import forget_dialects
+
+    forget_dialects()

@@ -1,4 +1,5 @@
-"""Find the papers behind the paths a user gives: files, LaTeX projects, folders of papers."""
+"""Find the papers behind what a user gives: files, LaTeX projects, folders of papers, arXiv ids
+and links, OpenReview links, and text files listing such references (one per line)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ablab.errors import PaperError
+from ablab.papers.references import PaperRef, parse_reference, read_reference_list
+
+_LIST_SUFFIXES = (".txt", ".list", ".ids")
+_MAX_LIST_BYTES = 1024 * 1024
 
 PAPER_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".pdf", ".zip", ".tar.gz", ".tgz", ".tar")
 """File names ablab treats as papers when it is given a folder of papers."""
@@ -20,16 +25,43 @@ def _is_paper_file(path: Path) -> bool:
     return path.is_file() and not name.startswith(".") and name.endswith(PAPER_SUFFIXES)
 
 
-def collect_sources(inputs: Iterable[Path]) -> list[Path]:
+def _reference_list(path: Path) -> list[PaperRef] | None:
+    """The references listed in ``path`` when it is a list file (see read_reference_list)."""
+    if not path.name.lower().endswith(_LIST_SUFFIXES) or not path.is_file():
+        return None
+    try:
+        if path.stat().st_size > _MAX_LIST_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # read (and reported) as a paper instead
+    return read_reference_list(text)
+
+
+def collect_sources(inputs: Iterable[str | Path]) -> list[Path | PaperRef]:
     """Expand the user's inputs into paper sources.
 
     A folder holding ``.tex`` files is one LaTeX project; any other folder is a collection whose
-    paper files and LaTeX-project subfolders are taken in name order.
+    paper files and LaTeX-project subfolders are taken in name order. An input that is not an
+    existing path may be an arXiv id or link or an OpenReview link; a ``.txt`` file whose every
+    line is such a reference (``#`` starts a comment) stands for the papers it lists.
     """
-    sources: list[Path] = []
-    for path in inputs:
+    sources: list[Path | PaperRef] = []
+    for given in inputs:
+        path = Path(given)
         if not path.exists():
-            raise PaperError(f"{path}: no such file or directory")
+            ref = parse_reference(str(given))
+            if ref is None:
+                raise PaperError(
+                    f"{given}: no such file or directory (nor an arXiv id or link, or an "
+                    "OpenReview forum link)"
+                )
+            sources.append(ref)
+            continue
+        listed = _reference_list(path)
+        if listed is not None:
+            sources.extend(listed)
+            continue
         if path.is_dir() and not _is_latex_project(path):
             children = sorted(path.iterdir())
             found = [

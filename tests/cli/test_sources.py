@@ -41,3 +41,29 @@ def test_missing_path_and_folder_without_papers_are_clear_errors(tmp_path: Path)
         collect_sources([tmp_path / "absent.pdf"])
     with pytest.raises(PaperError, match="no papers found"):
         collect_sources([tmp_path])
+
+
+def test_references_lists_and_files_that_look_like_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ablab.papers import ArxivRef, OpenReviewRef
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ids.txt").write_text(
+        "2501.01234v2\n# a comment\nhttps://openreview.net/forum?id=AbCd1234\n"
+    )
+    (tmp_path / "paper.txt").write_text("2501.01234 is cited here.\nWe propose a method.\n")
+    (tmp_path / "2501.05678").write_text("# A paper saved under an id-like name\n")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "more.txt").write_text("2501.09999\n")
+    found = collect_sources(
+        ["ids.txt", "paper.txt", "2501.05678", "https://arxiv.org/abs/2501.00001", "folder"]
+    )
+    assert found == [
+        ArxivRef("2501.01234", 2),
+        OpenReviewRef("AbCd1234"),
+        Path("paper.txt"),  # a paper, not a list: not every line is a reference
+        Path("2501.05678"),  # an existing file wins over the id it looks like
+        ArxivRef("2501.00001"),
+        Path("folder") / "more.txt",  # lists are expanded only when named directly
+    ]

@@ -368,8 +368,10 @@ def test_model_failure_fails_the_paper_and_keeps_the_cost(
     [result] = run.results
     assert result.status == "failed" and result.digest is None
     assert "context length exceeded" in (result.error or "")
-    assert result.usage.requests == len(WRITERS) - 1  # the two answers received are counted
-    assert run.usage.requests == len(WRITERS) - 1
+    # The two answers received and the refused request are all counted.
+    assert result.usage.requests == len(WRITERS)
+    assert run.usage.requests == len(WRITERS)
+    assert "--max-input-tokens" in (result.error or "")  # the refusal names the fix
 
 
 def test_fake_heuristic_runs_the_whole_lm_path_offline(tide: Paper, tmp_path: Path) -> None:

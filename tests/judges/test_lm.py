@@ -170,3 +170,19 @@ def test_lm_judge_against_the_local_openai_compatible_server() -> None:
     assert judgement.usage.requests == 1 and judgement.usage.input_tokens > 0
     assert judgement.judge == "lm:openai/gpt-4o"
     assert request.body["messages"][0]["role"] == "system"
+
+
+def test_lm_judge_on_a_server_that_takes_no_json_form_asks_in_text() -> None:
+    def responder(body: dict) -> Reply:
+        if body.get("response_format"):  # refuses every structured form, as a text-only server
+            return Reply.error(400, "response_format is not supported")
+        messages = [Message(role=m["role"], content=m["content"]) for m in body["messages"]]
+        return Reply.text(symmetric_answer(messages))
+
+    with LocalOpenAIServer(responder=responder) as server:
+        model = get_model("vllm/m", base_url=server.base_url)
+        judgement = LMJudge(model).judge_author(REFERENCE, PLAN, CONTEXT)
+        forms = [(r.body.get("response_format") or {}).get("type") for r in server.requests]
+    assert {(m.reference, m.plan) for m in judgement.matches} == {(0, 2), (2, 0)}
+    assert forms == ["json_schema", "json_object", None]
+    assert judgement.usage.requests == 3  # the refused requests count too

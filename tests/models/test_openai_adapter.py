@@ -118,7 +118,10 @@ def test_no_schema_for_endpoints_without_structured_output(server: LocalOpenAISe
 
 
 def test_schema_rejection_switches_the_model_to_text(server: LocalOpenAIServer) -> None:
-    server.enqueue(Reply.error(400, "response_format json_schema is not supported by this model"))
+    server.enqueue(
+        Reply.error(400, "response_format json_schema is not supported by this model"),
+        Reply.error(400, "response_format json_object is not supported by this model"),
+    )
     model = model_at(server, "vllm/some-model")
     with pytest.raises(StructuredOutputUnsupported):
         generate(model, schema=SCHEMA)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -112,5 +113,41 @@ NO_CACHE_OPTION = typer.Option(
     False,
     "--no-cache",
     help="Ask the model even for requests already answered (see `ablab cache`).",
+    rich_help_panel=LM_PANEL,
+)
+TIMEOUT_OPTION = typer.Option(
+    None,
+    "--timeout",
+    min=1,
+    help="Seconds one model request may take (default: 180 for hosted APIs, 900 for local "
+    "servers, which may run on a CPU).",
+    show_default=False,
+    rich_help_panel=LM_PANEL,
+)
+MAX_OUTPUT_TOKENS_OPTION = typer.Option(
+    None,
+    "--max-output-tokens",
+    min=1,
+    help="Longest answer asked of the model (default: the provider's; 4096 for local servers).",
+    show_default=False,
+    rich_help_panel=LM_PANEL,
+)
+
+
+class StructuredChoice(StrEnum):
+    """How JSON answers are asked for (``--structured``)."""
+
+    auto = "auto"
+    json_schema = "json_schema"
+    json_object = "json_object"
+    text = "text"
+
+
+STRUCTURED_OPTION = typer.Option(
+    StructuredChoice.auto,
+    "--structured",
+    help="How to ask for JSON: auto tries json_schema (OpenAI, vLLM, llama.cpp, Ollama), then "
+    "json_object with a schema (llama-cpp-python), then plain text, and remembers what the "
+    "endpoint accepted; the others force one form.",
     rich_help_panel=LM_PANEL,
 )

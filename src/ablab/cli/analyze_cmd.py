@@ -18,8 +18,9 @@ from ablab.cli._common import (
     report_paper_warnings,
     write_stdout,
 )
-from ablab.papers import load_paper
+from ablab.papers import load_source
 from ablab.schema import Analysis, Evidence, Mode
+from ablab.sources import collect_sources
 
 
 class AnalysisFormat(StrEnum):
@@ -75,7 +76,11 @@ def _tables(analysis: Analysis) -> list[Table]:
 
 
 def analyze(
-    paper: Path = typer.Argument(..., help="A paper file or LaTeX project.", show_default=False),
+    paper: str = typer.Argument(
+        ...,
+        help="A paper file or LaTeX project, an arXiv id or link, or an OpenReview forum link.",
+        show_default=False,
+    ),
     mode: Mode | None = typer.Option(
         None, "--mode", "-m", help="Analyse the author-mode view (cut before experiments)."
     ),
@@ -88,7 +93,8 @@ def analyze(
 
     Example: ablab analyze examples/paper.md --format json
     """
-    loaded = load_paper(paper)
+    [source] = collect_sources([paper])[:1] or [Path(paper)]
+    loaded = load_source(source)
     report_paper_warnings(str(paper), loaded.warnings)
     result = run_analysis(paper_view(loaded, mode) if mode else loaded)
     chosen = fmt or (AnalysisFormat.table if sys.stdout.isatty() else AnalysisFormat.json)

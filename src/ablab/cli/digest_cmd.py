@@ -16,7 +16,11 @@ from ablab.cli._common import (
     CONCURRENCY_OPTION,
     EXIT_BAD_INPUT,
     EXIT_PARTIAL_FAILURE,
+    MAX_OUTPUT_TOKENS_OPTION,
     NO_CACHE_OPTION,
+    STRUCTURED_OPTION,
+    TIMEOUT_OPTION,
+    StructuredChoice,
     batch_progress,
     cli_errors,
     err_console,
@@ -50,10 +54,12 @@ def _cost(usage: Usage) -> str:
     )
 
 
-def _model(name: str, *, base_url: str | None, no_cache: bool) -> Model:
+def _model(
+    name: str, *, base_url: str | None, no_cache: bool, timeout: float | None, structured: str
+) -> Model:
     from ablab.models import CachedModel, ResponseCache, get_model
 
-    model = get_model(name, base_url=base_url)
+    model = get_model(name, base_url=base_url, timeout=timeout, structured=structured)
     return model if no_cache else CachedModel(model, ResponseCache())
 
 
@@ -74,9 +80,10 @@ def _summary(run: DigestRun, out: Path) -> Table:
 
 
 def digest(
-    papers: list[Path] = typer.Argument(
+    papers: list[str] = typer.Argument(
         ...,
-        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project) or folders.",
+        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project), folders, arXiv "
+        "ids or links, OpenReview forum links, or a .txt file listing such ids.",
         show_default=False,
     ),
     out: Path | None = typer.Option(
@@ -118,6 +125,9 @@ def digest(
         rich_help_panel="Language models",
     ),
     no_cache: bool = NO_CACHE_OPTION,
+    timeout: float | None = TIMEOUT_OPTION,
+    max_output_tokens: int | None = MAX_OUTPUT_TOKENS_OPTION,
+    structured: StructuredChoice = STRUCTURED_OPTION,
 ) -> None:
     """Write a paper digest (ver: rpa2) for each paper.
 
@@ -130,10 +140,24 @@ def digest(
       ablab digest paper.pdf --model openai/gpt-4o-mini --out digests/
     """
     sources = collect_sources(papers)
-    lm = _model(model, base_url=base_url, no_cache=no_cache) if model is not None else None
+    lm = (
+        _model(
+            model,
+            base_url=base_url,
+            no_cache=no_cache,
+            timeout=timeout,
+            structured=structured.value,
+        )
+        if model is not None
+        else None
+    )
     options: dict[str, Any] = {}
     if lm is not None:
         options = {"repairs": repairs, "max_input_tokens": max_input_tokens}
+        if max_output_tokens is not None:
+            from ablab.models import GenerateParams
+
+            options["params"] = GenerateParams(max_output_tokens=max_output_tokens)
     with batch_progress(len(sources)) as progress:
         task = progress.add_task("digesting", total=len(sources))
 
@@ -191,8 +215,8 @@ def digest(
     failed, not_started = run.count("failed"), run.count("not_started")
     if failed:
         err_console.print(f"{failed} of {len(sources)} papers failed")
-    if failed == len(sources):
-        raise typer.Exit(EXIT_BAD_INPUT)
+    if failed == len(sources) and all(r.bad_input for r in run.results):
+        raise typer.Exit(EXIT_BAD_INPUT)  # nothing could be read: the input is at fault
     if failed or not_started:
         raise typer.Exit(EXIT_PARTIAL_FAILURE)
 

@@ -15,7 +15,11 @@ from ablab.cli._common import (
     BASE_URL_OPTION,
     BUDGET_OPTION,
     CONCURRENCY_OPTION,
+    MAX_OUTPUT_TOKENS_OPTION,
     NO_CACHE_OPTION,
+    STRUCTURED_OPTION,
+    TIMEOUT_OPTION,
+    StructuredChoice,
     cli_errors,
     escape,
     out_console,
@@ -75,10 +79,12 @@ def print_plan(plan: Plan, fmt: OutputFormat) -> None:
 
 
 def plan(
-    papers: list[Path] = typer.Argument(
+    papers: list[str] = typer.Argument(
         ...,
-        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project, rpa2 digest) "
-        "or folders (a LaTeX project, or a folder of papers).",
+        help="Paper files (.md, .txt, .tex, .pdf, .zip/.tar.gz LaTeX project, rpa2 digest), "
+        "folders (a LaTeX project, or a folder of papers), arXiv ids or links (2501.01234, "
+        "arxiv:2501.01234v2, https://arxiv.org/abs/...), OpenReview forum links, or a .txt "
+        "file listing such ids, one per line.",
         show_default=False,
     ),
     mode: Mode = typer.Option(
@@ -130,6 +136,9 @@ def plan(
         rich_help_panel="Language models",
     ),
     no_cache: bool = NO_CACHE_OPTION,
+    timeout: float | None = TIMEOUT_OPTION,
+    max_output_tokens: int | None = MAX_OUTPUT_TOKENS_OPTION,
+    structured: StructuredChoice = STRUCTURED_OPTION,
     digests: Path | None = typer.Option(
         None,
         "--digests",
@@ -148,6 +157,8 @@ def plan(
 
       ablab plan ~/papers/ --out runs/today
 
+      ablab plan 2501.01234 https://arxiv.org/abs/2403.00001v2 --mode reviewer
+
       ablab plan ~/papers/ --model openai/gpt-4o-mini -j 8 --budget 2 --out runs/gpt
 
     With --out, a rerun of the same command resumes: finished papers are kept, the rest are done.
@@ -158,7 +169,16 @@ def plan(
     if digests is not None and planner_name != "hybrid":
         raise ConfigError("--digests grounds the hybrid planner: add --planner hybrid --model ...")
     options = ModelOptions(
-        model, base_url, concurrency, budget, max_input_tokens, no_cache, digests=digests
+        model,
+        base_url,
+        concurrency,
+        budget,
+        max_input_tokens,
+        no_cache,
+        timeout=timeout,
+        digests=digests,
+        max_output_tokens=max_output_tokens,
+        structured=structured.value,
     )
     run_and_report(
         sources,

@@ -18,8 +18,8 @@ from ablab.cli._common import (
     report_paper_warnings,
 )
 from ablab.errors import ConfigError
-from ablab.models import CachedModel, ResponseCache, get_model
-from ablab.models.openai_compat import DEFAULT_TIMEOUT
+from ablab.models import CachedModel, GenerateParams, ResponseCache, get_model
+from ablab.papers import Source
 from ablab.planners import Planner, get_planner
 from ablab.runs import RunEvent, RunSummary, run_plans_sync
 from ablab.schema import Mode, Plan
@@ -41,9 +41,14 @@ class ModelOptions:
     budget: float | None = None
     max_input_tokens: int | None = None
     no_cache: bool = False
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float | None = None
+    """Seconds per request; None: the provider's default (longer for local servers)."""
     digests: Path | None = None
     """Digest directory or file offered to the hybrid planner as grounding."""
+    max_output_tokens: int | None = None
+    """Longest answer asked of the model; None: the provider's default."""
+    structured: str = "auto"
+    """How JSON answers are asked for (see :mod:`ablab.models.dialects`)."""
 
 
 def resolve_planner(planner: str | None, model: str | None) -> str:
@@ -72,17 +77,33 @@ def build_planner(planner_name: str, options: ModelOptions) -> Planner:
     if planner_name in MODEL_OPTIONAL_PLANNERS:
         # Its members build their own models from the name; samples must not share a cache.
         return get_planner(planner_name, model=options.model)
-    model = get_model(options.model, base_url=options.base_url, timeout=options.timeout)
+    model = get_model(
+        options.model,
+        base_url=options.base_url,
+        timeout=options.timeout,
+        structured=options.structured,
+    )
     if not options.no_cache:
         model = CachedModel(model, ResponseCache())
-    extra = {"digests": options.digests} if options.digests is not None else {}
+    extra: dict[str, object] = {"digests": options.digests} if options.digests else {}
+    if options.max_output_tokens is not None:
+        extra["params"] = GenerateParams(max_output_tokens=options.max_output_tokens)
     return get_planner(
         planner_name, model=model, max_input_tokens=options.max_input_tokens, **extra
     )
 
 
+def _show_review_requests(paper_id: str, requests: list[str]) -> None:
+    """What the public reviews asked about ablations, beside the plan (on stderr)."""
+    err_console.print(
+        f"[bold]{escape(paper_id)}[/]: the public reviews asked about ablations:", soft_wrap=True
+    )
+    for request in requests:
+        err_console.print(f"  - {escape(request)}", soft_wrap=True)
+
+
 def run_and_report(
-    sources: list[Path],
+    sources: list[Source],
     *,
     mode: Mode,
     k: int | None,
@@ -119,6 +140,9 @@ def run_and_report(
         for result in summary.results:
             if result.plan is not None:
                 print_plan(result.plan)
+    for result in summary.results:
+        if result.plan is not None and result.review_requests:
+            _show_review_requests(result.paper_id or result.source, result.review_requests)
     done, skipped = summary.count("done"), summary.count("skipped")
     failed, not_started = summary.count("failed"), summary.count("not_started")
     usage = summary.usage
@@ -141,7 +165,7 @@ def run_and_report(
             f"[yellow]stopped:[/] {escape(summary.stop_reason)}; run the same command again "
             "to continue (finished papers are kept)"
         )
-    if failed == len(sources):
-        raise typer.Exit(EXIT_BAD_INPUT)
+    if failed == len(sources) and all(r.bad_input for r in summary.results):
+        raise typer.Exit(EXIT_BAD_INPUT)  # nothing could be read: the input is at fault
     if failed or not_started:
         raise typer.Exit(EXIT_PARTIAL_FAILURE)

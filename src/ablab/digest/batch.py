@@ -30,13 +30,14 @@ from ablab.digest.model import RPA2, Digest
 from ablab.digest.parse import parse_digest
 from ablab.digest.render import render_digest
 from ablab.digest.write import OFFLINE, DigestOutcome, awrite_digest
-from ablab.errors import AblabError
+from ablab.errors import AblabError, ConfigError, PaperError
 from ablab.planners import check_planner
 from ablab.render.runs import atomic_write_text, prepare_output_dir
 from ablab.schema import Paper, Usage
 
 if TYPE_CHECKING:
     from ablab.models.base import Model
+    from ablab.papers import Source
     from ablab.runs.log import RunLog
 
 INDEX_FILE = "digests.json"
@@ -66,6 +67,8 @@ class DigestResult:
     """Why it failed."""
     usage: Usage = field(default_factory=Usage)
     """What this run spent on the paper."""
+    bad_input: bool = False
+    """Whether it failed because of its input or the settings (not the model, not a bug)."""
 
 
 @dataclass
@@ -202,7 +205,7 @@ def _settings(model: Model | None, planner: str, options: dict[str, Any]) -> dic
 
 
 async def run_digests(
-    sources: Sequence[Path],
+    sources: Sequence[Source],
     *,
     model: Model | None = None,
     out: Path | None = None,
@@ -217,8 +220,7 @@ async def run_digests(
     With ``budget_usd``, no new paper starts once this run has spent that much (papers in flight
     finish); the rest are reported as not started.
     """
-    from ablab.papers import load_paper
-    from ablab.papers.loader import default_paper_id
+    from ablab.papers import load_source, source_id
 
     started = time.monotonic()
     settings = _settings(model, planner, options)
@@ -231,7 +233,7 @@ async def run_digests(
     results: list[DigestResult | None] = [None] * len(sources)
     # Ids are fixed from the paths up front, so reruns give duplicates the same ids.
     seen: set[str] = set()
-    ids = [_unique_id(default_paper_id(source), seen) for source in sources]
+    ids = [_unique_id(source_id(source), seen) for source in sources]
     total_usage = Usage()
     settled = 0
     stop_reason: str | None = None
@@ -248,13 +250,13 @@ async def run_digests(
 
     gate = asyncio.Semaphore(max(1, concurrency if model is not None else 1))
 
-    async def one(position: int, source: Path) -> None:
+    async def one(position: int, source: Source) -> None:
         nonlocal total_usage, settled
         async with gate:
             result = DigestResult(source=str(source), paper_id=None, status="failed")
             try:
                 result.paper_id = ids[position]
-                paper = await asyncio.to_thread(load_paper, source, paper_id=ids[position])
+                paper = await asyncio.to_thread(load_source, source, paper_id=ids[position])
                 result.paper_id = paper.id
                 fingerprint = config_fingerprint(paper, model_name, settings)
                 done = finished_digest(out, paper.id, fingerprint) if out is not None else None
@@ -274,6 +276,7 @@ async def run_digests(
                     failures.set(str(source), None)
             except Exception as exc:  # one bad paper must not sink the batch
                 result.status = "failed"
+                result.bad_input = isinstance(exc, PaperError | ConfigError)
                 result.usage = getattr(exc, "usage", None) or Usage()
                 result.error = (
                     str(exc) if isinstance(exc, AblabError) else f"internal error: {exc!r}"

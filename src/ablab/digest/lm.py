@@ -41,6 +41,7 @@ from ablab.models.base import (
     GenerateParams,
     Message,
     Model,
+    ModelRequestError,
     ResponseSchema,
     StructuredOutputUnsupported,
     clean_model_text,
@@ -425,7 +426,8 @@ class LMDigestWriter:
     def _paper_budget(self, overhead: int) -> int:
         limits = [self.paper_tokens]
         if self.model.context_window:
-            limits.append(self.model.context_window - RESERVED_OUTPUT_TOKENS - overhead)
+            reserved = self.params.max_output_tokens or RESERVED_OUTPUT_TOKENS
+            limits.append(self.model.context_window - reserved - overhead)
         if self.max_input_tokens:
             limits.append(self.max_input_tokens - overhead)
         budget = min(limits)
@@ -489,7 +491,8 @@ class LMDigestWriter:
             outcome.notes.append(note)
             try:
                 completion = await self._ask(messages, writer.fields, state.structured)
-            except StructuredOutputUnsupported:
+            except StructuredOutputUnsupported as exc:
+                state.refused = state.refused + exc.usage
                 state.structured = False
                 messages, _ = await asyncio.to_thread(
                     self.build_messages, writer, paper, analysis, structured=False
@@ -498,7 +501,7 @@ class LMDigestWriter:
             state.conversations[writer.name] = [*messages]
             self._take(state, outcome, writer, writer.fields, completion)
 
-        await self._all(outcome, [first(w) for w in WRITERS])
+        await self._all(outcome, [first(w) for w in WRITERS], state)
         digest, problems = self._assemble(base, state, index)
 
         for round_number in range(1, self.repairs + 1):
@@ -509,21 +512,27 @@ class LMDigestWriter:
             await self._all(
                 outcome,
                 [self._repair(state, outcome, w, f, msgs) for w, (f, msgs) in failing.items()],
+                state,
             )
             digest, problems = self._assemble(base, state, index)
 
         outcome.digest, outcome.problems = self._settle(digest, problems, index)
-        outcome.usage = sum((c.usage for c in outcome.completions), Usage())
+        outcome.usage = sum((c.usage for c in outcome.completions), Usage()) + state.refused
         return outcome
 
-    async def _all(self, outcome: DigestOutcome, calls: list[Coroutine[Any, Any, None]]) -> None:
+    async def _all(
+        self, outcome: DigestOutcome, calls: list[Coroutine[Any, Any, None]], state: _State
+    ) -> None:
         """Run writer calls together; if one fails for good, fail the paper with what it cost."""
         errors = [e for e in await asyncio.gather(*calls, return_exceptions=True) if e is not None]
         if not errors:
             return
         for completion in outcome.completions:
             forget(self.model, completion)  # a rerun must ask again, not replay half a digest
-        usage = sum((c.usage for c in outcome.completions), Usage())
+        usage = sum((c.usage for c in outcome.completions), Usage()) + state.refused
+        for error in errors:  # every attempt of a call that failed for good was a request
+            if isinstance(error, ModelRequestError):
+                usage = usage + error.usage
         first = errors[0]
         if not isinstance(first, Exception):
             raise first  # KeyboardInterrupt, cancellation: not ours to handle
@@ -657,3 +666,5 @@ class _State:
     unreadable: dict[str, str] = field(default_factory=dict)
     last_answer: dict[str, str] = field(default_factory=dict)
     conversations: dict[str, list[Message]] = field(default_factory=dict)
+    refused: Usage = field(default_factory=Usage)
+    """Requests that got no answer (a refused output format, a call that failed for good)."""

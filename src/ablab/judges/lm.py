@@ -140,7 +140,12 @@ class LMJudge:
         self.name = f"lm:{model.name}"
 
     def _ask(self, user: str, schema_name: str, schema: dict[str, Any]) -> Completion:
-        from ablab.models import GenerateParams, Message, ResponseSchema
+        from ablab.models import (
+            GenerateParams,
+            Message,
+            ResponseSchema,
+            StructuredOutputUnsupported,
+        )
         from ablab.planners.lm import run_sync
 
         messages = [
@@ -153,7 +158,11 @@ class LMJudge:
             else None
         )
         params = GenerateParams(temperature=self.temperature)
-        return run_sync(self.model.generate(messages, schema=structured, params=params))
+        try:
+            return run_sync(self.model.generate(messages, schema=structured, params=params))
+        except StructuredOutputUnsupported as refused:  # no JSON form accepted: ask in text
+            answer = run_sync(self.model.generate(messages, schema=None, params=params))
+            return answer.model_copy(update={"usage": answer.usage + refused.usage})
 
     def _rng(self, context: PaperContext) -> random.Random:
         return random.Random(f"{self.seed}:{context.paper_id}")

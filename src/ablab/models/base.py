@@ -116,9 +116,14 @@ class ModelRequestError(ModelError):
         self.attempts = attempts
         """How many attempts were made."""
 
+    @property
+    def usage(self) -> Usage:
+        """What the failed call spent: every attempt counts as a request (tokens unknown)."""
+        return Usage(requests=self.attempts)
 
-class StructuredOutputUnsupported(ModelError):
-    """The endpoint rejected a JSON-schema request; the caller can fall back to plain text."""
+
+class StructuredOutputUnsupported(ModelRequestError):
+    """The endpoint rejected every structured-output form; the caller can fall back to text."""
 
 
 @runtime_checkable
@@ -166,7 +171,11 @@ class ModelWrapper:
     def __init__(self, inner: Model) -> None:
         self.inner = inner
         self.name = inner.name
-        self.context_window = inner.context_window
+
+    @property
+    def context_window(self) -> int | None:
+        """As the wrapped model (which may learn it from its server on first use)."""
+        return self.inner.context_window
 
     @property
     def supports_json_schema(self) -> bool:

@@ -31,13 +31,16 @@ class Provider:
     base_url_envs: tuple[str, ...] = ()
     """Environment variables that override ``base_url``."""
     json_schema: bool = True
-    """Whether the endpoint accepts ``response_format={"type": "json_schema"}``."""
+    """Whether the endpoint may be asked for structured output at all (False: text only; which
+    form it accepts is found out per endpoint, see :mod:`ablab.models.dialects`)."""
     local: bool = False
     """A server on the user's machine: free, and no key needed."""
     context_window: int | None = None
     """Window assumed for this provider's models that are not presets."""
     description: str = ""
     """One line for ``ablab models``."""
+    server_hint: str = ""
+    """For local servers: which port the default URL assumes, and how to reach another."""
 
     def resolve_base_url(self, override: str | None = None) -> str:
         """``override``, else the first base-URL environment variable set, else the default."""
@@ -109,7 +112,8 @@ PROVIDERS: dict[str, Provider] = {
             base_url_envs=_env("ollama"),
             local=True,
             context_window=8_192,
-            description="Ollama server on this machine",
+            description="Ollama server on this machine (port 11434)",
+            server_hint="Start it with `ollama serve`; ablab assumes http://localhost:11434/v1.",
         ),
         Provider(
             "vllm",
@@ -118,7 +122,8 @@ PROVIDERS: dict[str, Provider] = {
             key_required=False,
             base_url_envs=_env("vllm"),
             local=True,
-            description="vLLM OpenAI-compatible server",
+            description="vLLM OpenAI-compatible server (port 8000)",
+            server_hint="ablab assumes http://localhost:8000/v1 (`vllm serve MODEL`).",
         ),
         Provider(
             "llamacpp",
@@ -127,7 +132,11 @@ PROVIDERS: dict[str, Provider] = {
             key_required=False,
             base_url_envs=_env("llamacpp"),
             local=True,
-            description="llama.cpp server (llama-server)",
+            description="llama.cpp's llama-server (port 8080); for llama-cpp-python's server "
+            "(port 8000) add --base-url http://localhost:8000/v1",
+            server_hint="ablab assumes llama-server's port, http://localhost:8080/v1; "
+            "`python -m llama_cpp.server` listens on 8000: add --base-url "
+            "http://localhost:8000/v1.",
         ),
     ]
 }

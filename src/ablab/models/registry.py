@@ -8,7 +8,7 @@ from pathlib import Path
 from ablab.errors import ConfigError
 from ablab.models.base import Model
 from ablab.models.fake import FAKE_MODELS, fake_model
-from ablab.models.openai_compat import DEFAULT_TIMEOUT, OpenAICompatibleModel
+from ablab.models.openai_compat import OpenAICompatibleModel
 from ablab.models.providers import (
     FAKE_PROVIDER,
     PRESETS,
@@ -27,17 +27,22 @@ def get_model(
     *,
     base_url: str | None = None,
     api_key: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     retry: RetryPolicy | None = None,
     context_window: int | None = None,
     json_schema: bool | None = None,
+    structured: str = "auto",
     fake_script: Path | None = None,
 ) -> Model:
     """The model called ``name`` (``openai/gpt-4o``, ``ollama/qwen2.5:7b``, ``fake/heuristic``).
 
     The key comes from ``api_key``, else the provider's environment variable, else a ``.env``
     file. ``base_url`` overrides the provider's endpoint (then no key is demanded, since a
-    proxy or local server may not need one). Raises ConfigError for unknown names or a missing key.
+    proxy or local server may not need one). ``timeout`` is per request (default: 180 s for
+    hosted APIs, 900 s for local servers); ``structured`` is ``auto``, ``json_schema``,
+    ``json_object`` or ``text`` (see :mod:`ablab.models.dialects`). For a local server the
+    context length it reports is used unless ``context_window`` is given. Raises ConfigError for
+    unknown names or a missing key.
     """
     provider_name, model_id = split_model_name(name)
     if provider_name == FAKE_PROVIDER:
@@ -62,6 +67,8 @@ def get_model(
         retry=retry,
         context_window=context_window or context_window_for(name),
         json_schema=json_schema,
+        structured=structured,
+        probe_context=provider.local and context_window is None,
     )
 
 

@@ -166,6 +166,8 @@ class LocalOpenAIServer:
         """Seconds added before every answer (simulated model latency)."""
         self.requests: list[RecordedRequest] = []
         """Every request received, in order of arrival."""
+        self.get_routes: dict[str, Any] = {}
+        """Bodies for GET paths (``/props``, ``/v1/models``) that replace the defaults."""
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -217,7 +219,9 @@ class LocalOpenAIServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - http.server naming
-                if self.path.rstrip("/").endswith("/models"):
+                if self.path in owner.get_routes:
+                    self._send(200, owner.get_routes[self.path])
+                elif self.path.rstrip("/").endswith("/models"):
                     self._send(
                         200, {"object": "list", "data": [{"id": "local", "object": "model"}]}
                     )

@@ -160,7 +160,8 @@ class LMPlanner:
         """Tokens the whole prompt may take: the window less the answer, capped by the option."""
         limits = []
         if self.model.context_window:
-            limits.append(self.model.context_window - RESERVED_OUTPUT_TOKENS)
+            reserved = self.params.max_output_tokens or RESERVED_OUTPUT_TOKENS
+            limits.append(self.model.context_window - reserved)
         if self.max_input_tokens:
             limits.append(self.max_input_tokens)
         return min(limits) if limits else None
@@ -209,6 +210,7 @@ class LMPlanner:
             self.build_messages, paper, mode, k, structured=structured
         )
         completions: list[Completion] = []
+        refused = Usage()  # requests that got no answer (a refused format, a failed call)
 
         def failure(message: str) -> PlanFailure:
             for completion in completions:
@@ -217,14 +219,15 @@ class LMPlanner:
                 f"{paper.id}: {message}",
                 paper_id=paper.id,
                 raw_responses=[c.text for c in completions],
-                usage=_total_usage(completions),
+                usage=_total_usage(completions) + refused,
                 context=report,
             )
 
         try:
             try:
                 answer = await self._ask(messages, structured)
-            except StructuredOutputUnsupported:
+            except StructuredOutputUnsupported as exc:
+                refused = refused + exc.usage
                 structured = False
                 messages, report = await asyncio.to_thread(
                     self.build_messages, paper, mode, k, structured=False
@@ -250,6 +253,7 @@ class LMPlanner:
         except PlanResponseError as exc:
             raise failure(f"no valid plan after one re-ask: {exc}") from None
         except ModelError as exc:
+            refused = refused + getattr(exc, "usage", Usage())
             raise failure(str(exc)) from None
 
         plan = Plan(
@@ -262,7 +266,7 @@ class LMPlanner:
             k=k,
             reasoning=parsed.reasoning,
             ablations=parsed.ablations,
-            usage=_total_usage(completions),
+            usage=_total_usage(completions) + refused,
             versions={"ablab": __version__, "prompt": PROMPT_VERSION},
         )
         return PlanOutcome(plan, report, completions, parsed.notes)

@@ -25,9 +25,11 @@ from typing import Any, Literal
 
 from ablab import __version__
 from ablab.api import finish_plan, paper_view
-from ablab.errors import AblabError, PaperError
+from ablab.errors import AblabError, ConfigError, PaperError
+from ablab.models.base import ModelRequestError
 from ablab.models.cache import aclose_model
-from ablab.papers import load_paper
+from ablab.papers import Source, load_source
+from ablab.papers.openreview import review_requests
 from ablab.planners.base import Planner
 from ablab.planners.lm import PlanFailure
 from ablab.render.runs import (
@@ -54,7 +56,7 @@ class PaperResult:
     """What happened to one paper in a run."""
 
     source: str
-    """Path given (or the paper id for papers passed as objects)."""
+    """Path or reference given (or the paper id for papers passed as objects)."""
     paper_id: str | None
     """Id of the paper, once read."""
     status: Status
@@ -67,6 +69,10 @@ class PaperResult:
     """What this run spent on the paper."""
     warnings: list[str] = field(default_factory=list)
     """Problems met reading the paper (e.g. a section structure that looks wrong)."""
+    bad_input: bool = False
+    """Whether it failed because of its input or the settings (not the model, not a bug)."""
+    review_requests: list[str] = field(default_factory=list)
+    """Reviewer mode: what public reviews of the paper asked about ablations (OpenReview)."""
 
 
 @dataclass
@@ -183,10 +189,10 @@ def _unique_ids(papers: list[Paper | None]) -> list[Paper | None]:
     return unique
 
 
-async def _load(source: Path | Paper) -> Paper:
+async def _load(source: Source | Paper) -> Paper:
     if isinstance(source, Paper):
         return source
-    return await asyncio.to_thread(load_paper, source)
+    return await asyncio.to_thread(load_source, source)
 
 
 class _Run:
@@ -276,23 +282,28 @@ class _Run:
         return outcome.plan, {"context": outcome.context.to_dict(), "notes": outcome.notes}
 
     async def plan_one(
-        self, source: Path | Paper, paper: Paper | None, error: str | None
+        self, source: Source | Paper, paper: Paper | None, error: str | None
     ) -> PaperResult:
-        label = str(source) if isinstance(source, Path) else source.id
+        label = source.id if isinstance(source, Paper) else str(source)
         if paper is None:
-            return self._fail(label, None, error or "could not be read", Usage(), {})
+            return self._fail(label, None, error or "could not be read", Usage(), {}, bad=True)
         if self.out is not None and not is_file_id(paper.id):
             error = f"paper id {paper.id[:80]!r} cannot name a file in the run directory"
-            return self._fail(label, None, error, Usage(), {})
+            return self._fail(label, None, error, Usage(), {}, bad=True)
         foreign = foreign_files(self.out, paper.id) if self.out is not None else []
         if foreign:  # refused before any money is spent on the paper
             error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would overwrite it"
-            return self._fail(label, paper.id, error + " (use another --out folder)", Usage(), {})
+            error += " (use another --out folder)"
+            return self._fail(label, paper.id, error, Usage(), {}, bad=True)
         fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
         if self.out is not None:
             done = finished_plan(self.out, paper.id, fingerprint)
             if done is not None:
-                return self._settle(PaperResult(label, paper.id, "skipped", plan=done))
+                return self._settle(
+                    PaperResult(
+                        label, paper.id, "skipped", plan=done, review_requests=self._asked(paper)
+                    )
+                )
         async with self.semaphore:
             if not self._budget_left():
                 result = PaperResult(label, paper.id, "not_started")
@@ -308,7 +319,10 @@ class _Run:
                     extra["context"] = exc.context.to_dict()
                 return self._fail(label, paper.id, str(exc), exc.usage, extra)
             except AblabError as exc:
-                return self._fail(label, paper.id, str(exc), Usage(), {})
+                usage = exc.usage if isinstance(exc, ModelRequestError) else Usage()
+                self.usage = self.usage + usage
+                bad = isinstance(exc, PaperError | ConfigError)
+                return self._fail(label, paper.id, str(exc), usage, {}, bad=bad)
             except Exception as exc:  # one paper's bug must not sink the batch
                 return self._fail(label, paper.id, f"internal error: {exc!r}", Usage(), {})
             self.usage = self.usage + plan.usage
@@ -320,15 +334,31 @@ class _Run:
                     await asyncio.to_thread(write_plan, self.out, plan)
             self.failures.clear(paper.id, label)
             result = PaperResult(
-                label, paper.id, "done", plan=plan, usage=plan.usage, warnings=list(paper.warnings)
+                label,
+                paper.id,
+                "done",
+                plan=plan,
+                usage=plan.usage,
+                warnings=list(paper.warnings),
+                review_requests=self._asked(paper),
             )
             self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
             return self._settle(result)
 
+    def _asked(self, paper: Paper) -> list[str]:
+        return review_requests(paper) if self.mode is Mode.REVIEWER else []
+
     def _fail(
-        self, label: str, paper_id: str | None, error: str, usage: Usage, extra: dict[str, Any]
+        self,
+        label: str,
+        paper_id: str | None,
+        error: str,
+        usage: Usage,
+        extra: dict[str, Any],
+        *,
+        bad: bool = False,
     ) -> PaperResult:
-        result = PaperResult(label, paper_id, "failed", error=error, usage=usage)
+        result = PaperResult(label, paper_id, "failed", error=error, usage=usage, bad_input=bad)
         self.failures.record(
             paper_id or label,
             {
@@ -367,7 +397,7 @@ def _write_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[s
 
 
 async def run_plans(
-    sources: Sequence[Path | Paper],
+    sources: Sequence[Source | Paper],
     planner: Planner,
     *,
     mode: Mode,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ablab.api import plan_paper
+from ablab.papers import PaperRef, load_reference
 from ablab.render.runs import atomic_write_text, write_plan
 from ablab.schema import Mode, Paper
 from ablab.web.choices import OFFLINE_PLANNER, check_choice
@@ -17,14 +18,18 @@ from ablab.web.uploads import read_pasted, read_upload, slug
 
 @dataclass(frozen=True)
 class PaperInput:
-    """A paper as received: uploaded bytes with the client's file name, or pasted text."""
+    """A paper as received: uploaded bytes with the client's file name, pasted text, or an arXiv
+    id or link / OpenReview link (downloaded when the job runs)."""
 
     data: bytes | None = None
     filename: str = ""
     text: str = ""
+    reference: PaperRef | None = None
 
     def read(self) -> Paper:
-        """Parse the input into a Paper (PaperError on bad input)."""
+        """Parse (or download and parse) the input into a Paper (PaperError on bad input)."""
+        if self.reference is not None:
+            return load_reference(self.reference)
         if self.data is not None:
             return read_upload(self.data, self.filename)
         return read_pasted(self.text)

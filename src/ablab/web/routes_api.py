@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from ablab.bench.evaluate import EvaluationSummary
 from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
+from ablab.papers import parse_reference
 from ablab.schema import Ablation, Mode, Plan
 from ablab.web.actions import PLAN_STEPS, PaperInput, PlanRequest, plan_job, plan_urls
 from ablab.web.app import AppContext, context
@@ -152,21 +153,35 @@ async def create_plan(
     ctx: Ctx,
     file: Annotated[UploadFile | None, File(description="Paper file (.pdf, .tex, .md...)")] = None,
     text: Annotated[str, Form(description="Pasted paper text (instead of a file)")] = "",
+    link: Annotated[
+        str,
+        Form(description="arXiv id or link, or OpenReview forum link (instead of a file)"),
+    ] = "",
     mode: Annotated[Mode, Form()] = Mode.AUTHOR,
     k: Annotated[int | None, Form(ge=1, le=MAX_K)] = None,
     planner: Annotated[str, Form()] = "heuristic",
     model: Annotated[str, Form()] = "",
 ) -> JobStatus:
     """Queue a planning job; poll ``/api/jobs/{id}`` until its state is done or failed."""
-    source = await read_source(file, text)
+    source = await read_source(file, text, link)
     return submit_plan(ctx, source, PlanRequest(mode, k, planner, model or None))
 
 
-async def read_source(file: UploadFile | None, text: str) -> PaperInput:
-    """The paper from a form: exactly one of an uploaded file and pasted text."""
+async def read_source(file: UploadFile | None, text: str, link: str = "") -> PaperInput:
+    """The paper from a form: exactly one of an uploaded file, pasted text and a link."""
     has_file = file is not None and bool(file.filename)
-    if has_file == bool(text.strip()):
-        raise HTTPException(400, "give either a paper file or pasted text (one of them)")
+    if sum((has_file, bool(text.strip()), bool(link.strip()))) != 1:
+        raise HTTPException(
+            400,
+            "give either a paper file or pasted text or an arXiv / OpenReview link (one of them)",
+        )
+    if link.strip():
+        reference = parse_reference(link)
+        if reference is None:
+            raise HTTPException(
+                400, f"{link.strip()[:200]!r} is not an arXiv id or link, or an OpenReview link"
+            )
+        return PaperInput(reference=reference)
     if file is not None and has_file:
         return PaperInput(data=await file.read(), filename=file.filename or "")
     return PaperInput(text=text)

@@ -109,18 +109,26 @@ async def plan_form(
     ctx: Ctx,
     file: Annotated[UploadFile | None, File()] = None,
     text: Annotated[str, Form()] = "",
+    link: Annotated[str, Form()] = "",
     mode: Annotated[Mode, Form()] = Mode.AUTHOR,
     k: Annotated[str, Form()] = "",
     planner: Annotated[str, Form()] = "heuristic",
     model: Annotated[str, Form()] = "",
 ) -> Response:
     """Queue the planning job and send the browser to its progress page."""
-    form = {"mode": mode.value, "k": k, "planner": planner, "model": model, "text": text}
+    form = {
+        "mode": mode.value,
+        "k": k,
+        "planner": planner,
+        "model": model,
+        "text": text,
+        "link": link,
+    }
     try:
         k_value = int(k) if k.strip() else None
         if k_value is not None and not 1 <= k_value <= MAX_K:
             raise ValueError
-        source = await read_source(file, text)
+        source = await read_source(file, text, link)
         job = submit_plan(ctx, source, PlanRequest(mode, k_value, planner, model or None))
     except ValueError:
         return _home(
