@@ -38,7 +38,7 @@ NAMED_HYPERPARAMETERS: tuple[tuple[str, str], ...] = (
     ("weight decay", r"weight[- ]decay(?: coefficient| rate)?"),
     ("EMA momentum", r"(?:EMA|exponential moving average) (?:decay|rate|coefficient|momentum)"),
     ("momentum", r"momentum(?: coefficient| parameter| value)?"),
-    ("dropout rate", r"dropout(?: rate| probability| ratio)?"),
+    ("dropout rate", r"dropout(?: rate| probability| ratio| with an? (?:rate|probability) of)?"),
     ("margin", r"margins?"),
     ("temperature", r"(?:softmax )?temperatures?"),
     ("label smoothing", r"label[- ]smoothing(?: factor| coefficient| value)?"),

@@ -117,6 +117,7 @@ _DESCRIPTIVE_PARTICIPLES = frozenset(
 
 
 _STEM = 5
+_GENERIC_HEADS = frozenset({"mechanism", "module", "layer", "block", "unit", "component"})
 
 
 def names_the_method(name: str, title: str) -> bool:
@@ -124,10 +125,14 @@ def names_the_method(name: str, title: str) -> bool:
     "Retentive Network", "root mean square layer normalization"): the core mechanism a paper
     is named after, whose removal leaves no method (it is compared with alternatives instead)."""
     title_stems = {w.lower()[:_STEM] for w in words(title) if w.lower() not in _TITLE_VAGUE}
-    stems = [w.lower()[:_STEM] for w in words(name) if w.lower() not in _TITLE_VAGUE]
+    stems = [
+        w.lower()[:_STEM]
+        for w in words(name)
+        if w.lower() not in _TITLE_VAGUE and singular(w.lower()) not in _GENERIC_HEADS
+    ]
     stems = [s for s in stems if s not in ("multi", "singl")]
     shared = sum(s in title_stems for s in stems)
-    return bool(stems) and 2 * shared >= len(stems)
+    return bool(stems) and 3 * shared >= 2 * len(stems)
 
 
 def modifier_ablation(name: str) -> tuple[str, str] | None:

@@ -1,0 +1,234 @@
+"""One regression test per kind of junk the offline planner produced on real papers (issue 9).
+
+Every sentence here is written by the project, in the style of the passages that misled the old
+analyzer; none is copied from a paper.
+"""
+
+from __future__ import annotations
+
+from ablab.analysis import analyze
+from ablab.analysis.hyperparameters import find_hyperparameters
+from ablab.analysis.metrics import find_metrics
+from ablab.analysis.sentences import Sentence, iter_sentences
+from ablab.planners.heuristic import HeuristicPlanner, choose_metrics
+from ablab.schema import Ablation, Mode, Paper, Section, SectionRole, SourceKind
+
+
+def section(title: str, text: str, role: SectionRole = SectionRole.METHOD) -> Section:
+    return Section(id="s-" + title.lower().replace(" ", "-"), title=title, role=role, text=text)
+
+
+def _paper(title: str, abstract: str, *sections: Section) -> Paper:
+    return Paper(
+        id="junk",
+        title=title,
+        abstract=abstract,
+        sections=list(sections),
+        source_kind=SourceKind.MARKDOWN,
+        content_hash="3" * 64,
+    )
+
+
+def sentences_of(*sections: Section) -> list[Sentence]:
+    return list(iter_sentences(_paper("A Paper", "", *sections)))
+
+
+def _plan(paper: Paper, k: int = 5) -> list[Ablation]:
+    return HeuristicPlanner().plan(paper, mode=Mode.AUTHOR, k=k).ablations
+
+
+def _parts(ablations: list[Ablation]) -> str:
+    return " | ".join(f"{a.name} / {a.ablated_part} / {a.replacement}" for a in ablations).lower()
+
+
+# 1. Noun phrases taken for components ------------------------------------------------------
+
+
+def test_pointing_phrases_hardware_libraries_and_tasks_are_not_parts() -> None:
+    method = section(
+        "Method",
+        "We call our particular attention the folded attention. A certain surrogate objective is "
+        "then clipped. Training fits in GPU memory on one device. Individual attention heads "
+        "learn different roles. Our code builds on the Hugging Face Transformers library. "
+        "We introduce the Folding Gate (FG), which mixes heads; the FG is cheap and the FG is "
+        "applied in every block.",
+    )
+    paper = _paper(
+        "Folded Attention for Question Answering",
+        "We propose folded attention for question answering (QA).",
+        method,
+    )
+    names = {c.name.lower() for c in analyze(paper).components}
+    assert "folding gate" in names
+    junk = (
+        "particular attention",
+        "certain surrogate objective",
+        "gpu memory",
+        "individual attention heads",
+        "question answering",
+        "transformers library",
+    )
+    for name in junk:
+        assert not any(name in n for n in names), name
+    assert not any("gpu" in a.ablated_part.lower() for a in _plan(paper))
+
+
+# 2. Baselines, prior work and the whole method ------------------------------------------------
+
+
+def test_cited_prior_work_and_the_method_itself_are_never_removed() -> None:
+    paper = _paper(
+        "Masked Autoencoders for Sparse Signals",
+        "We show that masked autoencoders (MAE) learn from sparse signals, simpler than trust "
+        "region policy optimization (TRPO) [12].",
+        section(
+            "Method",
+            "Unlike trust region policy optimization (TRPO) [12], our MAE pre-training needs no "
+            "second-order step. Our MAE pre-training masks most patches. We introduce a Patch "
+            "Dropout Gate (PDG); the PDG decides which patches are kept and the PDG is learned.",
+        ),
+    )
+    text = _parts(_plan(paper))
+    assert "patch dropout gate" in text
+    assert "trust region" not in text and "mae pre-training" not in text
+
+
+def test_the_network_family_a_paper_uses_is_not_swapped_for_other_families() -> None:
+    paper = _paper(
+        "Sparse Routing for Long Documents",
+        "We propose sparse routing inside a Transformer encoder.",
+        section(
+            "Method",
+            "Our model is a Transformer with twelve layers. We introduce the Sparse Router (SR); "
+            "the SR picks two experts per token and the SR is trained jointly.",
+        ),
+    )
+    assert not any("lstm" in str(a.replacement).lower() for a in _plan(paper))
+
+
+# 3. Variables and foreign numbers taken for hyperparameters -----------------------------------
+
+
+def test_conditions_equation_symbols_and_captions_are_not_settings() -> None:
+    found = find_hyperparameters(
+        sentences_of(
+            section(
+                "Method",
+                "Both objectives agree to first order, i.e. where r = 1, and differ elsewhere. "
+                "Figure 2: Reconstructions with a masking ratio of 80%. "
+                "The graph Laplacian L = I - D is normalised. "
+                "In this work we employ h = 8 parallel attention layers, or heads. "
+                "We set the clipping parameter ε = 0.2 and apply dropout with a rate of 0.5.",
+            )
+        )
+    )
+    by_value = {h.value: h.name for h in found}
+    assert by_value.get("8") == "number of heads"
+    assert by_value.get("0.2") == "clipping parameter"
+    assert by_value.get("0.5") == "dropout rate"
+    assert "1" not in by_value and "80%" not in by_value
+    assert not any(h.symbol == "L" for h in found)
+
+
+def test_sweeps_stay_in_the_valid_range() -> None:
+    paper = _paper(
+        "Advantage Estimation for Policy Gradients",
+        "We study policy gradients for reinforcement learning.",
+        section(
+            "Method",
+            "We use generalized advantage estimation (GAE) with discount γ = 0.99 and GAE "
+            "parameter λ = 0.95. We introduce a Return Normalizer (RN); the RN rescales returns "
+            "and the RN is updated online.",
+        ),
+    )
+    for ablation in _plan(paper):
+        for value in ablation.replacement or []:
+            number = value.split("=")[-1].strip()
+            if ablation.ablated_part.startswith(("discount", "GAE")):
+                assert 0 < float(number) < 1, ablation
+
+
+# 4. Domain-blind alternatives --------------------------------------------------------------
+
+
+def test_image_augmentations_are_never_proposed_for_a_graph_paper() -> None:
+    paper = _paper(
+        "Substructure Statistics on Molecules",
+        "We count graph substructures with edge-centric message passing.",
+        section(
+            "Method",
+            "We use photometric augmentations of node features because they stabilise training. "
+            "We introduce an Edge Counter Module (ECM); the ECM aggregates messages and the ECM "
+            "is applied per edge.",
+        ),
+    )
+    assert not any("crop" in str(a.replacement).lower() for a in _plan(paper))
+
+
+def test_no_kl_alternatives_inside_a_variational_bound() -> None:
+    paper = _paper(
+        "Faster Amortised Inference",
+        "We learn proposals for variational inference.",
+        section(
+            "Variational Objective",
+            "We minimise the KL divergence between the posterior and the proposal in the "
+            "evidence lower bound. We introduce a Proposal Refiner (PR); the PR is trained "
+            "jointly and the PR is cheap.",
+        ),
+    )
+    assert not any("jensen" in str(a.replacement).lower() for a in _plan(paper))
+
+
+# 5. The defining ablation the paper itself names ---------------------------------------------
+
+
+def test_the_alternatives_a_paper_names_become_ablations() -> None:
+    paper = _paper(
+        "Sequence Models Without Recurrence",
+        "We propose a sequence model without recurrence.",
+        section(
+            "Positional Encoding",
+            "We add sine waves of different frequencies to the inputs. We also experimented with "
+            "using learned positional embeddings instead, with nearly identical results.",
+        ),
+        section(
+            "Penalised Objective",
+            "Another approach, which can be used as an alternative to the clipped surrogate "
+            "objective, is to use a penalty on KL divergence.",
+        ),
+    )
+    plan = _plan(paper)
+    replacements = [r for a in plan for r in a.replacement or []]
+    assert "learned positional embeddings" in replacements
+    assert "penalty on KL divergence" in replacements
+
+
+# 6. Duplicates --------------------------------------------------------------------------------
+
+
+def test_one_part_is_ablated_once() -> None:
+    paper = _paper(
+        "Graph Propagation With Renormalisation",
+        "We propose a graph propagation rule.",
+        section(
+            "Method",
+            "We apply the renormalization trick to every layer. The renormalized propagation "
+            "keeps eigenvalues bounded. Our renormalization trick is cheap. The renormalized "
+            "propagation is used in both layers.",
+        ),
+    )
+    parts = [a.ablated_part.lower() for a in _plan(paper)]
+    assert sum("renormaliz" in p for p in parts) <= 1, parts
+
+
+# 8. Metrics ------------------------------------------------------------------------------------
+
+
+def test_number_formats_are_not_precision_and_no_placeholder_metric() -> None:
+    sentences = sentences_of(
+        section("Method", "All runs use single-precision floating point and mixed precision.")
+    )
+    assert not any(m.name == "precision" for m in find_metrics(sentences, []))
+    empty = analyze(_paper("A Method", "We propose a method.", section("Method", "It works.")))
+    metrics, note = choose_metrics(empty, "A Method. We propose a method.")
+    assert metrics == [] and "main evaluation metric" in note
