@@ -64,7 +64,7 @@ _JUNK_WORDS = word_set("table tab figure fig section sec eq equation appendix al
 _NOVEL_BEFORE = re.compile(
     r"(?:\b(?:our|proposed|novel)\s+(?:[\w-]+\s+){0,2}"
     r"|\bwe\s+(?:\w+\s+)?(?:introduce|propose|present|design|devise|develop|call\s+it|term)\s+"
-    r"(?:(?:a|an|the)\s+)?(?:(?:new|novel|lightweight|simple)\s+)?"
+    r"(?:(?:a|an|the)\s+)?(?:(?:new|novel|lightweight|simple|following)\s+)?"
     # "we add a gate" is new; "we add positional embeddings to all tokens" is standard
     r"|\bwe\s+(?:\w+\s+)?add\s+(?:a|an)\s+(?:(?:new|novel|lightweight|simple)\s+)?)$",
     re.IGNORECASE,
@@ -94,7 +94,7 @@ _POINTING_MODIFIERS = word_set(
     "corresponding several various other many some any few most more less same whole entire "
     "typical usual common existing previous prior standard conventional traditional popular "
     "recent modern classical vanilla naive plain simple basic default final original full "
-    "overall"
+    "overall following above below aforementioned said latter former"
 )
 # Heads that turn a method's name into the method itself: "MAE pre-training", "BERT model".
 _WHOLE_METHOD_HEADS = word_set(
@@ -129,7 +129,10 @@ _TASK_HEADS = word_set(
 _CITED_AFTER = re.compile(
     r"^\s*\)?\s*(?:\[(?:cite|[\w\s,.+&-]{1,40})\]|\((?:[A-Z][^()]{0,60}?(?:19|20)\d\d[a-z]?)\))"
 )
-_NO_CANDIDATE_ROLES = frozenset({SectionRole.RELATED_WORK, SectionRole.REFERENCES})
+# Related work and background describe other methods: their parts are not this method's.
+_NO_CANDIDATE_ROLES = frozenset(
+    {SectionRole.RELATED_WORK, SectionRole.REFERENCES, SectionRole.BACKGROUND}
+)
 _METHOD_ROLES = frozenset({SectionRole.METHOD})
 _DESCRIBING_ROLES = frozenset(
     {SectionRole.ABSTRACT, SectionRole.INTRODUCTION, SectionRole.METHOD, SectionRole.OTHER}
@@ -218,6 +221,8 @@ def _phrases(sentence: str) -> list[tuple[str, int]]:
             lower = previous.lower()
             if not previous[0].isalpha() or lower in STOPWORDS or lower in _NOVEL_WORDS:
                 break
+            if lower in _POINTING_MODIFIERS:
+                break  # "the following renormalization trick" names the trick
             if lower.endswith("ly") or lower in _JUNK_WORDS or lower in VERBS:
                 break
             j -= 1

@@ -55,9 +55,18 @@ _LEADING = re.compile(r"^(?:using|use|a|an|the|to|performing|applying)\s+", re.I
 _MIN_WORDS, _MAX_WORDS = 2, 5
 
 
+# Titles of sections about the method rather than of one of its parts ("Gradient Analysis").
+_NOT_A_PART_TITLE = word_set(
+    "analysis discussion motivation intuition theory proof proofs overview preliminaries "
+    "notation setup details complexity properties comparison remarks intuitions derivation"
+)
+
+
 def _names_one_part(title: str) -> bool:
     tokens = [t.lower() for t in words(title)]
     if not _MIN_WORDS <= len(tokens) <= _MAX_WORDS or any(t.isdigit() for t in tokens):
+        return False
+    if tokens[-1] in _NOT_A_PART_TITLE:
         return False
     if any(t in STOPWORDS for t in tokens):  # "and", "with", "as", "of": several things
         return False

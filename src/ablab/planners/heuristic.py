@@ -44,9 +44,6 @@ MAX_METRICS = 3
 MIN_CONFIDENCE = 0.45
 """Candidates below this confidence never fill a plan: a shorter plan of sound ablations beats a
 full one padded with guesses."""
-FALLBACK_CONFIDENCE = 0.3
-"""When no candidate is confident, the single best one at or above this is proposed, marked as
-resting on weak evidence (below it, planning fails with a clear message)."""
 
 
 def _already_reported(
@@ -123,14 +120,8 @@ def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
     )
 
 
-def _short_note(k: int, chosen: Sequence[Candidate], *, weak: bool = False) -> str:
+def _short_note(k: int, chosen: Sequence[Candidate]) -> str:
     """Why a plan holds fewer than ``k`` ablations (empty when it is full)."""
-    if weak:
-        return (
-            "No candidate rests on strong evidence (a part the paper presents as its own, an "
-            "alternative it names, a setting it states), so only the most plausible one is "
-            "proposed; treat it as a weak suggestion."
-        )
     if len(chosen) >= k:
         return ""
     return (
@@ -204,15 +195,14 @@ class HeuristicPlanner:
                 "hyperparameter was recognised (and nothing the paper has not already ablated)"
             )
         confident = [c for c in candidates if c.confidence >= MIN_CONFIDENCE]
-        weak = not confident
-        if weak:
-            confident = [c for c in candidates if c.confidence >= FALLBACK_CONFIDENCE][:1]
         if not confident:
+            # Precision first: a weak guess (a standard swap the paper gives no reason for, a
+            # setting it never names) is not presented as a plan.
             raise PlanError(
                 f"no sound ablation found in paper {paper.id!r}: every candidate rests on weak "
                 "evidence (see `ablab analyze` for what was found)"
             )
-        chosen = select(confident, 1 if weak else k)
+        chosen = select(confident, k)
         # The paper's own task is in its title and abstract; a task named in passing in the
         # related work ("unlike translation models") says nothing about its metrics.
         metrics, metrics_note = choose_metrics(analysis, f"{paper.title}\n{paper.abstract}")
@@ -234,7 +224,7 @@ class HeuristicPlanner:
                 chosen,
                 metrics,
                 metrics_note,
-                short=_short_note(k, chosen, weak=weak),
+                short=_short_note(k, chosen),
             ),
             ablations=ablations,
             versions={"heuristic": PLANNER_VERSION},

@@ -615,7 +615,10 @@ def sweep_candidates(
         elif generic:
             confidence = 0.3
         elif size:
-            confidence = 0.5
+            # a size the method's own text names with a symbol (h, N, d_model) or gives to one
+            # of its parts is a knob of the method; a count read from prose ("the backbone has
+            # 28 layers") may be the base model's
+            confidence = 0.5 if specific else 0.4
         else:
             confidence = 0.6
         candidates.append(Candidate(ablation, score, "sweep", key, title, why, confidence))
