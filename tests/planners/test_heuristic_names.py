@@ -12,8 +12,8 @@ import pytest
 from ablab.analysis.identity import method_names
 from ablab.analysis.terms import shares_word, term_key
 from ablab.api import plan_paper
-from ablab.papers import load_paper
 from ablab.errors import PlanError
+from ablab.papers import load_paper
 from ablab.schema import Action, Mode, Plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
