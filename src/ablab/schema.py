@@ -410,6 +410,8 @@ class Component(_Model):
     """Whether the paper presents it as its own ("our", "proposed", "we introduce")."""
     mentions: int = 0
     """How often the paper mentions it (name or acronym)."""
+    confidence: float = 0.5
+    """How sure the analyzer is that this is a part of the method (0-1), from its evidence."""
     evidence: list[Evidence] = Field(default_factory=list)
     """Where it is introduced or described."""
 
@@ -427,6 +429,8 @@ class Hyperparameter(_Model):
     """The value as a number when it parses."""
     component: str | None = None
     """Component the hyperparameter belongs to, if stated."""
+    confidence: float = 0.5
+    """How sure the analyzer is that this is a setting of the method (0-1), from its evidence."""
     evidence: list[Evidence] = Field(default_factory=list)
     """Where the value is stated."""
 
@@ -445,6 +449,9 @@ class DesignChoice(_Model):
     named_by_paper: bool = False
     """Whether the paper itself names the alternatives (turned down, also tried, or offered):
     the strongest evidence an ablation can rest on."""
+    confidence: float = 0.5
+    """How sure the analyzer is that the method makes this choice and that the alternatives fit
+    (0-1), from its evidence."""
     evidence: list[Evidence] = Field(default_factory=list)
     """Where the choice is stated."""
 

@@ -31,12 +31,24 @@ ANALYSIS = Analysis(
             acronym="GEM",
             kind="module",
             novel=True,
+            confidence=0.8,
             evidence=[Evidence(quote="stores one slot per support pixel")],
-        )
+        ),
+        Component(name="particular attention", kind="mechanism", confidence=0.4),
     ],
-    hyperparameters=[Hyperparameter(name="gate threshold", symbol="delta", value="0.3")],
+    hyperparameters=[
+        Hyperparameter(name="gate threshold", symbol="delta", value="0.3", confidence=0.7),
+        Hyperparameter(name="hyperparameter r", symbol="r", value="1", confidence=0.2),
+    ],
     design_choices=[
-        DesignChoice(choice="Dice loss", used_for="mask training", alternatives=["focal loss"])
+        DesignChoice(
+            choice="Dice loss",
+            used_for="mask training",
+            alternatives=["focal loss"],
+            named_by_paper=True,
+            confidence=0.8,
+        ),
+        DesignChoice(choice="concatenation", alternatives=["gated fusion"], confidence=0.4),
     ],
     metrics=[MetricMention(name="mIoU", higher_is_better=True)],
     existing_ablations=[
@@ -68,6 +80,10 @@ def test_reviewer_prompt_lists_analysis_and_existing_ablations(paper: Paper) -> 
     assert "- mIoU (higher is better)" in prompt
     assert "do not propose these again" in prompt
     assert '- REMOVE forgetting gate: "Removing the forgetting gate' in prompt
+    # Only what the analyzer is confident about reaches the model, marked as automatic notes.
+    assert "Automatic notes" in prompt
+    assert "particular attention" not in prompt and "hyperparameter r" not in prompt
+    assert "gated fusion" not in prompt
 
 
 def test_author_prompt_has_no_existing_ablations(paper: Paper) -> None:

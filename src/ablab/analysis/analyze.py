@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from ablab.analysis.alternatives import STANDARD_ACRONYMS
 from ablab.analysis.component_index import ComponentIndex
+from ablab.analysis.confidence import (
+    component_confidence,
+    design_confidence,
+    hyperparameter_confidence,
+)
 from ablab.analysis.components import find_parts
 from ablab.analysis.design import DESIGN_VOCAB, find_design
 from ablab.analysis.existing import find_existing_ablations
@@ -51,6 +56,13 @@ def analyze(paper: Paper, *, mode: Mode | None = None) -> Analysis:
         paper.title,
         _discussed(analysis_parts(components, hyperparameters, design_choices)),
     )
+    components = [c.model_copy(update={"confidence": component_confidence(c)}) for c in components]
+    hyperparameters = [
+        h.model_copy(update={"confidence": hyperparameter_confidence(h)}) for h in hyperparameters
+    ]
+    design_choices = [
+        d.model_copy(update={"confidence": design_confidence(d)}) for d in design_choices
+    ]
     return Analysis(
         paper_id=paper.id,
         title=paper.title,

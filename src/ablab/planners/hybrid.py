@@ -1,10 +1,9 @@
 """The ``hybrid`` planner: the language model judges, the offline analysis reads.
 
-The model gets the offline analysis of the paper (components, hyperparameters and their values,
-design choices with alternatives, the paper's metrics and, for reviewers, the ablations the paper
-already reports) plus a short excerpt of the paper chosen by section priority. It spends its
-context on judging which ablations matter instead of on finding the parts, which makes a plan
-cheaper than with the ``lm`` planner's full text. Given ``digests=`` (an ``ablab digest --out``
+The model gets the paper's view for its mode (the whole of it when it fits the context, else the
+sections that matter most) and, marked as automatic notes, the analysis items the offline reader
+is confident about: the method's own parts, settings it states, alternatives it names, its
+metrics and, for reviewers, the ablations the paper already reports. Given ``digests=`` (an ``ablab digest --out``
 directory), the paper's digest is offered too: the parts its mode may see (see
 :mod:`ablab.digest.grounding`).
 """
@@ -15,13 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ablab.analysis.confidence import HIGH
 from ablab.digest.grounding import DigestLibrary, digest_grounding
 from ablab.models.base import GenerateParams, Model
 from ablab.planners.lm import LMPlanner
 from ablab.schema import Analysis, Mode, Paper
 
-DEFAULT_EXCERPT_TOKENS = 1_500
-"""Tokens of paper text sent next to the analysis."""
+DEFAULT_EXCERPT_TOKENS: int | None = None
+"""Tokens of paper text sent next to the analysis; None sends the whole view of the paper when
+it fits the model's context (most papers do; a short excerpt cut the method details a model
+needs, and the notes did not make up for it)."""
 
 MAX_LISTED = 15
 """Items listed per analysis category (existing ablations: twice as many)."""
@@ -46,7 +48,7 @@ class HybridPlanner(LMPlanner):
         model: Model | str,
         *,
         analyzer: Analyzer | None = None,
-        excerpt_tokens: int = DEFAULT_EXCERPT_TOKENS,
+        excerpt_tokens: int | None = DEFAULT_EXCERPT_TOKENS,
         digests: str | Path | None = None,
         max_input_tokens: int | None = None,
         params: GenerateParams | None = None,
@@ -60,16 +62,27 @@ class HybridPlanner(LMPlanner):
 
     @property
     def output_settings(self) -> dict[str, str]:
-        """As the lm planner's, plus the excerpt size."""
-        settings = {**super().output_settings, "excerpt_tokens": str(self.excerpt_tokens)}
+        """As the lm planner's, plus the excerpt size and the notes' confidence floor."""
+        settings = {
+            **super().output_settings,
+            "excerpt_tokens": str(self.excerpt_tokens),
+            "notes_min_confidence": str(HIGH),
+        }
         if self.digests is not None:
             settings["digests"] = str(self.digests.where)
         return settings
 
     def _prompt_variables(self, paper: Paper, mode: Mode) -> dict[str, Any]:
         analysis = self.analyzer(paper)
+        # Only what the paper states plainly: low-confidence items misled models more than they
+        # helped (issue 9); the model reads the paper itself for the rest.
         analysis = analysis.model_copy(
-            update={"existing_ablations": analysis.existing_ablations[: 2 * MAX_LISTED]}
+            update={
+                "components": [c for c in analysis.components if c.confidence >= HIGH],
+                "hyperparameters": [h for h in analysis.hyperparameters if h.confidence >= HIGH],
+                "design_choices": [d for d in analysis.design_choices if d.confidence >= HIGH],
+                "existing_ablations": analysis.existing_ablations[: 2 * MAX_LISTED],
+            }
         )
         digest = digest_grounding(paper, self.digests, mode)
         return {"analysis": analysis, "max_items": MAX_LISTED, "digest": digest}
