@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ablab.analysis.alternatives import STANDARD_ACRONYMS
 from ablab.analysis.component_index import ComponentIndex
+from ablab.analysis.components import find_parts
 from ablab.analysis.confidence import (
     component_confidence,
     design_confidence,
     hyperparameter_confidence,
 )
-from ablab.analysis.components import find_parts
 from ablab.analysis.design import DESIGN_VOCAB, find_design
 from ablab.analysis.existing import find_existing_ablations
 from ablab.analysis.hyperparameters import find_hyperparameters
