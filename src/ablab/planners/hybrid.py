@@ -3,9 +3,9 @@
 The model gets the paper's view for its mode (the whole of it when it fits the context, else the
 sections that matter most) and, marked as automatic notes, the analysis items the offline reader
 is confident about: the method's own parts, settings it states, alternatives it names, its
-metrics and, for reviewers, the ablations the paper already reports. Given ``digests=`` (an ``ablab digest --out``
-directory), the paper's digest is offered too: the parts its mode may see (see
-:mod:`ablab.digest.grounding`).
+metrics and, for reviewers, the ablations the paper already reports. Given ``digests=`` (an
+``ablab digest --out`` directory), the paper's digest is offered too: the parts its mode may see
+(see :mod:`ablab.digest.grounding`).
 """
 
 from __future__ import annotations
