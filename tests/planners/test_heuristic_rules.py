@@ -299,7 +299,9 @@ batch size of 512.
     assert plan.ablations[0].name == "Remove the stop-gradient"
     assert "The paper's title names it." in plan.reasoning
     assert "does without a momentum encoder" in plan.reasoning
-    assert "Add a momentum encoder" in [a.name for a in plan.ablations]
+    # Adding the absent part back stays a candidate but never fills a plan on its own (no such
+    # item was rated good on the real-paper corpus).
+    assert "Add a momentum encoder" not in [a.name for a in plan.ablations]
 
 
 def test_the_only_loss_is_never_removed() -> None:

@@ -235,8 +235,8 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
 
 
 _REPLACE_ONLY = re.compile(
-    r"\b(?:strateg(?:y|ies)|schemes?|procedures?|formulations?|process|approach|paradigm|"
-    r"objective)$",
+    r"\b(?:strateg(?:y|ies)|schemes?|procedures?|formulations?|process(?:es)?|approach|"
+    r"paradigm|objective|architecture|framework|pipeline|system|problems?)$",
     re.IGNORECASE,
 )
 _STRESSED = re.compile(
@@ -417,6 +417,10 @@ def design_candidates(
             confidence = 0.1
         elif _in_title(design.choice, analysis.title):
             confidence = 0.55  # "Deep Residual Learning": the choice is the paper's subject
+        elif entry.weight <= _LOW_LEVEL_WEIGHT:
+            # an operator every network has (concatenation, softmax, ReLU, LayerNorm): swapping
+            # it is rarely a question about this method, argued for or not
+            confidence = 0.4
         elif justified or own_part or _method_level(entry, design):
             confidence = 0.45
         else:
@@ -455,6 +459,7 @@ _METHOD_LEVEL = frozenset(
     {"divergence", "distance", "normalization", "pooling", "sampling", "schedule", "attention"}
 )
 _METHOD_LEVEL_WEIGHT = 5
+_LOW_LEVEL_WEIGHT = 4
 _STATED_IN_METHOD = re.compile(
     r"\b(?:we|our)\b[^.]{0,60}\b(?:use|uses|adopt|apply|applies|employ|employs|choose|chose|"
     r"rely|relies|minimi[sz]e|maximi[sz]e|compute|computes)\b|\bcrucial|\bkey\b|\bessential",
