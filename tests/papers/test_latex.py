@@ -297,3 +297,24 @@ def test_figures_become_captions_and_appendix_letters(tmp_path: Path) -> None:
     method = paper.sections[0]
     assert method.text.split("\n\n") == ["We keep one slot per token.", "Figure: Slots over time."]
     assert "curve-secret" not in paper.full_text() and "fig:slots" not in paper.full_text()
+
+
+def test_the_paper_is_read_rather_than_the_venue_template_beside_it(tmp_path: Path) -> None:
+    # A venue's untouched template sits next to the real paper (both complete documents); the
+    # paper, which has more content of its own, is read, and the user is told about the other.
+    (tmp_path / "template_final.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\n\\title{Author Guidelines}\n"
+        "\\section{Introduction}\nPlease follow the steps outlined below.\n\\end{document}\n"
+    )
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "method.tex").write_text(
+        "\\section{Method}\n" + "We detect objects with a single network in one pass. " * 80
+    )
+    (tmp_path / "for_review.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\n\\title{One-Pass Detection}\n"
+        "\\section{Introduction}\nWe detect objects.\n\\input{sections/method}\n\\end{document}\n"
+    )
+    paper = load_paper(tmp_path)
+    assert paper.title == "One-Pass Detection"
+    assert paper.metadata["main_file"] == "for_review.tex"
+    assert any("template_final.tex" in w and "for_review.tex" in w for w in paper.warnings)

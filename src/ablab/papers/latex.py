@@ -17,6 +17,7 @@ from ablab.papers.latex_source import (
     document_body,
     expand_includes,
     find_main,
+    main_candidates,
     read_group,
     strip_comments,
 )
@@ -66,7 +67,14 @@ def paper_from_latex_dir(path: Path, *, paper_id: str, max_bytes: int) -> Paper:
     """Read a LaTeX project folder (main file found automatically)."""
     project = DirectoryProject(path, max_bytes)
     main, text = find_main(project)
-    return _paper(project, main, text, paper_id=paper_id, source_path=str(path))
+    return _paper(
+        project,
+        main,
+        text,
+        paper_id=paper_id,
+        source_path=str(path),
+        notes=_other_mains(project, main),
+    )
 
 
 def paper_from_latex_file(path: Path, *, paper_id: str, max_bytes: int) -> Paper:
@@ -80,15 +88,40 @@ def paper_from_latex_archive(path: Path, data: bytes, *, paper_id: str, max_byte
     """Read a ``.zip``/``.tar``/``.tar.gz`` LaTeX source archive (checked, unpacked in memory)."""
     project = open_archive(path, data, max_bytes=max_bytes)
     main, text = find_main(project)
-    return _paper(project, main, text, paper_id=paper_id, source_path=str(path))
+    return _paper(
+        project,
+        main,
+        text,
+        paper_id=paper_id,
+        source_path=str(path),
+        notes=_other_mains(project, main),
+    )
+
+
+def _other_mains(project: Project, main: str) -> list[str]:
+    """A warning when the project holds several complete documents (a template, an old version)."""
+    others = [rel for rel in main_candidates(project) if rel != main]
+    if not others:
+        return []
+    listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+    return [
+        f"several complete documents in the project ({listed}); read {main}, the one with the "
+        "most content (give a .tex file to read another)"
+    ]
 
 
 def _paper(
-    project: Project, main: str, main_text: str | None, *, paper_id: str, source_path: str
+    project: Project,
+    main: str,
+    main_text: str | None,
+    *,
+    paper_id: str,
+    source_path: str,
+    notes: list[str] | None = None,
 ) -> Paper:
     expanded = expand_includes(project, main, main_text)
     doc = parse_latex(expanded.text, project=project, main=main)
-    doc.warnings[:0] = expanded.warnings
+    doc.warnings[:0] = [*(notes or []), *expanded.warnings]
     doc.metadata["main_file"] = main
     return checked_paper(
         doc,

@@ -124,13 +124,25 @@ def _decode(project: Project, rel: str, warnings: list[str]) -> str:
 def find_main(project: Project) -> tuple[str, str]:
     """The main file (``\\documentclass`` + ``\\begin{document}``) and its comment-free text.
 
-    Preference: a complete document over a fragment, not a ``subfiles`` child, a conventional
-    name (main.tex, paper.tex...), shallower, then alphabetical.
+    Preference: a complete document over a fragment, not a ``subfiles`` child, then the document
+    with the most content of its own (its body and the project files it includes: a venue's
+    untouched template next to the paper is short), then a conventional name (main.tex,
+    paper.tex...), shallower, then alphabetical. See :func:`main_candidates` for the others.
     """
+    ranked = _ranked_mains(project)
+    return ranked[0][1], ranked[0][2]
+
+
+def main_candidates(project: Project) -> list[str]:
+    """Every complete document of the project, the one :func:`find_main` reads first."""
+    return [rel for key, rel, _ in _ranked_mains(project) if not key[0] and not key[1]]
+
+
+def _ranked_mains(project: Project) -> list[tuple[tuple[object, ...], str, str]]:
     files = project.tex_files()
     if not files:
         raise PaperError(f"{project.label}: no .tex file found")
-    best: tuple[tuple[object, ...], str, str] | None = None
+    ranked: list[tuple[tuple[object, ...], str, str]] = []
     for rel in files:
         try:
             text = strip_comments(_decode(project, rel, []))
@@ -142,14 +154,36 @@ def find_main(project: Project) -> tuple[str, str]:
         subfile = re.search(r"\\documentclass\s*(\[[^\]]*\])?\s*\{subfiles\}", text) is not None
         name = posixpath.basename(rel).lower()
         rank = _PREFERRED_MAIN.index(name) if name in _PREFERRED_MAIN else len(_PREFERRED_MAIN)
-        key = (not complete, subfile, rank, rel.count("/"), rel)
-        if best is None or key < best[0]:
-            best = (key, rel, text)
-    if best is None or best[0][0]:
+        content = _content_size(project, rel, text) if complete else 0
+        key = (not complete, subfile, -content, rank, rel.count("/"), rel)
+        ranked.append((key, rel, text))
+    ranked.sort(key=lambda item: item[0])
+    if not ranked or ranked[0][0][0]:
         raise PaperError(
             f"{project.label}: no main .tex file (none has \\documentclass and \\begin{{document}})"
         )
-    return best[1], best[2]
+    return ranked
+
+
+def _content_size(project: Project, rel: str, text: str) -> int:
+    """Characters of a document's body plus those of the project files it includes directly
+    (rounded to 2,000 so that near-equal versions fall back to the name rules)."""
+    body = document_body(text) or ""
+    size = len(body)
+    folder = posixpath.dirname(rel)
+    for match in _INCLUDE.finditer(body):
+        name = match.group("name0") or match.group("bare0") or match.group("name1") or ""
+        for candidate in (name, f"{name}.tex"):
+            target = posixpath.normpath(posixpath.join(folder, candidate.strip()))
+            if candidate.strip() and project.exists(target):
+                try:
+                    size += len(project.read(target))
+                except SourcesTooLargeError:
+                    raise
+                except PaperError:
+                    pass  # unreadable: it adds nothing
+                break
+    return size // 2000
 
 
 def expand_includes(project: Project, main: str, main_text: str | None = None) -> ExpandedSource:
