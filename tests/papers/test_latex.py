@@ -318,3 +318,12 @@ def test_the_paper_is_read_rather_than_the_venue_template_beside_it(tmp_path: Pa
     assert paper.title == "One-Pass Detection"
     assert paper.metadata["main_file"] == "for_review.tex"
     assert any("template_final.tex" in w and "for_review.tex" in w for w in paper.warnings)
+
+
+def test_typewriter_names_and_home_made_reference_macros_are_read() -> None:
+    from ablab.papers.latex_text import latex_to_text
+
+    text = latex_to_text(
+        r"The \texttt{PPO-1} variant beats \textsc{Greedy} (\tableref{tab:abl}, \figref{fig:a})."
+    )
+    assert text == "The PPO-1 variant beats Greedy ([ref], [ref])."

@@ -30,13 +30,21 @@ def _last_argument(node: Any, l2tobj: Any) -> str:
     return str(l2tobj.nodelist_to_text([args[-1]])) if args else ""
 
 
+# Reference macros papers define for themselves (\tableref, \figref...): read as "[ref]",
+# never as their label ("tab:ablation").
+_REF_MACROS = (
+    "tableref", "tabref", "Tabref", "figref", "Figref", "secref", "Secref", "eqnref", "appref",
+    "algref", "lemref", "thmref", "Cref", "cref", "autoref", "nameref", "subref",
+)  # fmt: skip
+# Font commands whose text pylatexenc would drop or keep inconsistently.
+_FONT_MACROS = ("texttt", "textsc", "textsf", "textrm", "mathtt")
+
 _WALKER_MACROS = (
+    *((name, "*{") for name in _REF_MACROS),
+    *((name, "{") for name in _FONT_MACROS),
     ("href", "{{"),
     ("multicolumn", "{{{"),
     ("multirow", "[{[{[{"),
-    ("cref", "*{"),
-    ("Cref", "*{"),
-    ("autoref", "*{"),
     ("thanks", "{"),
     ("footnotemark", "["),
     ("xspace", ""),
@@ -57,9 +65,8 @@ _TEXT_MACROS = (
     MacroTextSpec("citet", simplify_repl="[cite]"),
     MacroTextSpec("ref", simplify_repl="[ref]"),
     MacroTextSpec("eqref", simplify_repl="([ref])"),
-    MacroTextSpec("cref", simplify_repl="[ref]"),
-    MacroTextSpec("Cref", simplify_repl="[ref]"),
-    MacroTextSpec("autoref", simplify_repl="[ref]"),
+    *(MacroTextSpec(name, simplify_repl="[ref]") for name in _REF_MACROS),
+    *(MacroTextSpec(name, simplify_repl=_last_argument) for name in _FONT_MACROS),
 )
 
 
