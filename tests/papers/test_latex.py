@@ -10,6 +10,7 @@ import pytest
 
 from ablab.errors import PaperError
 from ablab.papers import author_view, load_paper
+from ablab.papers.latex_text import latex_to_text
 from ablab.schema import SectionRole, SourceKind
 
 SECRET = "TOP-SECRET-5f1c"
@@ -321,8 +322,6 @@ def test_the_paper_is_read_rather_than_the_venue_template_beside_it(tmp_path: Pa
 
 
 def test_typewriter_names_and_home_made_reference_macros_are_read() -> None:
-    from ablab.papers.latex_text import latex_to_text
-
     text = latex_to_text(
         r"The \texttt{PPO-1} variant beats \textsc{Greedy} (\tableref{tab:abl}, \figref{fig:a})."
     )
