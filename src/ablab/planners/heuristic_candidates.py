@@ -210,20 +210,18 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
         if modified is None and component.kind == "loss" and not _extra_loss(component, losses):
             continue  # training needs its objective: without another loss there is nothing left
         label = component_label(component)
-        stressed = any(_STRESSED.search(e.quote) for e in component.evidence)
         if component.novel:
             score = 10.0 + min(component.mentions, 20) / 10 - 0.25 * rank
             claim = f"The {label} is one of the paper's own contributions"
-            # Removing a whole stage, or a part named once, was mostly junk on the corpus.
-            brief = component.mentions <= 1 or component.kind == "stage"
-            confidence = 0.45 if brief and modified is None else 0.7
+            confidence = 0.7
         else:
             score = 4.5 + min(component.mentions, 10) / 10 - 0.2 * rank
             claim = f"The {label} is a distinct part of the method"
-            # A part the paper does not call its own is often a standard piece, a baseline or
-            # a setting (removals of such parts were rated junk more often than not), unless
-            # the paper stresses it ("crucially, we apply a stop-gradient").
-            confidence = 0.5 if stressed else 0.4
+            # a named part the paper does not call its own: sound when it names it often or
+            # stresses it ("crucially, we apply a stop-gradient")
+            stressed = any(_STRESSED.search(e.quote) for e in component.evidence)
+            named = component.acronym is not None and component.mentions >= 4
+            confidence = 0.5 if named or stressed else 0.35
         if modified is not None:
             ablation, why = _without_modifier(component, label, claim, modified)
         else:
