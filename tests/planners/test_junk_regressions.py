@@ -232,3 +232,21 @@ def test_number_formats_are_not_precision_and_no_placeholder_metric() -> None:
     empty = analyze(_paper("A Method", "We propose a method.", section("Method", "It works.")))
     metrics, note = choose_metrics(empty, "A Method. We propose a method.")
     assert metrics == [] and "main evaluation metric" in note
+
+
+def test_a_knob_the_method_describes_is_swept_relative_to_its_hidden_value() -> None:
+    # Author mode cuts the experiments where the value is set; the knob is still sound to
+    # sweep, relative to the paper's value, and never with a made-up number.
+    paper = _paper(
+        "Sharper Minima Considered",
+        "We propose a training procedure.",
+        section(
+            "Method",
+            "We perturb the weights within a ball of neighborhood size ρ before each update. "
+            "We introduce a Perturbation Scheduler (PS); the PS sets the direction and the PS is "
+            "cheap.",
+        ),
+    )
+    (sweep,) = [a for a in _plan(paper) if a.name.startswith("Vary")]
+    assert sweep.name == "Vary the neighborhood size ρ"
+    assert sweep.replacement == ["ρ at half the paper's value", "ρ at twice its value"]

@@ -258,6 +258,8 @@ class _Value:
 class _Description:
     name: str | None = None
     component: str | None = None
+    sentence: Sentence | None = None
+    """Where the symbol is first described (evidence for a knob whose value the view hides)."""
 
 
 @dataclass
@@ -364,11 +366,13 @@ class _Reader:
         self.index = index
         self.values: list[_Value] = []
         self.descriptions: dict[str, _Description] = {}
+        self._current: Sentence | None = None
 
     def _describe(self, symbol: str, name: str | None, component: str | None) -> None:
         description = self.descriptions.setdefault(canonical_symbol(symbol), _Description())
         if description.name is None and name:
             description.name = name
+            description.sentence = self._current
         if description.component is None and component:
             description.component = component
 
@@ -394,6 +398,7 @@ class _Reader:
         self.values.append(_Value(name, sym, written, sentence, match.start(), end, component))
 
     def read(self, sentence: Sentence) -> None:
+        self._current = sentence
         if _DIGIT.search(sentence.text) or _NUMBER_WORD.search(sentence.text):
             self._read_values(sentence)
         if _MAY_DESCRIBE.search(sentence.text):
@@ -582,9 +587,51 @@ def find_hyperparameters(
         if best.symbol and (best.name is None or best.name in _PLACEHOLDER_NAMES):
             best.name = _conventional_name(canonical_symbol(best.symbol), sentences) or best.name
     result = [_to_schema(m) for m in merged.values()]
+    result += _described_knobs(reader.descriptions, merged)
     order = {id(h): i for i, h in enumerate(result)}
     result.sort(key=lambda h: (h.symbol is None and h.component is None, order[id(h)]))
     return result
+
+
+_KNOB_NOUNS = word_set(
+    "temperature weight coefficient rate margin factor ratio threshold decay momentum size "
+    "number scale strength interval length order rank multiplier horizon radius budget "
+    "probability"
+)
+"""Head nouns of a described symbol that make it a knob worth sweeping."""
+
+
+_BARE_HEADS = frozenset({"size", "rate", "ratio", "weight", "number", "factor", "coefficient"})
+
+
+def _described_knobs(
+    descriptions: dict[str, _Description], merged: dict[str, _Merged]
+) -> list[Hyperparameter]:
+    """Knobs the method section describes by symbol ("the weight λ of the separation loss")
+    without stating their value in the view (author mode cuts the experiments that set it)."""
+    found = []
+    for symbol, description in descriptions.items():
+        sentence = description.sentence
+        if symbol in merged or description.name is None or sentence is None or "\\" in symbol:
+            continue  # (a symbol still holding LaTeX markup cannot be shown to a reader)
+        if sentence.role is not SectionRole.METHOD or description.name in _PLACEHOLDER_NAMES:
+            continue
+        words_ = description.name.split()
+        head = words_[-1].rstrip("s") if words_ else ""
+        if head not in _KNOB_NOUNS and not description.name.startswith("number of"):
+            continue
+        if len(words_) == 1 and head in _BARE_HEADS:
+            continue  # a bare "coefficient β" does not say which one
+        found.append(
+            Hyperparameter(
+                name=description.name,
+                symbol=symbol,
+                value=None,
+                component=description.component,
+                evidence=[sentence.evidence()],
+            )
+        )
+    return found
 
 
 _PLACEHOLDER_NAMES = frozenset({"hyperparameter", "parameter", "parameters", "constant"})

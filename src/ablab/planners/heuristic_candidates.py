@@ -30,7 +30,7 @@ from ablab.schema import (
 _GENERIC_TRAINING = re.compile(
     r"learning rate|\blr\b|batch size|weight decay|epochs|iterations|steps|warm-up|"
     r"hidden dimension|output dimension|embedding dimension|dropout|gradient clipping|"
-    r"sequence length|^momentum$|^(?:Adam|AdamW|SGD|LARS|LAMB|RMSprop|Adagrad)\b",
+    r"sequence length|step size|^momentum$|^(?:Adam|AdamW|SGD|LARS|LAMB|RMSprop|Adagrad)\b",
     re.IGNORECASE,
 )
 _METHOD_KNOBS = re.compile(
@@ -597,7 +597,11 @@ def sweep_candidates(
         component = hyperparameter.component
         if component and not shares_word(component, part):
             part += f" of the {part_name(component)}"
-        stated = f"{display_name(hyperparameter)} = {hyperparameter.value}"
+        stated = (
+            f"{display_name(hyperparameter)} = {hyperparameter.value}"
+            if hyperparameter.value is not None
+            else f"{display_name(hyperparameter)} (its value is not in this view of the paper)"
+        )
         ablation = Ablation(
             # a bare "momentum" or "margin" needs its component to say which one
             name=f"Vary the {title if symbol else part}",
@@ -624,6 +628,8 @@ def sweep_candidates(
             # of its parts is a knob of the method; a count read from prose ("the backbone has
             # 28 layers") may be the base model's
             confidence = 0.5 if specific else 0.4
+        elif hyperparameter.value is None:
+            confidence = 0.5  # a knob the method describes; its value is set in the experiments
         else:
             confidence = 0.6
         candidates.append(Candidate(ablation, score, "sweep", key, title, why, confidence))

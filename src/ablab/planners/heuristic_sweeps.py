@@ -140,8 +140,35 @@ def value_label(hyperparameter: Hyperparameter, x: float) -> str:
 
 def sweep_labels(hyperparameter: Hyperparameter) -> list[str]:
     """Replacement values as plan items: ``["τ = 0.035", "τ = 0.14", ...]``, ``["1 layer",
-    "4 layers"]``."""
+    "4 layers"]``; relative to the paper's value when the view does not state it."""
+    if hyperparameter.value is None:
+        return relative_labels(hyperparameter)
     return [value_label(hyperparameter, x) for x in sweep_values(hyperparameter)]
+
+
+_WEIGHT_NAMES = re.compile(r"weight|coefficient|strength|penalty|lambda", re.IGNORECASE)
+_BOUNDED_NAMES = re.compile(
+    r"ratio|rate|probabilit|fraction|decay|momentum|threshold|discount", re.IGNORECASE
+)
+_COUNT_NAMES = re.compile(
+    r"^number of|size|length|rank|order|horizon|interval|budget|depth|width|steps",
+    re.IGNORECASE,
+)
+
+
+def relative_labels(hyperparameter: Hyperparameter) -> list[str]:
+    """Values relative to the paper's own, for a knob whose value the view does not give
+    (author mode hides the experiments that set it): a loss weight at 0 and a tenth and ten
+    times its value, a ratio halved and moved toward 1, a count halved and doubled."""
+    name = display_name(hyperparameter)
+    quantity = hyperparameter.name
+    if _WEIGHT_NAMES.search(quantity):
+        return [f"{name} = 0", f"{name} at 0.1× the paper's value", f"{name} at 10× its value"]
+    if _BOUNDED_NAMES.search(quantity):
+        return [f"{name} at half the paper's value", f"{name} halfway between its value and 1"]
+    if _COUNT_NAMES.search(quantity):
+        return [f"{name} at half the paper's value", f"{name} at twice its value"]
+    return [f"{name} at 0.1× the paper's value", f"{name} at 10× its value"]
 
 
 # Depth and width. Not the number of attention heads: with the usual d_k = d_model / h, heads
