@@ -35,6 +35,7 @@ from _common import RESULTS, write_results  # noqa: E402
 from corpus.corpus import SPLITS, CorpusPaper, load_corpus, reviewer_cut  # noqa: E402
 
 from ablab.api import paper_view, plan_paper  # noqa: E402
+from ablab.bench.metrics import first_hits, ndcg_ranked  # noqa: E402
 from ablab.errors import AblabError  # noqa: E402
 from ablab.judges import PaperContext, get_judge  # noqa: E402
 from ablab.schema import Ablation, Mode, Paper  # noqa: E402
@@ -83,12 +84,18 @@ def _plan(paper: Paper, mode: Mode, k: int, planner: str) -> tuple[list[Ablation
         return [], str(exc)
 
 
-def _match(judge: Any, corpus: CorpusPaper, paper: Paper, plan: list[Ablation]) -> dict[str, Any]:
+def _match(
+    judge: Any, corpus: CorpusPaper, paper: Paper, plan: list[Ablation], k: int
+) -> dict[str, Any]:
     context = PaperContext(
         paper_id=corpus.id, title=paper.title, abstract=paper.abstract, text=paper.full_text()
     )
     judgement = judge.judge_author(corpus.ablations, plan, context)
     matched_plan, matched_ref = judgement.matched_plan(), judgement.matched_reference()
+    plan_to_ref = [
+        [m.reference for m in judgement.matches if m.plan == r] for r in range(len(plan))
+    ]
+    ndcg = ndcg_ranked(first_hits(plan_to_ref), len(corpus.ablations), k)
     precision = sum(matched_plan) / len(plan) if plan else 0.0
     recall = sum(matched_ref) / len(corpus.ablations) if corpus.ablations else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -96,6 +103,7 @@ def _match(judge: Any, corpus: CorpusPaper, paper: Paper, plan: list[Ablation]) 
         "precision": precision,
         "recall": recall,
         "f1": f1,
+        "ndcg": ndcg,
         "matched_plan": matched_plan,
         "plan": [a.to_bench_dict() for a in plan],
     }
@@ -118,15 +126,15 @@ def measure_paper(corpus: CorpusPaper, judge: Any, planner: str) -> dict[str, An
     author, author_error = _plan(paper, Mode.AUTHOR, 5, planner)
     reviewer, reviewer_error = _plan(cut, Mode.REVIEWER, 2, planner)
     whole, whole_error = _plan(paper, Mode.REVIEWER, 2, planner)
-    repeat = _match(judge, corpus, paper, whole)
+    repeat = _match(judge, corpus, paper, whole, 2)
     return {
         "load_s": round(load_s, 3),
         "warnings": paper.warnings,
         "sections": sum(1 for _ in paper.walk()),
         "author_view_leak": leak,
         "unmatched_cut_rules": unmatched,
-        "author": _match(judge, corpus, paper, author) | {"error": author_error},
-        "reviewer": _match(judge, corpus, cut, reviewer) | {"error": reviewer_error},
+        "author": _match(judge, corpus, paper, author, 5) | {"error": author_error},
+        "reviewer": _match(judge, corpus, cut, reviewer, 2) | {"error": reviewer_error},
         "reproposal": {
             "plan": repeat["plan"],
             "repeated": repeat["matched_plan"],
@@ -155,6 +163,7 @@ def summarise(
             "precision": _mean([r["precision"] for r in rows]),
             "recall": _mean([r["recall"] for r in rows]),
             "f1": _mean([r["f1"] for r in rows]),
+            "ndcg_ranked": _mean([r["ndcg"] for r in rows]),
             "mean_plan_size": _mean([len(r["plan"]) for r in rows]),
             "empty_plans": sum(1 for r in rows if not r["plan"]),
             # the same scores by the careful readers' matches, over fully rated plans
@@ -222,7 +231,8 @@ def main() -> None:
             rated = row["rated"]
             print(
                 f"  {task:9} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}"
-                f"  plan size {row['mean_plan_size']:.2f}  empty {row['empty_plans']}   "
+                f"  nDCG {row['ndcg_ranked']:.3f}  plan size {row['mean_plan_size']:.2f}"
+                f"  empty {row['empty_plans']}   "
                 f"readers ({rated['papers']} papers): P {rated['precision']:.3f} "
                 f"R {rated['recall']:.3f} F1 {rated['f1']:.3f}"
             )
