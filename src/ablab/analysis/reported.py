@@ -35,8 +35,7 @@ _VARIATION = re.compile(
     r"(?:effect|impact|influence|importance|role)s?\s+of|ablat\w*|sweep\w*|swept|instead\s+of|"
     r"versus|vs\.?|alternatives?|sensitiv\w*|variants?|different\s+(?:values?|choices?|"
     r"numbers?|sizes?|settings?|types?|kinds?)|we\s+(?:also\s+)?(?:tried|tested|experimented)|"
-    r"(?:dropping|disabling|adding)\s+the|comparisons?\s+of|compar(?:e|ed|ing)\s+(?:with|to|"
-    r"against)|better|worse|best|outperforms?|we\s+(?:also\s+)?f(?:ou|i)nd)\b",
+    r"(?:dropping|disabling|adding)\s+the|comparisons?\s+of)\b",
     re.IGNORECASE,
 )
 _ROW_CHANGE = re.compile(r"^\s*(?:w/o|wo/|without|no\b|[-−+]\s*\w)", re.IGNORECASE)
