@@ -7,18 +7,17 @@ Typical use::
     print(ablab.render_trajectory(ablab.Trajectory.from_plan(plan)))
 """
 
-__version__ = "0.1.0"
-
-from ablab.analysis import analyze  # noqa: E402
-from ablab.api import plan_paper  # noqa: E402
-from ablab.digest import Digest, parse_digest, render_digest, write_digest  # noqa: E402
-from ablab.errors import AblabError, PaperError, PlanError, TrajectoryFormatError  # noqa: E402
-from ablab.judges import get_judge  # noqa: E402
-from ablab.models import FakeModel, get_model  # noqa: E402
-from ablab.papers import author_view, load_paper, paper_from_markdown  # noqa: E402
-from ablab.render.trajectory import parse_trajectory, render_trajectory  # noqa: E402
-from ablab.runs import run_plans  # noqa: E402
-from ablab.schema import (  # noqa: E402
+from ablab._util.version import __version__
+from ablab.analysis import analyze
+from ablab.api import plan_paper
+from ablab.digest import Digest, parse_digest, render_digest, write_digest
+from ablab.errors import AblabError, PaperError, PlanError, TrajectoryFormatError
+from ablab.formats.trajectory import parse_trajectory, render_trajectory
+from ablab.judges import get_judge
+from ablab.models import FakeModel, get_model
+from ablab.papers import author_view, load_paper, paper_from_markdown
+from ablab.runs import run_plans
+from ablab.schema import (
     Ablation,
     Action,
     Analysis,

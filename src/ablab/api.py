@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ablab import __version__
 from ablab.errors import PlanError
-from ablab.papers import author_view, load_paper
+from ablab.papers import load_paper
+from ablab.papers.views import paper_view
 from ablab.planners import get_planner
+from ablab.planners.base import finish_plan
 from ablab.schema import DEFAULT_K, Mode, Paper, Plan
 
-
-def paper_view(paper: Paper, mode: Mode) -> Paper:
-    """The part of the paper a planner may see: cut before the experiments in author mode."""
-    return author_view(paper) if mode is Mode.AUTHOR else paper
+__all__ = ["finish_plan", "paper_view", "plan_paper"]
 
 
 def plan_paper(
@@ -39,21 +37,3 @@ def plan_paper(
         raise PlanError(f"k must be at least 1, got {k}")
     result = get_planner(planner, **options).plan(paper_view(paper, mode), mode=mode, k=k)
     return finish_plan(result, paper, k)
-
-
-def finish_plan(plan: Plan, paper: Paper, k: int) -> Plan:
-    """Check a planner's output and stamp its provenance (paper hash, title, k, ablab version).
-
-    Raises PlanError for an empty plan: an empty plan is never presented as a result.
-    """
-    if not plan.ablations:
-        raise PlanError(f"planner {plan.planner!r} found no ablation to propose for {paper.id!r}")
-    return plan.model_copy(
-        update={
-            "ablations": plan.ablations[:k],
-            "k": k,
-            "paper_title": plan.paper_title or paper.title,
-            "paper_hash": paper.content_hash,
-            "versions": {"ablab": __version__, **plan.versions},
-        }
-    )

@@ -9,7 +9,7 @@ import pytest
 
 from ablab.bench.plans import load_plans
 from ablab.errors import DatasetError
-from ablab.render.runs import write_plan
+from ablab.runs.files import write_plan
 from ablab.schema import Ablation, Mode, Plan, Usage
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ablab.errors import PaperError
-from ablab.sources import collect_sources
+from ablab.papers.collect import collect_sources
 
 
 def test_folder_of_papers_in_name_order_with_latex_projects(tmp_path: Path) -> None:

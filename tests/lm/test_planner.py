@@ -10,11 +10,11 @@ import pytest
 from ablab.errors import ConfigError
 from ablab.models import FakeModel, FakeReply, StructuredOutputUnsupported
 from ablab.models.base import Completion, GenerateParams, Message, ResponseSchema
-from ablab.models.testing import plan_answer
 from ablab.planners import get_planner
 from ablab.planners.lm import LMPlanner, PlanFailure
 from ablab.planners.lm_prompts import PROMPT_VERSION
 from ablab.schema import Action, Mode, Paper
+from lm_server import plan_answer
 
 GOOD = plan_answer(
     [

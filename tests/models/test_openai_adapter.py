@@ -17,7 +17,7 @@ from ablab.models import (
     get_model,
 )
 from ablab.models.base import Completion, Model
-from ablab.models.testing import LocalOpenAIServer, Reply
+from lm_server import LocalOpenAIServer, Reply
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05, max_retry_after=5)
 SCHEMA = ResponseSchema(name="answer", json_schema={"type": "object", "properties": {}})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ablab.render.runs import load_plan, read_plans_index
+from ablab.runs.files import load_plan, read_plans_index
 
 from .conftest import PlanningServer, write_papers
 

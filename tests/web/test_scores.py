@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from ablab.bench.evaluate import EvaluationSummary
 from ablab.cli.app import app as cli_app
 from ablab.report import build_report
+from ablab.views.scores import find_eval_runs
 from ablab.web.app import create_app
-from ablab.web.scores import find_eval_runs
 
 DATASETS = Path(__file__).resolve().parents[2] / "examples" / "datasets"
 

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ablab.errors import DatasetError
-from ablab.render.runs import is_file_id
+from ablab.runs.files import is_file_id
 from ablab.schema import Ablation, Mode
 
 

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from ablab.bench.datasets import parse_ablation
 from ablab.errors import AblabError, DatasetError
-from ablab.render.runs import PLANS_INDEX, is_file_id, load_plan, read_plans_index
-from ablab.render.trajectory import parse_trajectory
+from ablab.formats.trajectory import parse_trajectory
+from ablab.runs.files import PLANS_INDEX, is_file_id, load_plan, read_plans_index
 from ablab.schema import Ablation, Mode, Plan
 
 

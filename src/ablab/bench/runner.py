@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ablab._util.atomic import atomic_write_text
 from ablab.api import plan_paper
 from ablab.bench.datasets import Dataset, DatasetKind, PaperTask
 from ablab.bench.evaluate import Evaluation, evaluate_plans, write_evaluation
 from ablab.bench.paper_files import load_task_paper
-from ablab.bench.plans import load_plans
+from ablab.bench.plans import PlanSet, load_plans
 from ablab.errors import AblabError, ConfigError, DatasetError
 from ablab.judges.base import Judge
 from ablab.planners import check_planner
-from ablab.render.runs import atomic_write_text, plan_files, prepare_output_dir, write_plan
+from ablab.runs.files import plan_files, prepare_output_dir, write_plan
 
 CONFIG_FILE = "bench.json"
 
@@ -121,8 +122,6 @@ def run_bench(
             on_paper(task.id, status)
     plans = load_plans(plans_dir, dataset.kind.mode) if plans_dir.exists() else None
     if plans is None:
-        from ablab.bench.plans import PlanSet
-
         plans = PlanSet()
     plans.problems.update({pid: f"planning failed: {why}" for pid, why in failures.items()})
     evaluation = evaluate_plans(

@@ -10,9 +10,9 @@ import typer
 from rich.table import Table
 
 from ablab.analysis import analyze as run_analysis
-from ablab.api import paper_view
 from ablab.cli._common import cli_errors, escape, out_console, write_stdout
 from ablab.papers import load_paper
+from ablab.papers.views import paper_view
 from ablab.schema import Analysis, Evidence, Mode
 
 

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from ablab import __version__
+from ablab._util.version import __version__
 from ablab.cli import (
     analyze_cmd,
     bench_cmd,

@@ -24,10 +24,13 @@ from ablab.cli._common import (
     report_paper_error,
     write_stdout,
 )
-from ablab.digest.batch import DIGEST_SUFFIX, DigestEvent, DigestRun, run_digests
-from ablab.digest.render import render_digest
+from ablab.formats.rpa2.files import DIGEST_SUFFIX
+from ablab.formats.rpa2.render import render_digest
+from ablab.models import CachedModel, ResponseCache, get_model
+from ablab.models.cache import aclose_model
+from ablab.papers.collect import collect_sources
+from ablab.runs.digests import DigestEvent, DigestRun, run_digests
 from ablab.schema import Usage
-from ablab.sources import collect_sources
 
 if TYPE_CHECKING:
     from ablab.models.base import Model
@@ -51,8 +54,6 @@ def _cost(usage: Usage) -> str:
 
 
 def _model(name: str, *, base_url: str | None, no_cache: bool) -> Model:
-    from ablab.models import CachedModel, ResponseCache, get_model
-
     model = get_model(name, base_url=base_url)
     return model if no_cache else CachedModel(model, ResponseCache())
 
@@ -165,8 +166,6 @@ def digest(
                 )
             finally:
                 if lm is not None:
-                    from ablab.models.cache import aclose_model
-
                     await aclose_model(lm)
 
         run = asyncio.run(go())

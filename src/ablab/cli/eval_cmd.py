@@ -16,7 +16,7 @@ from ablab.bench.sources import load_dataset
 from ablab.cli._common import cli_errors, err_console, escape, out_console, write_stdout
 from ablab.errors import ConfigError
 from ablab.judges import Judge, available_judges, get_judge
-from ablab.render.runs import prepare_output_dir
+from ablab.runs.files import prepare_output_dir
 
 DATASET_HELP = (
     "Dataset: a .jsonl/.json/.parquet file, a folder with <split>.<ext>, or a Hugging Face Hub "

@@ -23,10 +23,10 @@ from ablab.cli._common import (
 )
 from ablab.cli.plan_run import ModelOptions, resolve_planner, run_and_report
 from ablab.errors import ConfigError
+from ablab.formats.trajectory import render_plan_markdown
+from ablab.papers.collect import collect_sources
 from ablab.planners import available_planners
-from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Mode, Plan
-from ablab.sources import collect_sources
 
 
 class OutputFormat(StrEnum):

@@ -8,6 +8,7 @@ import typer
 
 from ablab.cli._common import cli_errors, err_console, escape
 from ablab.errors import AblabError
+from ablab.report import write_report
 
 
 def report(
@@ -22,7 +23,6 @@ def report(
 
     Example: ablab report runs/ -o report.html
     """
-    from ablab.report import write_report
 
     if out.is_dir():
         raise AblabError(f"--out {out}: is a directory, expected a file name")

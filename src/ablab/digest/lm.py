@@ -25,6 +25,7 @@ from typing import Any
 
 from json_repair import repair_json
 
+from ablab.analysis import analyze
 from ablab.digest.checks import (
     NumberIndex,
     Problem,
@@ -32,10 +33,10 @@ from ablab.digest.checks import (
     check_digest,
     extract_numbers,
 )
-from ablab.digest.model import GAP_KEYS, Digest
 from ablab.digest.offline import digest_offline, table_results
-from ablab.digest.write import DigestOutcome
+from ablab.digest.outcome import DigestOutcome
 from ablab.errors import AblabError, ConfigError
+from ablab.formats.rpa2.model import GAP_KEYS, Digest
 from ablab.models.base import (
     Completion,
     GenerateParams,
@@ -46,6 +47,7 @@ from ablab.models.base import (
     clean_model_text,
 )
 from ablab.models.cache import forget
+from ablab.models.registry import get_model
 from ablab.models.tokens import estimate_tokens
 from ablab.planners.lm_context import paper_context
 from ablab.planners.lm_prompts import environment
@@ -396,8 +398,6 @@ class LMDigestWriter:
         **model_options: Any,
     ) -> None:
         if isinstance(model, str):
-            from ablab.models.registry import get_model
-
             model = get_model(model, **model_options)
         elif model_options:
             raise ConfigError(f"model options {sorted(model_options)} need a model name")
@@ -472,8 +472,6 @@ class LMDigestWriter:
     async def awrite(self, paper: Paper, *, analysis: Analysis | None = None) -> DigestOutcome:
         """Write the digest of ``paper``; raise ModelError when the model cannot be reached."""
         if analysis is None:
-            from ablab.analysis import analyze
-
             analysis = await asyncio.to_thread(analyze, paper)
         base = await asyncio.to_thread(
             digest_offline, paper, analysis=analysis, planner=self.planner

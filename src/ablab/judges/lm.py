@@ -20,15 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import json_repair
+
+from ablab._util.aio import run_sync
 from ablab.errors import JudgeError
-from ablab.judges.base import (
-    AuthorJudgement,
-    Match,
-    PaperContext,
-    ReviewDecision,
-    ReviewerJudgement,
-)
+from ablab.judges.base import AuthorJudgement, PaperContext, ReviewDecision, ReviewerJudgement
 from ablab.judges.lm_prompts import PAIRS_SCHEMA, VERDICTS_SCHEMA, describe, render
+from ablab.matching.match import Match
+from ablab.models import GenerateParams, Message, ResponseSchema, get_model
 from ablab.models.base import clean_model_text
 from ablab.schema import Ablation
 
@@ -89,10 +88,6 @@ def _json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(candidate)
     except json.JSONDecodeError:
-        try:
-            import json_repair
-        except ImportError:
-            raise JudgeError(f"the judge's answer is not JSON: {text[:80]!r}") from None
         value = json_repair.loads(candidate)
     if not isinstance(value, dict):
         raise JudgeError(f"the judge's answer is not a JSON object: {text[:80]!r}")
@@ -131,8 +126,6 @@ class LMJudge:
 
     def __init__(self, model: str | Model, *, seed: int = 0, temperature: float | None = 0.0):
         if isinstance(model, str):
-            from ablab.models import get_model
-
             model = get_model(model)
         self.model = model
         self.seed = seed
@@ -140,9 +133,6 @@ class LMJudge:
         self.name = f"lm:{model.name}"
 
     def _ask(self, user: str, schema_name: str, schema: dict[str, Any]) -> Completion:
-        from ablab.models import GenerateParams, Message, ResponseSchema
-        from ablab.planners.lm import run_sync
-
         messages = [
             Message(role="system", content=render("system.md.j2")),
             Message(role="user", content=user),

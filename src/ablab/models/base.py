@@ -12,8 +12,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ablab._util.text import strip_controls
 from ablab.errors import AblabError
-from ablab.papers.source import strip_controls
 from ablab.schema import Usage
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ablab._util.atomic import atomic_write_text
 from ablab.models.base import (
     Completion,
     GenerateParams,
@@ -29,7 +30,6 @@ from ablab.models.base import (
     ModelWrapper,
     ResponseSchema,
 )
-from ablab.render.runs import atomic_write_text
 from ablab.schema import Usage
 
 CACHE_FORMAT = 1

@@ -7,9 +7,11 @@ digest's known headings get fixed roles.
 
 from __future__ import annotations
 
+from ablab._util.hashing import sha256_hex
 from ablab.errors import DigestFormatError, PaperError
+from ablab.formats.rpa2.parse import parse_digest
+from ablab.formats.rpa2.render import section_bodies
 from ablab.papers.markdown import frontmatter_strings
-from ablab.papers.source import sha256_hex
 from ablab.papers.tree import ParsedDocument, RawSection, build_paper
 from ablab.schema import Paper, SectionRole, SourceKind
 
@@ -49,8 +51,6 @@ def paper_from_digest(
     Sections that are empty or marked as not filled are left out, so a placeholder line is never
     taken for the paper's own words. A malformed digest raises PaperError.
     """
-    from ablab.digest import parse_digest
-    from ablab.digest.render import section_bodies
 
     try:
         digest = parse_digest(text)

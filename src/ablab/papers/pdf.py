@@ -19,8 +19,9 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
+from ablab._util.hashing import sha256_hex
+from ablab._util.text import reason, strip_controls
 from ablab.errors import PaperError
-from ablab.papers.source import reason, sha256_hex, strip_controls
 from ablab.papers.text import parse_lines
 from ablab.papers.tree import build_paper
 from ablab.schema import Paper, SourceKind

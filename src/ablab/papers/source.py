@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
+from ablab._util.text import reason, strip_controls
 from ablab.errors import PaperError
 
 # Share of control characters (other than tab/newline/form feed) above which text is binary.
 _MAX_CONTROL_SHARE = 0.01
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
-
-
-_MAX_REASON_CHARS = 160
-
-
-def reason(exc: BaseException) -> str:
-    """A library exception's message on one short line, for use inside a PaperError."""
-    text = " ".join(str(getattr(exc, "strerror", None) or exc).split())
-    return text if len(text) <= _MAX_REASON_CHARS else text[: _MAX_REASON_CHARS - 3] + "..."
-
-
-def sha256_hex(data: bytes) -> str:
-    """Hex sha256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def check_size(path: Path, max_bytes: int) -> int:
@@ -64,16 +49,6 @@ def read_source_bytes(path: Path, max_bytes: int) -> bytes:
     if not data:
         raise PaperError(f"{path}: file is empty")
     return data
-
-
-# C0 controls but tab, newlines and form feed; DEL; C1 controls. Paper text is printed to
-# terminals, where ESC/CSI sequences could retitle the window or write the clipboard.
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """``text`` without terminal control characters (whitespace controls are kept)."""
-    return _CONTROLS.sub("", text)
 
 
 def _looks_binary(text: str) -> bool:

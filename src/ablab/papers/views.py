@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ablab.schema import EXPERIMENT_ROLES, Paper, Section, SectionRole
+from ablab.schema import EXPERIMENT_ROLES, Mode, Paper, Section, SectionRole
 
 _DROPPED = frozenset({SectionRole.APPENDIX, SectionRole.REFERENCES})
 
@@ -47,3 +47,8 @@ def _cut(sections: list[Section]) -> tuple[list[Section], bool]:
         if found:
             return kept, True
     return kept, False
+
+
+def paper_view(paper: Paper, mode: Mode) -> Paper:
+    """The part of the paper a planner may see: cut before the experiments in author mode."""
+    return author_view(paper) if mode is Mode.AUTHOR else paper

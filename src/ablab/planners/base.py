@@ -10,7 +10,8 @@ import importlib
 import inspect
 from typing import Any, Protocol, runtime_checkable
 
-from ablab.errors import ConfigError
+from ablab._util.version import __version__
+from ablab.errors import ConfigError, PlanError
 from ablab.schema import Mode, Paper, Plan
 
 
@@ -70,3 +71,21 @@ def get_planner(name: str, **options: Any) -> Planner:
     """Build the planner registered as ``name`` with ``options`` (e.g. ``model=...``)."""
     planner: Planner = _factory(name, options)(**options)
     return planner
+
+
+def finish_plan(plan: Plan, paper: Paper, k: int) -> Plan:
+    """Check a planner's output and stamp its provenance (paper hash, title, k, ablab version).
+
+    Raises PlanError for an empty plan: an empty plan is never presented as a result.
+    """
+    if not plan.ablations:
+        raise PlanError(f"planner {plan.planner!r} found no ablation to propose for {paper.id!r}")
+    return plan.model_copy(
+        update={
+            "ablations": plan.ablations[:k],
+            "k": k,
+            "paper_title": plan.paper_title or paper.title,
+            "paper_hash": paper.content_hash,
+            "versions": {"ablab": __version__, **plan.versions},
+        }
+    )

@@ -6,7 +6,7 @@ already reports) plus a short excerpt of the paper chosen by section priority. I
 context on judging which ablations matter instead of on finding the parts, which makes a plan
 cheaper than with the ``lm`` planner's full text. Given ``digests=`` (an ``ablab digest --out``
 directory), the paper's digest is offered too: the parts its mode may see (see
-:mod:`ablab.digest.grounding`).
+:mod:`ablab.planners.grounding`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ablab.digest.grounding import DigestLibrary, digest_grounding
+from ablab.analysis import analyze
 from ablab.models.base import GenerateParams, Model
+from ablab.planners.grounding import DigestLibrary, digest_grounding
 from ablab.planners.lm import LMPlanner
 from ablab.schema import Analysis, Mode, Paper
 
@@ -30,8 +31,6 @@ Analyzer = Callable[[Paper], Analysis]
 
 
 def _default_analyzer(paper: Paper) -> Analysis:
-    from ablab.analysis import analyze
-
     return analyze(paper)
 
 

@@ -11,14 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ablab import __version__
+from ablab._util.atomic import atomic_write_text
+from ablab._util.version import __version__
 from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
-from ablab.render.runs import atomic_write_text
 from ablab.schema import Paper, Plan
-from ablab.web.digests import digest_body, digest_path, list_digests, split_digest
-from ablab.web.render import anchor, data_uri, evidence_links, render_template, stylesheet
-from ablab.web.scores import (
+from ablab.views.compare import build_comparison, build_grid
+from ablab.views.digests import digest_body, digest_path, list_digests, split_digest
+from ablab.views.render import anchor, data_uri, evidence_links, render_template, stylesheet
+from ablab.views.scores import (
     PLOT_TYPES,
     SCORE_COLUMNS,
     SCORE_HEADERS,
@@ -28,7 +29,7 @@ from ablab.web.scores import (
     paper_scores,
     plot_files,
 )
-from ablab.web.store import (
+from ablab.views.store import (
     DOWNLOADS,
     PLAN_SUFFIX,
     TRAJECTORY_SUFFIX,
@@ -37,7 +38,6 @@ from ablab.web.store import (
     RunStore,
     is_safe_name,
 )
-from ablab.web.views import build_comparison, build_grid
 
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 """Inline styles and data: images only; no script, no network."""

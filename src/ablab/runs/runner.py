@@ -2,7 +2,7 @@
 
 ``run_plans`` plans every paper with at most ``concurrency`` papers in flight. Each finished plan
 is written to the run directory atomically (``plans.json`` last, see
-:func:`ablab.render.runs.write_plan`), so the process can be killed at any moment: running the same
+:func:`ablab.runs.files.write_plan`), so the process can be killed at any moment: running the same
 command again skips every paper whose plan is there with the same configuration (paper content,
 planner, model, mode, k, prompt version and settings) and does the rest, without duplicates.
 
@@ -23,16 +23,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ablab import __version__
-from ablab.api import finish_plan, paper_view
+from ablab._util.atomic import atomic_write_text
+from ablab._util.version import __version__
 from ablab.errors import AblabError, PaperError
 from ablab.models.cache import aclose_model
 from ablab.papers import load_paper
-from ablab.planners.base import Planner
+from ablab.papers.views import paper_view
+from ablab.planners.base import Planner, finish_plan
 from ablab.planners.lm import PlanFailure
-from ablab.render.runs import (
+from ablab.runs.files import (
     FAILURES_FILE,
-    atomic_write_text,
     foreign_files,
     is_file_id,
     load_plan,
@@ -41,7 +41,7 @@ from ablab.render.runs import (
     read_plans_index,
     write_plan,
 )
-from ablab.runs.log import RunLog
+from ablab.runs.log import LoggedModel, RunLog
 from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
 
 MANIFEST_FILE = "run.json"
@@ -257,7 +257,6 @@ class _Run:
         model = getattr(self.planner, "model", None)
         if self.log is None or with_model is None or model is None:
             return self.planner
-        from ablab.runs.log import LoggedModel
 
         planner: Planner = with_model(LoggedModel(model, self.log, paper_id))
         return planner

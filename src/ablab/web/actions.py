@@ -6,12 +6,13 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ablab._util.atomic import atomic_write_text
 from ablab.api import plan_paper
-from ablab.render.runs import atomic_write_text, write_plan
+from ablab.runs.files import write_plan
 from ablab.schema import Mode, Paper
+from ablab.views.store import RunStore, paper_file
 from ablab.web.choices import OFFLINE_PLANNER, check_choice
 from ablab.web.jobs import JobFunction, JobResult, Progress
-from ablab.web.store import RunStore, paper_file
 from ablab.web.uploads import read_pasted, read_upload, slug
 
 

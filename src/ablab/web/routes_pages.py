@@ -10,14 +10,10 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ablab.schema import Mode
-from ablab.web.actions import PlanRequest
-from ablab.web.app import AppContext, context, page
-from ablab.web.choices import MAX_K, options
-from ablab.web.digests import digest_urls, digests_for_paper
-from ablab.web.jobs import JobState
-from ablab.web.render import data_uri, evidence_links
-from ablab.web.routes_api import read_source, submit_plan
-from ablab.web.scores import (
+from ablab.views.compare import build_comparison, build_grid
+from ablab.views.digests import digest_urls, digests_for_paper
+from ablab.views.render import data_uri, evidence_links
+from ablab.views.scores import (
     PLOT_TYPES,
     SCORE_COLUMNS,
     SCORE_HEADERS,
@@ -29,8 +25,12 @@ from ablab.web.scores import (
     plot_file,
     plot_files,
 )
-from ablab.web.store import SAFE_NAME, NotFound
-from ablab.web.views import build_comparison, build_grid
+from ablab.views.store import SAFE_NAME, NotFound
+from ablab.web.actions import PlanRequest
+from ablab.web.choices import MAX_K, options
+from ablab.web.context import AppContext, context, page
+from ablab.web.jobs import JobState
+from ablab.web.routes_api import read_source, submit_plan
 
 router = APIRouter(include_in_schema=False)
 

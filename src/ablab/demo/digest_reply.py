@@ -12,7 +12,9 @@ import json
 import re
 from typing import Any
 
-from ablab.digest.model import Digest
+from ablab.digest.offline import digest_offline
+from ablab.formats.rpa2.model import Digest
+from ablab.papers import paper_from_markdown
 
 DIGEST_PART = re.compile(r"^Digest part: (\w+)$", re.M)
 """How a digest-writer prompt names its writer (see ``prompts/digest_section.md.j2``)."""
@@ -49,8 +51,6 @@ def _value(digest: Digest, name: str) -> Any:
 
 def offline_digest_reply(prompt: str, last_request: str) -> str:
     """The answer to a digest-writer conversation: the fields its last request asks for."""
-    from ablab.digest.offline import digest_offline
-    from ablab.papers import paper_from_markdown
 
     paper_match = _PAPER.search(prompt)
     paper_text = paper_match.group(1) if paper_match else prompt

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ablab.errors import TrajectoryFormatError
-from ablab.render.trajectory import (
+from ablab.formats.trajectory import (
     _CLOSE,
     PLAN_BOXES,
     parse_trajectory,

@@ -1,6 +1,6 @@
 """Paper digests (``ver: rpa2``) in the runs directory: find, read, split for display, write.
 
-A digest run folder is laid out by :mod:`ablab.digest.batch` (``<paper_id>.digest.md``,
+A digest run folder is laid out by :mod:`ablab.runs.digests` (``<paper_id>.digest.md``,
 ``<paper_id>.digest.json``, ``digests.json``). Writing needs :mod:`ablab.digest`; reading and
 showing only needs the Markdown file, so stored digests can be browsed in any case.
 """
@@ -15,17 +15,9 @@ from urllib.parse import quote
 
 import yaml
 
-from ablab.papers.markdown import load_yaml
-from ablab.web.actions import PaperInput, run_lock
-from ablab.web.jobs import JobFunction, JobResult, Progress
-from ablab.web.store import NotFound, RunStore, is_safe_name
-from ablab.web.uploads import slug
-
-DIGEST_SUFFIX = ".digest.md"
-"""Suffix of a digest file (as :mod:`ablab.digest.batch` writes them)."""
-
-DIGEST_STEPS = 3
-"""Steps of :func:`digest_job` (read, write the digest, save)."""
+from ablab._util.yaml_safe import load_yaml
+from ablab.formats.rpa2.files import DIGEST_SUFFIX
+from ablab.views.store import NotFound, RunStore, is_safe_name
 
 
 def digests_available() -> bool:
@@ -112,32 +104,3 @@ def digest_path(store: RunStore, run: str, paper_id: str) -> Path:
 def digests_for_paper(store: RunStore, paper_id: str) -> list[DigestEntry]:
     """Stored digests of one paper."""
     return [entry for entry in list_digests(store) if entry.paper_id == paper_id]
-
-
-def digest_run_name(model: str | None) -> str:
-    """The run folder web digests go to: one per model (``web-digests`` offline)."""
-    return slug("-".join(["web-digests", *([slug(model)] if model else [])]))
-
-
-def digest_job(store: RunStore, source: PaperInput, model: str | None) -> JobFunction:
-    """A job that reads the paper, writes its digest and stores it like ``ablab digest --out``."""
-
-    def run(progress: Progress) -> JobResult:
-        from ablab.digest.batch import config_fingerprint, write_outcome
-        from ablab.digest.write import write_digest
-
-        progress.stage("reading the paper", 0)
-        paper = source.read()
-        progress.stage(
-            f"writing the digest of {paper.title!r}" + (f" with {model}" if model else " offline"),
-            1,
-        )
-        outcome = write_digest(paper, model=model)
-        progress.stage("saving the digest", 2)
-        run_name = digest_run_name(model)
-        out = store.run_dir(run_name, create=True)
-        with run_lock(run_name):
-            write_outcome(out, paper, outcome, config_fingerprint(paper, outcome.model, {}))
-        return digest_urls(run_name, paper.id)
-
-    return run

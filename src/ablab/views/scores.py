@@ -17,9 +17,10 @@ from pathlib import Path
 
 from ablab.bench.evaluate import EVALUATIONS_FILE, SUMMARY_FILE, EvaluationSummary, read_summary
 from ablab.bench.leaderboard import COLUMNS, HEADERS, entry_name, sort_rows
+from ablab.bench.plots import plot_scores
 from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
-from ablab.web.store import BENCH_CONFIG, NotFound, is_safe_name
+from ablab.views.store import BENCH_CONFIG, NotFound, is_safe_name
 
 PLOT_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 """Plot files shown, with their media types."""
@@ -143,8 +144,6 @@ _PLOT_LOCK = threading.Lock()  # pyplot keeps global state; requests run in seve
 
 @functools.lru_cache(maxsize=16)
 def _draw_cached(summaries: tuple[str, ...]) -> bytes | None:
-    from ablab.bench.plots import plot_scores
-
     parsed = [EvaluationSummary.model_validate_json(text) for text in summaries]
     with _PLOT_LOCK, tempfile.TemporaryDirectory(prefix="ablab-plot-") as tmp:
         try:

@@ -1,6 +1,6 @@
 """Word tables of the offline matcher: the one place for synonyms, abbreviations and filler words.
 
-Everything here is data. ``ablab.judges.text`` applies it; no other module keeps a copy. Entries
+Everything here is data. ``ablab.matching.text`` applies it; no other module keeps a copy. Entries
 are lower case. Multi-word keys are matched on whole tokens after punctuation is turned into spaces
 (so ``stop-gradient`` and ``stop gradient`` are the same key).
 """

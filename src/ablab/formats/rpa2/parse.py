@@ -13,7 +13,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ablab.digest.model import (
+from ablab._util.yaml_safe import load_yaml
+from ablab.errors import DigestFormatError
+from ablab.formats.rpa2.model import (
     ARCHITECTURE_PARTS,
     RPA2,
     SECTIONS,
@@ -26,9 +28,7 @@ from ablab.digest.model import (
     OpenQuestion,
     QuickFact,
 )
-from ablab.digest.render import GAP_PREFIX, GAP_SUFFIX, QUICK_CHECK
-from ablab.errors import DigestFormatError
-from ablab.papers.markdown import load_yaml
+from ablab.formats.rpa2.render import GAP_PREFIX, GAP_SUFFIX, QUICK_CHECK
 
 _KNOWN_FRONTMATTER = ("ver", "title", "arxiv_id", "source_url", "tags", "core_contribution")
 _HEADINGS = {heading.lower(): key for key, heading in SECTIONS}

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ablab.judges.base import Match
-from ablab.judges.text import Terms, containment, dice, split_head, terms, tokenize
-from ablab.judges.vocabulary import ONLY_MARKERS, REMOVAL_MARKERS
+from ablab.matching.match import Match
+from ablab.matching.text import Terms, containment, dice, split_head, terms, tokenize
+from ablab.matching.vocabulary import ONLY_MARKERS, REMOVAL_MARKERS
 from ablab.schema import Ablation, Action
 
 

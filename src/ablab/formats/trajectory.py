@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
+
 from ablab.errors import TrajectoryFormatError
 from ablab.schema import Ablation, Action, Mode, Plan, Trajectory, TrajectoryLayout
 
@@ -106,7 +108,6 @@ def _fix_mojibake(text: str) -> tuple[str, bool]:
     # Judged by the layout's own box title, never by the fields: a plan may quote "ðŸ".
     if REASONING_BOX in text or _MOJIBAKE_MARK not in text:
         return text, False
-    import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 
     try:
         return text.encode("sloppy-windows-1252").decode("utf-8"), True

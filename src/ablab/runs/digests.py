@@ -25,14 +25,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ablab import __version__
-from ablab.digest.model import RPA2, Digest
-from ablab.digest.parse import parse_digest
-from ablab.digest.render import render_digest
+from ablab._util.atomic import atomic_write_text
+from ablab._util.version import __version__
+from ablab.digest.lm import LMDigestWriter
 from ablab.digest.write import OFFLINE, DigestOutcome, awrite_digest
 from ablab.errors import AblabError
+from ablab.formats.rpa2.files import DIGEST_SUFFIX, RECORD_SUFFIX
+from ablab.formats.rpa2.model import RPA2, Digest
+from ablab.formats.rpa2.parse import parse_digest
+from ablab.formats.rpa2.render import render_digest
+from ablab.papers import load_paper
+from ablab.papers.loader import default_paper_id
 from ablab.planners import check_planner
-from ablab.render.runs import atomic_write_text, prepare_output_dir
+from ablab.runs.files import prepare_output_dir
+from ablab.runs.log import LoggedModel, RunLog
 from ablab.schema import Paper, Usage
 
 if TYPE_CHECKING:
@@ -41,8 +47,6 @@ if TYPE_CHECKING:
 
 INDEX_FILE = "digests.json"
 FAILURES_FILE = "digest-failures.json"
-DIGEST_SUFFIX = ".digest.md"
-RECORD_SUFFIX = ".digest.json"
 
 Status = Literal["done", "skipped", "failed", "not_started"]
 
@@ -196,7 +200,6 @@ class _Failures:
 def _settings(model: Model | None, planner: str, options: dict[str, Any]) -> dict[str, str]:
     if model is None:
         return {"writer": OFFLINE, "planner": planner}
-    from ablab.digest.lm import LMDigestWriter
 
     return LMDigestWriter(model, planner=planner, **options).settings
 
@@ -217,8 +220,6 @@ async def run_digests(
     With ``budget_usd``, no new paper starts once this run has spent that much (papers in flight
     finish); the rest are reported as not started.
     """
-    from ablab.papers import load_paper
-    from ablab.papers.loader import default_paper_id
 
     started = time.monotonic()
     settings = _settings(model, planner, options)
@@ -308,7 +309,6 @@ async def run_digests(
 def _run_log(out: Path | None) -> RunLog | None:
     if out is None:
         return None
-    from ablab.runs.log import RunLog
 
     return RunLog(out)
 
@@ -317,7 +317,6 @@ def _logged(model: Model | None, log: RunLog | None, paper_id: str) -> Model | N
     """``model`` wrapped so that each of its calls for ``paper_id`` goes to the run log."""
     if model is None or log is None:
         return model
-    from ablab.runs.log import LoggedModel
 
     return LoggedModel(model, log, paper_id)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ablab.schema import Plan
-from ablab.web.align import AlignedRow, Similarity, align_plans, matcher_similarity
-from ablab.web.store import PlanEntry, Run
+from ablab.views.align import AlignedRow, Similarity, align_plans, matcher_similarity
+from ablab.views.store import PlanEntry, Run
 
 
 @dataclass

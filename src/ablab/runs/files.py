@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from ablab._util.atomic import atomic_write_text
+from ablab._util.text import reason
 from ablab.errors import AblabError, ConfigError
-from ablab.papers.source import reason
-from ablab.render.trajectory import STYLE_BLOCK, render_plan_markdown
+from ablab.formats.trajectory import STYLE_BLOCK, render_plan_markdown
 from ablab.schema import Plan
 
 PLANS_INDEX = "plans.json"
@@ -60,23 +60,6 @@ def prepare_output_dir(out: Path) -> Path:
     if not os.access(out, os.W_OK | os.X_OK):
         raise ConfigError(f"{out}: the output folder is not writable")
     return out
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600; results are shared files like any other (a web server, a team).
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def plan_files(out: Path, paper_id: str) -> dict[str, Path]:

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ablab.errors import AblabError
-from ablab.render import runs
-from ablab.render.runs import load_plan, read_plans_index, write_plan
+from ablab.runs import files as runs
+from ablab.runs.files import load_plan, read_plans_index, write_plan
 from ablab.schema import Ablation, Action, Mode, Plan, Usage
 
 

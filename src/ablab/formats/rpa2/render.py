@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from ablab.digest.model import (
+from ablab.formats.rpa2.model import (
     ARCHITECTURE_PARTS,
     SECTIONS,
     ConfidenceRating,

@@ -1,7 +1,7 @@
 """Read-only access to a runs directory, with every lookup confined to that directory.
 
 A runs directory holds one sub-folder per run (a planner/model/mode combination), each written by
-:func:`ablab.render.runs.write_plan`: ``<paper_id>.plan.json`` plus its ``.jsonl`` and ``.md``.
+:func:`ablab.runs.files.write_plan`: ``<paper_id>.plan.json`` plus its ``.jsonl`` and ``.md``.
 A folder of trajectory Markdown files only (such as the published AblationBench trajectories) is
 a run too: its plans are parsed from the ``.md`` files. The web app also stores the paper it
 planned as ``<paper_id>.paper.json`` so evidence can link to the section it quotes.
@@ -23,8 +23,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ablab.errors import TrajectoryFormatError
-from ablab.render.runs import plan_files
-from ablab.render.trajectory import parse_trajectory, render_plan_markdown
+from ablab.formats.trajectory import parse_trajectory, render_plan_markdown
+from ablab.runs.files import plan_files
 from ablab.schema import Paper, Plan
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -254,7 +254,7 @@ def _is_trajectory(path: Path) -> bool:
 
 
 def render_plan_file(plan: Plan, fmt: str) -> bytes:
-    """The bytes :func:`ablab.render.runs.write_plan` writes for ``fmt``."""
+    """The bytes :func:`ablab.runs.files.write_plan` writes for ``fmt``."""
     if fmt == "jsonl":
         text = plan.to_jsonl() + ("\n" if plan.ablations else "")
     elif fmt == "md":

@@ -15,7 +15,7 @@ import snowballstemmer
 
 from ablab.analysis.acronyms import find_definitions
 from ablab.analysis.symbols import GREEK
-from ablab.judges.vocabulary import (
+from ablab.matching.vocabulary import (
     ABBREVIATIONS,
     GENERIC_WEIGHT,
     GENERIC_WORDS,

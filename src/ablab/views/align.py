@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ablab.judges.matcher import DEFAULT_SETTINGS, profile, score_pair
+from ablab.matching.matcher import DEFAULT_SETTINGS, profile, score_pair
 from ablab.schema import Ablation, Plan
 
 Similarity = Callable[[Ablation, Ablation], float]

@@ -14,10 +14,10 @@ import json
 import re
 from pathlib import Path
 
-from ablab.digest.batch import DIGEST_SUFFIX, RECORD_SUFFIX
-from ablab.digest.model import Digest
-from ablab.digest.parse import looks_like_digest, parse_digest
 from ablab.errors import AblabError, ConfigError
+from ablab.formats.rpa2.files import DIGEST_SUFFIX, RECORD_SUFFIX
+from ablab.formats.rpa2.model import Digest
+from ablab.formats.rpa2.parse import looks_like_digest, parse_digest
 from ablab.schema import Mode, Paper, SourceKind
 
 MAX_SCANNED = 5_000
