@@ -98,6 +98,12 @@ class Reply:
         return cls(body=body, status=status)
 
     @classmethod
+    def html_page(cls, status: int = 200) -> Reply:
+        """An HTML page instead of JSON (a proxy's or captive portal's error page)."""
+        page = "<html><body><h1>502 Bad Gateway</h1><p>upstream unavailable</p></body></html>"
+        return cls(status=status, body=page, headers={"Content-Type": "text/html"})
+
+    @classmethod
     def recorded(cls, recording: dict[str, Any]) -> Reply:
         """Replay a recorded exchange ``{"response": {"status", "headers", "body"}}``."""
         response = recording["response"]
@@ -258,9 +264,11 @@ class LocalOpenAIServer:
                 encoded = data.encode("utf-8")
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    extra = dict(headers or {})
+                    if not any(key.lower() == "content-type" for key in extra):
+                        extra["Content-Type"] = "application/json"
                     self.send_header("Content-Length", str(len(encoded)))
-                    for key, value in (headers or {}).items():
+                    for key, value in extra.items():
                         self.send_header(key, value)
                     self.end_headers()
                     self.wfile.write(encoded)

@@ -45,6 +45,7 @@ from ablab.models.base import (
     ResponseSchema,
     StructuredOutputUnsupported,
     clean_model_text,
+    quoted_answer,
 )
 from ablab.models.cache import forget
 from ablab.models.registry import get_model
@@ -603,7 +604,9 @@ class LMDigestWriter:
         request = _render("digest_repair.md.j2", problems=problems, fields=fields)
         conversation = [
             *state.conversations[writer.name],
-            Message(role="assistant", content=state.last_answer.get(writer.name) or "(empty)"),
+            Message(
+                role="assistant", content=quoted_answer(state.last_answer.get(writer.name) or "")
+            ),
             Message(role="user", content=request),
         ]
         state.conversations[writer.name] = conversation

@@ -37,6 +37,24 @@ def clean_model_text(value: Any) -> Any:
     return value
 
 
+MAX_ANSWER_CHARS = 200_000
+"""Longest model answer kept (about 50k tokens, past any plan, digest part or verdict list): a
+longer one is cut here and reported as cut off (``finish_reason="length"``), so a runaway answer
+is never stored, logged or sent back whole."""
+
+MAX_QUOTED_ANSWER_CHARS = 8_000
+"""Longest part of a failed answer quoted back to the model when it is asked again."""
+
+
+def quoted_answer(text: str) -> str:
+    """A failed answer as quoted back to the model in a re-ask: cut to its head when long."""
+    if not text:
+        return "(empty answer)"
+    if len(text) <= MAX_QUOTED_ANSWER_CHARS:
+        return text
+    return text[:MAX_QUOTED_ANSWER_CHARS] + f"\n[... answer cut: {len(text):,} characters in all]"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
@@ -91,7 +109,7 @@ class Completion(BaseModel):
     """HTTP attempts made (1 when no retry was needed, 0 for a cache hit)."""
     cached: bool = False
     """Whether the completion was served from the cache."""
-    cost_source: Literal["provider", "price_table", "free", "unknown"] = "unknown"
+    cost_source: Literal["provider", "price_table", "estimate", "free", "unknown"] = "unknown"
     """Where ``usage.cost_usd`` comes from."""
     cache_key: str | None = None
     """Address of this answer in the response cache, when it is stored there."""

@@ -26,6 +26,7 @@ from ablab.models.base import (
     Model,
     ModelError,
     StructuredOutputUnsupported,
+    quoted_answer,
 )
 from ablab.models.cache import aclose_model, forget
 from ablab.models.registry import get_model
@@ -222,7 +223,7 @@ class LMPlanner:
             except PlanResponseError as first_error:
                 retry = [
                     *messages,
-                    Message(role="assistant", content=answer.text or "(empty answer)"),
+                    Message(role="assistant", content=quoted_answer(answer.text)),
                     repair_message(
                         str(first_error),
                         k,
