@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
 """Suffix of the temporary files :func:`atomic_write_text` writes before renaming them."""
+STALE_TEMP_S = 300.0
+"""Age after which a temporary file is taken as left by a killed process and removed."""
 
 
 def temp_prefix(path: Path) -> str:
@@ -35,3 +39,18 @@ def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temp_files(folder: Path, older_than_s: float = STALE_TEMP_S) -> int:
+    """Remove the temporary files of atomic writes that a killed process left in ``folder``.
+
+    Only files older than ``older_than_s`` go: a younger one may belong to a live process.
+    Returns how many were removed.
+    """
+    removed, limit = 0, time.time() - older_than_s
+    for path in folder.glob(f".*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+    return removed

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ablab._util.atomic import atomic_write_text
+from ablab._util.atomic import atomic_write_text, remove_stale_temp_files
 from ablab.models.base import (
     Completion,
     GenerateParams,
@@ -89,6 +89,7 @@ class ResponseCache:
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_cache_dir()
+        self._swept: set[Path] = set()
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -114,7 +115,11 @@ class ResponseCache:
             "stored_at": datetime.now(UTC).isoformat(),
             "completion": completion.model_dump(mode="json"),
         }
-        atomic_write_text(self._path(key), json.dumps(entry, ensure_ascii=False) + "\n")
+        path = self._path(key)
+        atomic_write_text(path, json.dumps(entry, ensure_ascii=False) + "\n")
+        if path.parent not in self._swept:  # once per folder and process: a killed run's leftovers
+            self._swept.add(path.parent)
+            remove_stale_temp_files(path.parent)
         return True
 
     def delete(self, key: str) -> None:

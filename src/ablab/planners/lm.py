@@ -197,14 +197,15 @@ class LMPlanner:
         )
         completions: list[Completion] = []
 
-        def failure(message: str) -> PlanFailure:
+        def failure(message: str, failed_requests: int = 0) -> PlanFailure:
             for completion in completions:
                 forget(self.model, completion)  # a later run must ask again, not replay this
             return PlanFailure(
                 f"{paper.id}: {message}",
                 paper_id=paper.id,
                 raw_responses=[c.text for c in completions],
-                usage=_total_usage(completions),
+                # Requests that got no answer were still sent (and may be billed): count them.
+                usage=_total_usage(completions) + Usage(requests=failed_requests),
                 context=report,
             )
 
@@ -237,7 +238,7 @@ class LMPlanner:
         except PlanResponseError as exc:
             raise failure(f"no valid plan after one re-ask: {exc}") from None
         except ModelError as exc:
-            raise failure(str(exc)) from None
+            raise failure(str(exc), getattr(exc, "attempts", 0) or 0) from None
 
         plan = Plan(
             paper_id=paper.id,

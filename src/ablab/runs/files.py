@@ -7,15 +7,28 @@ Layout of ``<out>/``::
     <paper_id>.md         the plan as trajectory Markdown
     plans.json            {paper_id: {"predictions": "<jsonl text>", "cost": float}}
     failures.json         papers that failed, with the reason (a rerun tries them again)
+
+A paper's ``.plan.json`` is written after its other files, so it marks the paper complete; the
+shared files (``plans.json``, ``failures.json``, ``run.json``) are updated by read-merge-write
+under an exclusive lock on ``.ablab.lock``, so several processes may work on one directory
+without losing each other's entries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
-from ablab._util.atomic import atomic_write_text
+try:  # POSIX; elsewhere one process per run directory is assumed
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+from ablab._util.atomic import atomic_write_text, remove_stale_temp_files
 from ablab._util.text import reason
 from ablab.errors import AblabError, ConfigError
 from ablab.formats.trajectory import STYLE_BLOCK, render_plan_markdown
@@ -24,6 +37,8 @@ from ablab.schema import Plan
 PLANS_INDEX = "plans.json"
 FAILURES_FILE = "failures.json"
 """Papers that could not be planned, with the reason (and raw model answers)."""
+LOCK_FILE = ".ablab.lock"
+"""Locked while a process updates the shared files of a run directory."""
 
 
 _MAX_ID_BYTES = 200  # file names are limited to 255 bytes; room for ".plan.json" and temp names
@@ -59,7 +74,71 @@ def prepare_output_dir(out: Path) -> Path:
         raise ConfigError(f"{out}: cannot create the output folder ({reason(exc)})") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise ConfigError(f"{out}: the output folder is not writable")
+    remove_stale_temp_files(out)
     return out
+
+
+@contextlib.contextmanager
+def run_lock(out: Path) -> Iterator[None]:
+    """Hold the exclusive lock of run directory ``out`` (across processes) while inside."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    with (out / LOCK_FILE).open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def index_entry(plan: Plan) -> dict[str, object]:
+    """The ``plans.json`` entry of ``plan`` (AblationBench's fields)."""
+    return {"predictions": plan.to_jsonl(), "cost": plan.usage.cost_usd or 0.0}
+
+
+def _write_json(path: Path, value: Any) -> None:
+    atomic_write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def update_plans_index(out: Path, entries: Mapping[str, dict[str, object]]) -> None:
+    """Add ``entries`` to ``plans.json`` (read, merge, write under the run lock)."""
+    if not entries:
+        return
+    with run_lock(out):
+        index = read_plans_index(out)
+        index.update(entries)
+        _write_json(out / PLANS_INDEX, index)
+
+
+def read_failures(out: Path) -> dict[str, dict[str, Any]]:
+    """``failures.json`` by paper id (or source, for papers that could not be read)."""
+    path = out / FAILURES_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {
+        str(entry.get("paper_id") or entry.get("source")): entry
+        for entry in (data if isinstance(data, list) else [])
+        if isinstance(entry, dict)
+    }
+
+
+def update_failures(
+    out: Path, recorded: Mapping[str, dict[str, Any]], cleared: set[str] | frozenset[str]
+) -> None:
+    """Record and clear failures in ``failures.json`` (read, merge, write under the run lock)."""
+    if not recorded and not cleared:
+        return
+    with run_lock(out):
+        entries = read_failures(out)
+        if not recorded and not cleared & entries.keys():
+            return
+        for key in cleared:
+            entries.pop(key, None)
+        entries.update(recorded)
+        _write_json(out / FAILURES_FILE, list(entries.values()))
 
 
 def plan_files(out: Path, paper_id: str) -> dict[str, Path]:
@@ -122,8 +201,9 @@ def foreign_files(out: Path, paper_id: str) -> list[Path]:
     ]
 
 
-def write_plan(out: Path, plan: Plan) -> dict[str, Path]:
-    """Write one plan's files, then record it in ``plans.json`` (last, so it marks completion).
+def write_plan(out: Path, plan: Plan, *, index: bool = True) -> dict[str, Path]:
+    """Write one plan's files (``.plan.json`` last, so it marks completion), then record it in
+    ``plans.json`` unless ``index`` is False (a batch records many entries at once).
 
     Raises AblabError, writing nothing, when that would overwrite a file ablab did not write.
     """
@@ -135,11 +215,10 @@ def write_plan(out: Path, plan: Plan) -> dict[str, Path]:
         )
     files = plan_files(out, plan.paper_id)
     atomic_write_text(files["jsonl"], plan.to_jsonl() + ("\n" if plan.ablations else ""))
-    atomic_write_text(files["json"], plan.model_dump_json(indent=2) + "\n")
     atomic_write_text(files["md"], render_plan_markdown(plan))
-    index = read_plans_index(out)
-    index[plan.paper_id] = {"predictions": plan.to_jsonl(), "cost": plan.usage.cost_usd or 0.0}
-    atomic_write_text(out / PLANS_INDEX, json.dumps(index, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(files["json"], plan.model_dump_json(indent=2) + "\n")
+    if index:
+        update_plans_index(out, {plan.paper_id: index_entry(plan)})
     return files
 
 

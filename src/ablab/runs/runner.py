@@ -1,10 +1,13 @@
 """Plan many papers with any planner: concurrent, resumable, within a budget.
 
 ``run_plans`` plans every paper with at most ``concurrency`` papers in flight. Each finished plan
-is written to the run directory atomically (``plans.json`` last, see
+is written to the run directory atomically (its ``.plan.json`` last, see
 :func:`ablab.runs.files.write_plan`), so the process can be killed at any moment: running the same
 command again skips every paper whose plan is there with the same configuration (paper content,
 planner, model, mode, k, prompt version and settings) and does the rest, without duplicates.
+``plans.json`` and ``failures.json`` are merged under the run directory's lock at most once per
+:data:`FLUSH_S` (and at the end), so their cost stays linear in the number of papers and several
+processes may share one directory.
 
 Failures are recorded in ``failures.json`` with the model's raw answers, never as empty plans;
 a rerun tries them again. With a budget, no new paper starts once the money spent in this run
@@ -32,19 +35,24 @@ from ablab.papers.views import paper_view
 from ablab.planners.base import Planner, finish_plan
 from ablab.planners.lm import PlanFailure
 from ablab.runs.files import (
-    FAILURES_FILE,
     foreign_files,
+    index_entry,
     is_file_id,
     load_plan,
     plan_files,
     prepare_output_dir,
     read_plans_index,
+    run_lock,
+    update_failures,
+    update_plans_index,
     write_plan,
 )
 from ablab.runs.log import LoggedModel, RunLog
 from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
 
 MANIFEST_FILE = "run.json"
+FLUSH_S = 1.0
+"""Longest time finished papers wait before ``plans.json`` and ``failures.json`` list them."""
 
 Status = Literal["done", "skipped", "failed", "not_started"]
 
@@ -124,43 +132,50 @@ def config_fingerprint(paper: Paper, planner: Planner, mode: Mode, k: int) -> st
 
 
 def finished_plan(out: Path, paper_id: str, fingerprint: str) -> Plan | None:
-    """The plan of ``paper_id`` if the run directory has it complete, with this configuration."""
-    if paper_id not in read_plans_index(out):
-        return None  # plans.json is written last: without an entry the paper is unfinished
+    """The plan of ``paper_id`` if the run directory has it complete, with this configuration.
+
+    The ``.plan.json`` is a paper's last file: when it is there with this configuration, so are
+    the others.
+    """
+    files = plan_files(out, paper_id)
     try:
-        plan = load_plan(plan_files(out, paper_id)["json"])
+        plan = load_plan(files["json"])
     except (OSError, ValueError):
         return None
-    return plan if plan.versions.get("config") == fingerprint else None
+    if plan.versions.get("config") != fingerprint or not files["jsonl"].exists():
+        return None
+    return plan
 
 
-class _Failures:
-    """``failures.json``: one entry per failed paper, kept in step with the run."""
+class _Pending:
+    """Index entries and failures not yet merged into the run directory's shared files."""
 
-    def __init__(self, out: Path | None) -> None:
-        self.path = out / FAILURES_FILE if out is not None else None
-        self.entries: dict[str, dict[str, Any]] = {}
-        if self.path is not None and self.path.exists():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = []
-            for entry in data if isinstance(data, list) else []:
-                if isinstance(entry, dict):
-                    self.entries[str(entry.get("paper_id") or entry.get("source"))] = entry
+    def __init__(self) -> None:
+        self.index: dict[str, dict[str, object]] = {}
+        self.failed: dict[str, dict[str, Any]] = {}
+        self.cleared: set[str] = set()
 
-    def _save(self) -> None:
-        if self.path is not None:
-            payload = list(self.entries.values())
-            atomic_write_text(self.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    def __bool__(self) -> bool:
+        return bool(self.index or self.failed or self.cleared)
 
     def record(self, key: str, entry: dict[str, Any]) -> None:
-        self.entries[key] = entry
-        self._save()
+        self.failed[key] = entry
+        self.cleared.discard(key)
 
     def clear(self, *keys: str) -> None:
-        if any(self.entries.pop(key, None) is not None for key in keys):
-            self._save()
+        for key in keys:
+            self.failed.pop(key, None)
+            self.cleared.add(key)
+
+    def take(self) -> _Pending:
+        taken = _Pending()
+        taken.index, taken.failed, taken.cleared = self.index, self.failed, self.cleared
+        self.index, self.failed, self.cleared = {}, {}, set()
+        return taken
+
+    def write(self, out: Path) -> None:
+        update_plans_index(out, self.index)
+        update_failures(out, self.failed, frozenset(self.cleared))
 
 
 def _unique_ids(papers: list[Paper | None]) -> list[Paper | None]:
@@ -207,7 +222,9 @@ class _Run:
         self.k = k
         self.out = out
         self.log = RunLog(out) if out is not None else None
-        self.failures = _Failures(out)
+        self.pending = _Pending()
+        self.indexed: set[str] = set(read_plans_index(out)) if out is not None else set()
+        self.last_flush = time.monotonic()
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.write_lock = asyncio.Lock()
         self.budget_usd = budget_usd
@@ -232,6 +249,25 @@ class _Run:
             )
             return False
         return True
+
+    async def flush(self, *, force: bool = False) -> None:
+        """Merge pending entries into the shared files (at most once per FLUSH_S unless forced)."""
+        if self.out is None or not self.pending:
+            return
+        if not force and time.monotonic() - self.last_flush < FLUSH_S:
+            return
+        async with self.write_lock:
+            self.last_flush = time.monotonic()
+            await asyncio.to_thread(self.pending.take().write, self.out)
+
+    def final_stop_reason(self) -> str | None:
+        """Why papers were left unstarted, with the money spent by the end of the run."""
+        if self.stop_reason is None or self.budget_usd is None or self.usage.cost_usd is None:
+            return self.stop_reason
+        return (
+            f"budget reached: ${self.usage.cost_usd:.4f} spent of ${self.budget_usd:.4f} "
+            "(papers already in flight were finished)"
+        )
 
     def _settle(self, result: PaperResult) -> PaperResult:
         self.settled += 1
@@ -275,6 +311,14 @@ class _Run:
     async def plan_one(
         self, source: Path | Paper, paper: Paper | None, error: str | None
     ) -> PaperResult:
+        """Plan one paper, then merge finished entries into the shared files when due."""
+        result = await self._plan_one(source, paper, error)
+        await self.flush()
+        return result
+
+    async def _plan_one(
+        self, source: Path | Paper, paper: Paper | None, error: str | None
+    ) -> PaperResult:
         label = str(source) if isinstance(source, Path) else source.id
         if paper is None:
             return self._fail(label, None, error or "could not be read", Usage(), {})
@@ -287,8 +331,12 @@ class _Run:
             return self._fail(label, paper.id, error + " (use another --out folder)", Usage(), {})
         fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
         if self.out is not None:
-            done = finished_plan(self.out, paper.id, fingerprint)
+            done = await asyncio.to_thread(finished_plan, self.out, paper.id, fingerprint)
             if done is not None:
+                if paper.id not in self.indexed:  # finished by a killed run: list it now
+                    self.pending.index[paper.id] = index_entry(done)
+                    self.indexed.add(paper.id)
+                self.pending.clear(paper.id, label)
                 return self._settle(PaperResult(label, paper.id, "skipped", plan=done))
         async with self.semaphore:
             if not self._budget_left():
@@ -309,22 +357,26 @@ class _Run:
             except Exception as exc:  # one paper's bug must not sink the batch
                 return self._fail(label, paper.id, f"internal error: {exc!r}", Usage(), {})
             self.usage = self.usage + plan.usage
-            plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
-            if self.out is not None:
-                # Off the event loop (fsyncs are slow) but one at a time: write_plan updates
-                # plans.json by read-modify-write.
-                async with self.write_lock:
-                    await asyncio.to_thread(write_plan, self.out, plan)
-            self.failures.clear(paper.id, label)
-            result = PaperResult(label, paper.id, "done", plan=plan, usage=plan.usage)
-            self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
-            return self._settle(result)
+        plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
+        if self.out is not None:
+            # Off the event loop (fsyncs are slow) and outside the concurrency slot; the shared
+            # index is merged later, for many papers at once.
+            try:
+                await asyncio.to_thread(write_plan, self.out, plan, index=False)
+            except (OSError, AblabError) as exc:
+                return self._fail(label, paper.id, f"could not be written: {exc}", plan.usage, {})
+            self.pending.index[paper.id] = index_entry(plan)
+            self.indexed.add(paper.id)
+        self.pending.clear(paper.id, label)
+        result = PaperResult(label, paper.id, "done", plan=plan, usage=plan.usage)
+        self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
+        return self._settle(result)
 
     def _fail(
         self, label: str, paper_id: str | None, error: str, usage: Usage, extra: dict[str, Any]
     ) -> PaperResult:
         result = PaperResult(label, paper_id, "failed", error=error, usage=usage)
-        self.failures.record(
+        self.pending.record(
             paper_id or label,
             {
                 "source": label,
@@ -340,6 +392,11 @@ class _Run:
 
 
 def _write_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[str, Any]) -> None:
+    with run_lock(out):
+        _merge_manifest(out, planner, mode, k, run)
+
+
+def _merge_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[str, Any]) -> None:
     path = out / MANIFEST_FILE
     try:
         manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -410,10 +467,13 @@ async def run_plans(
             )
         )
     finally:
+        await run.flush(force=True)
         model = getattr(planner, "model", None)
         if model is not None:
             await aclose_model(model)
-    summary = RunSummary(list(results), run.usage, time.monotonic() - clock, run.stop_reason)
+    summary = RunSummary(
+        list(results), run.usage, time.monotonic() - clock, run.final_stop_reason()
+    )
     if out is not None:
         _write_manifest(
             out,
