@@ -14,7 +14,7 @@ from ablab.models import ResponseCache, RetryPolicy, get_model
 from ablab.models.base import Completion
 from ablab.planners import get_planner
 from ablab.planners.lm import LMPlanner
-from ablab.runs import run_plans_sync
+from ablab.runs import read_log, run_plans_sync
 from ablab.runs import runner as runner_module
 from ablab.runs.files import read_failures, read_plans_index, update_failures, write_plan
 from ablab.schema import Ablation, Action, Mode, Plan, Usage
@@ -121,3 +121,15 @@ def test_requests_that_got_no_answer_are_counted(tmp_path: Path) -> None:
         sent = len(server.requests)
     assert summary.count("failed") == 1
     assert sent == 3 and summary.usage.requests == 3
+
+
+def test_loader_warnings_are_logged_with_the_paper(tmp_path: Path) -> None:
+    paper = tmp_path / "utf16.md"
+    paper.write_bytes(
+        "# Gated memory\n\n## Method\n\nA gate decides what the memory keeps.\n".encode("utf-16")
+    )
+    out = tmp_path / "run"
+    summary = run_plans_sync([paper], get_planner_heuristic(), mode=Mode.REVIEWER, out=out)
+    assert any("UTF-16" in w for w in summary.results[0].warnings)
+    events = [e for e in read_log(out) if e.get("kind") == "paper"]
+    assert any("UTF-16" in w for e in events for w in e.get("warnings", []))

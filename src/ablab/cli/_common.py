@@ -13,6 +13,7 @@ from rich.markup import escape as rich_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ablab.errors import AblabError
+from ablab.models.openai_compat import DEFAULT_TIMEOUT
 
 # Data (Markdown, JSON) goes to stdout untouched; messages and progress go to stderr, so
 # `ablab plan paper.md > plan.md` stays clean.
@@ -88,6 +89,13 @@ BASE_URL_OPTION = typer.Option(
     None,
     "--base-url",
     help="Endpoint of an OpenAI-compatible server, overriding the provider's.",
+    rich_help_panel=LM_PANEL,
+)
+TIMEOUT_OPTION = typer.Option(
+    DEFAULT_TIMEOUT,
+    "--timeout",
+    min=1.0,
+    help="Seconds one model request may take before it is abandoned and retried.",
     rich_help_panel=LM_PANEL,
 )
 CONCURRENCY_OPTION = typer.Option(

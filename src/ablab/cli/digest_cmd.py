@@ -17,6 +17,7 @@ from ablab.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_PARTIAL_FAILURE,
     NO_CACHE_OPTION,
+    TIMEOUT_OPTION,
     batch_progress,
     cli_errors,
     err_console,
@@ -53,8 +54,8 @@ def _cost(usage: Usage) -> str:
     )
 
 
-def _model(name: str, *, base_url: str | None, no_cache: bool) -> Model:
-    model = get_model(name, base_url=base_url)
+def _model(name: str, *, base_url: str | None, timeout: float, no_cache: bool) -> Model:
+    model = get_model(name, base_url=base_url, timeout=timeout)
     return model if no_cache else CachedModel(model, ResponseCache())
 
 
@@ -101,6 +102,7 @@ def digest(
         rich_help_panel="Language models",
     ),
     base_url: str | None = BASE_URL_OPTION,
+    timeout: float = TIMEOUT_OPTION,
     repairs: int = typer.Option(
         2,
         "--repairs",
@@ -131,7 +133,11 @@ def digest(
       ablab digest paper.pdf --model openai/gpt-4o-mini --out digests/
     """
     sources = collect_sources(papers)
-    lm = _model(model, base_url=base_url, no_cache=no_cache) if model is not None else None
+    lm = (
+        _model(model, base_url=base_url, timeout=timeout, no_cache=no_cache)
+        if model is not None
+        else None
+    )
     options: dict[str, Any] = {}
     if lm is not None:
         options = {"repairs": repairs, "max_input_tokens": max_input_tokens}

@@ -16,6 +16,7 @@ from ablab.cli._common import (
     BUDGET_OPTION,
     CONCURRENCY_OPTION,
     NO_CACHE_OPTION,
+    TIMEOUT_OPTION,
     cli_errors,
     escape,
     out_console,
@@ -120,6 +121,7 @@ def plan(
         rich_help_panel="Language models",
     ),
     base_url: str | None = BASE_URL_OPTION,
+    timeout: float = TIMEOUT_OPTION,
     concurrency: int = CONCURRENCY_OPTION,
     budget: float | None = BUDGET_OPTION,
     max_input_tokens: int | None = typer.Option(
@@ -158,7 +160,14 @@ def plan(
     if digests is not None and planner_name != "hybrid":
         raise ConfigError("--digests grounds the hybrid planner: add --planner hybrid --model ...")
     options = ModelOptions(
-        model, base_url, concurrency, budget, max_input_tokens, no_cache, digests=digests
+        model,
+        base_url,
+        concurrency,
+        budget,
+        max_input_tokens,
+        no_cache,
+        timeout=timeout,
+        digests=digests,
     )
     run_and_report(
         sources,

@@ -99,6 +99,8 @@ def run_and_report(
             cost = f"${event.cost_usd:.4f}" if event.cost_known else "cost unknown"
             progress.update(task, completed=event.settled, description=f"planning · {cost}")
             result = event.result
+            for warning in result.warnings:  # the loader's notes: a skipped include, a guess
+                err_console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
             if result.status == "failed":
                 report_paper_error(result.source, result.error or "failed")
 

@@ -11,8 +11,23 @@ PAPER_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".pdf", ".zip", ".tar.gz",
 """File names ablab treats as papers when it is given a folder of papers."""
 
 
+_TEXT_PAPER_SUFFIXES = (".md", ".markdown", ".txt")
+
+
 def _is_latex_project(directory: Path) -> bool:
-    return any(directory.glob("*.tex"))
+    """Whether ``directory`` is one LaTeX project: ``.tex`` files and no text papers beside them.
+
+    PDFs and archives do not count against it (figures are PDFs), nor does a README; a folder of
+    Markdown papers with one ``.tex`` paper among them is a collection.
+    """
+    if not any(directory.glob("*.tex")):
+        return False
+    return not any(
+        _is_paper_file(path)
+        and path.name.lower().endswith(_TEXT_PAPER_SUFFIXES)
+        and not path.name.lower().startswith("readme")
+        for path in directory.iterdir()
+    )
 
 
 def _is_paper_file(path: Path) -> bool:
@@ -23,8 +38,9 @@ def _is_paper_file(path: Path) -> bool:
 def collect_sources(inputs: Iterable[Path]) -> list[Path]:
     """Expand the user's inputs into paper sources.
 
-    A folder holding ``.tex`` files is one LaTeX project; any other folder is a collection whose
-    paper files and LaTeX-project subfolders are taken in name order.
+    A folder holding ``.tex`` files and no Markdown or text papers is one LaTeX project; any
+    other folder is a collection whose paper files and LaTeX-project subfolders are taken in name
+    order.
     """
     sources: list[Path] = []
     for path in inputs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from ablab._util.text import reason, strip_controls
@@ -23,6 +24,10 @@ def check_size(path: Path, max_bytes: int) -> int:
         raise PaperError(f"{path}: no such file or directory") from None
     except OSError as exc:
         raise PaperError(f"{path}: cannot be read ({reason(exc)})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise PaperError(f"{path}: is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+        raise PaperError(f"{path}: not a regular file (a pipe, socket or device)")
     if info.st_size > max_bytes:
         raise PaperError(
             f"{path}: file is too large ({info.st_size:,} bytes; the limit is {max_bytes:,})"
@@ -63,9 +68,17 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     then cp1252/latin-1, so a paper saved in a legacy encoding is read rather than refused.
     Raises PaperError for binary data (NUL bytes, control characters) and for blank text.
     """
+    warnings: list[str] = []
+    utf16 = _utf16_encoding(data)
+    if utf16 is not None:  # Windows editors save "Unicode" text so: NUL bytes, yet text
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            raise PaperError(f"{name}: looks like UTF-16 text but cannot be decoded") from None
+        warnings.append(f"{name}: decoded as UTF-16")
+        data = text.encode("utf-8")
     if b"\x00" in data:
         raise PaperError(f"{name}: looks like a binary file (contains NUL bytes), not text")
-    warnings: list[str] = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -76,6 +89,21 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     if not text.strip():
         raise PaperError(f"{name}: file is empty (only whitespace)")
     return strip_controls(text), warnings
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    """``utf-16`` for text with a UTF-16 byte-order mark or the NUL pattern of BOM-less ASCII."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) == len(odd) and 0 not in even:
+        return "utf-16-le"
+    if even.count(0) == len(even) and 0 not in odd:
+        return "utf-16-be"
+    return None
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:

@@ -73,6 +73,8 @@ class PaperResult:
     """Why it failed."""
     usage: Usage = field(default_factory=Usage)
     """What this run spent on the paper."""
+    warnings: list[str] = field(default_factory=list)
+    """What the loader noticed (skipped includes, lossy decoding...), shown and logged."""
 
 
 @dataclass
@@ -278,6 +280,8 @@ class _Run:
 
     def _log_paper(self, result: PaperResult, **extra: Any) -> None:
         if self.log is not None:
+            if result.warnings:
+                extra["warnings"] = result.warnings
             self.log.write(
                 "paper",
                 paper_id=result.paper_id,
@@ -328,7 +332,9 @@ class _Run:
         foreign = foreign_files(self.out, paper.id) if self.out is not None else []
         if foreign:  # refused before any money is spent on the paper
             error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would overwrite it"
-            return self._fail(label, paper.id, error + " (use another --out folder)", Usage(), {})
+            return self._fail(
+                label, paper.id, error + " (use another --out folder)", Usage(), {}, paper.warnings
+            )
         fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
         if self.out is not None:
             done = await asyncio.to_thread(finished_plan, self.out, paper.id, fingerprint)
@@ -351,11 +357,13 @@ class _Run:
                 extra: dict[str, Any] = {"raw_responses": exc.raw_responses}
                 if exc.context is not None:
                     extra["context"] = exc.context.to_dict()
-                return self._fail(label, paper.id, str(exc), exc.usage, extra)
+                return self._fail(label, paper.id, str(exc), exc.usage, extra, paper.warnings)
             except AblabError as exc:
-                return self._fail(label, paper.id, str(exc), Usage(), {})
+                return self._fail(label, paper.id, str(exc), Usage(), {}, paper.warnings)
             except Exception as exc:  # one paper's bug must not sink the batch
-                return self._fail(label, paper.id, f"internal error: {exc!r}", Usage(), {})
+                return self._fail(
+                    label, paper.id, f"internal error: {exc!r}", Usage(), {}, paper.warnings
+                )
             self.usage = self.usage + plan.usage
         plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
         if self.out is not None:
@@ -364,18 +372,30 @@ class _Run:
             try:
                 await asyncio.to_thread(write_plan, self.out, plan, index=False)
             except (OSError, AblabError) as exc:
-                return self._fail(label, paper.id, f"could not be written: {exc}", plan.usage, {})
+                return self._fail(
+                    label, paper.id, f"could not be written: {exc}", plan.usage, {}, paper.warnings
+                )
             self.pending.index[paper.id] = index_entry(plan)
             self.indexed.add(paper.id)
         self.pending.clear(paper.id, label)
-        result = PaperResult(label, paper.id, "done", plan=plan, usage=plan.usage)
+        result = PaperResult(
+            label, paper.id, "done", plan=plan, usage=plan.usage, warnings=list(paper.warnings)
+        )
         self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
         return self._settle(result)
 
     def _fail(
-        self, label: str, paper_id: str | None, error: str, usage: Usage, extra: dict[str, Any]
+        self,
+        label: str,
+        paper_id: str | None,
+        error: str,
+        usage: Usage,
+        extra: dict[str, Any],
+        warnings: list[str] | None = None,
     ) -> PaperResult:
-        result = PaperResult(label, paper_id, "failed", error=error, usage=usage)
+        result = PaperResult(
+            label, paper_id, "failed", error=error, usage=usage, warnings=list(warnings or [])
+        )
         self.pending.record(
             paper_id or label,
             {

@@ -67,7 +67,10 @@ def plot_files(folder: Path) -> list[Path]:
     """PNG/SVG files directly in ``folder`` (the SVG is preferred when both exist)."""
     files: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in PLOT_TYPES and path.is_file() and is_safe_name(path.name):
+        # A symlink could point anywhere on the machine (``leak.svg -> /etc/passwd``): never served.
+        if path.is_symlink() or not is_safe_name(path.name):
+            continue
+        if path.suffix.lower() in PLOT_TYPES and path.is_file():
             files.setdefault(path.stem, path)
             if path.suffix.lower() == ".svg":
                 files[path.stem] = path
