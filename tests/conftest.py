@@ -37,6 +37,13 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """Model answers cached by a test go to a folder of the test run, never the user's cache."""
+    if "ABLAB_CACHE_DIR" not in os.environ:
+        monkeypatch.setenv("ABLAB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture(autouse=True)
 def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any attempt to open a connection to a non-local address."""
     real_connect = socket.socket.connect

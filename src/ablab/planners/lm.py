@@ -67,6 +67,10 @@ class PlanOutcome:
     notes: list[str] = field(default_factory=list)
     """What had to be mended in the answer."""
 
+    def details(self) -> dict[str, Any]:
+        """What the run log keeps: how the paper was fitted and what was mended."""
+        return {"context": self.context.to_dict(), "notes": self.notes}
+
 
 class PlanFailure(PlanError):
     """No valid plan could be had; keeps the raw answers for inspection."""

@@ -31,8 +31,7 @@ from ablab._util.version import __version__
 from ablab.errors import AblabError, PaperError
 from ablab.models.cache import aclose_model
 from ablab.papers import load_paper
-from ablab.papers.views import paper_view
-from ablab.planners.base import Planner, finish_plan
+from ablab.planners.base import AsyncPlanner, Planner, as_async, make_plan
 from ablab.planners.lm import PlanFailure
 from ablab.runs.files import (
     foreign_files,
@@ -111,23 +110,16 @@ class RunSummary:
         return sum(r.status == status for r in self.results)
 
 
-def _output_settings(planner: Planner) -> dict[str, str]:
-    """What, besides paper, model, mode and k, changes the planner's output (if it says)."""
-    settings = getattr(planner, "output_settings", None)
-    return dict(settings) if isinstance(settings, dict) else {}
-
-
-def config_fingerprint(paper: Paper, planner: Planner, mode: Mode, k: int) -> str:
+def config_fingerprint(paper: Paper, planner: AsyncPlanner, mode: Mode, k: int) -> str:
     """Hash of everything that decides a paper's plan; equal hashes mean nothing to redo."""
-    model = getattr(planner, "model", None)
     material = {
         "paper": paper.content_hash,
         "paper_id": paper.id,
         "planner": planner.name,
-        "model": model.name if model is not None else None,
+        "model": planner.model.name if planner.model is not None else None,
         "mode": mode.value,
         "k": k,
-        "settings": _output_settings(planner),
+        "settings": dict(planner.output_settings),
     }
     canonical = json.dumps(material, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
@@ -209,7 +201,7 @@ class _Run:
 
     def __init__(
         self,
-        planner: Planner,
+        planner: AsyncPlanner,
         *,
         mode: Mode,
         k: int,
@@ -292,25 +284,17 @@ class _Run:
                 **extra,
             )
 
-    def _planner_for(self, paper_id: str) -> Planner:
-        with_model = getattr(self.planner, "with_model", None)
-        model = getattr(self.planner, "model", None)
-        if self.log is None or with_model is None or model is None:
+    def _planner_for(self, paper_id: str) -> AsyncPlanner:
+        """The planner, its model wrapped in the call log of this paper when there is one."""
+        model = self.planner.model
+        if self.log is None or model is None:
             return self.planner
-
-        planner: Planner = with_model(LoggedModel(model, self.log, paper_id))
-        return planner
+        return self.planner.with_model(LoggedModel(model, self.log, paper_id))
 
     async def _make_plan(self, paper: Paper) -> tuple[Plan, dict[str, Any]]:
         planner = self._planner_for(paper.id)
-        outcome_of = getattr(planner, "aplan_outcome", None)
-        if outcome_of is None:  # a synchronous planner (heuristic, consensus): run it in a thread
-            plan = await asyncio.to_thread(
-                planner.plan, paper_view(paper, self.mode), mode=self.mode, k=self.k
-            )
-            return finish_plan(plan, paper, self.k), {}
-        outcome = await outcome_of(paper_view(paper, self.mode), mode=self.mode, k=self.k)
-        return outcome.plan, {"context": outcome.context.to_dict(), "notes": outcome.notes}
+        outcome = await make_plan(planner, paper, mode=self.mode, k=self.k)
+        return outcome.plan, outcome.details()
 
     async def plan_one(
         self, source: Path | Paper, paper: Paper | None, error: str | None
@@ -411,26 +395,29 @@ class _Run:
         return self._settle(result)
 
 
-def _write_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[str, Any]) -> None:
+def _write_manifest(
+    out: Path, planner: AsyncPlanner, mode: Mode, k: int, run: dict[str, Any]
+) -> None:
     with run_lock(out):
         _merge_manifest(out, planner, mode, k, run)
 
 
-def _merge_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[str, Any]) -> None:
+def _merge_manifest(
+    out: Path, planner: AsyncPlanner, mode: Mode, k: int, run: dict[str, Any]
+) -> None:
     path = out / MANIFEST_FILE
     try:
         manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     except (OSError, ValueError):
         manifest = {}
-    model = getattr(planner, "model", None)
     manifest.update(
         {
             "ablab": __version__,
             "planner": planner.name,
-            "model": model.name if model is not None else None,
+            "model": planner.model.name if planner.model is not None else None,
             "mode": mode.value,
             "k": k,
-            "settings": _output_settings(planner),
+            "settings": dict(planner.output_settings),
         }
     )
     runs = [r for r in manifest.get("runs", []) if r.get("started") != run["started"]]
@@ -440,7 +427,7 @@ def _merge_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[s
 
 async def run_plans(
     sources: Sequence[Path | Paper],
-    planner: Planner,
+    planner: Planner | AsyncPlanner,
     *,
     mode: Mode,
     k: int | None = None,
@@ -450,6 +437,7 @@ async def run_plans(
     on_event: Callable[[RunEvent], None] | None = None,
 ) -> RunSummary:
     """Plan every source with ``planner``; see the module docstring."""
+    driven = as_async(planner)
     k = k if k is not None else DEFAULT_K[mode]
     if k < 1:
         raise AblabError(f"k must be at least 1, got {k}")
@@ -468,7 +456,7 @@ async def run_plans(
     ]
     papers = _unique_ids([x if isinstance(x, Paper) else None for x in loaded])
     run = _Run(
-        planner,
+        driven,
         mode=mode,
         k=k,
         out=out,
@@ -478,7 +466,7 @@ async def run_plans(
         total=len(sources),
     )
     if out is not None:
-        _write_manifest(out, planner, mode, k, {"started": started_at})
+        _write_manifest(out, driven, mode, k, {"started": started_at})
     try:
         results = await asyncio.gather(
             *(
@@ -488,16 +476,15 @@ async def run_plans(
         )
     finally:
         await run.flush(force=True)
-        model = getattr(planner, "model", None)
-        if model is not None:
-            await aclose_model(model)
+        if driven.model is not None:
+            await aclose_model(driven.model)
     summary = RunSummary(
         list(results), run.usage, time.monotonic() - clock, run.final_stop_reason()
     )
     if out is not None:
         _write_manifest(
             out,
-            planner,
+            driven,
             mode,
             k,
             {
