@@ -133,3 +133,31 @@ def test_loader_warnings_are_logged_with_the_paper(tmp_path: Path) -> None:
     assert any("UTF-16" in w for w in summary.results[0].warnings)
     events = [e for e in read_log(out) if e.get("kind") == "paper"]
     assert any("UTF-16" in w for e in events for w in e.get("warnings", []))
+
+
+def test_a_rerun_finds_finished_file_papers_without_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    papers = write_papers(tmp_path / "papers", 4)
+    out = tmp_path / "run"
+    first = run_plans_sync(papers, get_planner_heuristic(), mode=Mode.REVIEWER, out=out)
+    done = first.count("done")
+    assert done >= 1
+
+    def unreadable(*_: Any, **__: Any) -> None:
+        raise AssertionError("a finished paper was parsed again")
+
+    monkeypatch.setattr(runner_module, "load_paper", unreadable)
+    finished = [p for p, r in zip(papers, first.results, strict=True) if r.status == "done"]
+    again = run_plans_sync(finished, get_planner_heuristic(), mode=Mode.REVIEWER, out=out)
+    assert again.count("skipped") == done
+
+
+def test_results_can_leave_plans_in_the_run_directory(tmp_path: Path) -> None:
+    papers = write_papers(tmp_path / "papers", 3)
+    out = tmp_path / "run"
+    summary = run_plans_sync(
+        papers, get_planner_heuristic(), mode=Mode.REVIEWER, out=out, keep_plans=False
+    )
+    assert all(r.plan is None for r in summary.results)
+    assert len(read_plans_index(out)) == summary.count("done")

@@ -67,6 +67,7 @@ def run_and_report(
             concurrency=options.concurrency,
             budget_usd=options.budget,
             on_event=on_event,
+            keep_plans=out is None,  # with --out the plans are in files, not printed
         )
 
     if out is None:

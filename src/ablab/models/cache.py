@@ -12,6 +12,7 @@ processes may share one cache and a crash leaves no half-written entry.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -116,7 +117,8 @@ class ResponseCache:
             "completion": completion.model_dump(mode="json"),
         }
         path = self._path(key)
-        atomic_write_text(path, json.dumps(entry, ensure_ascii=False) + "\n")
+        # No fsync: the rename keeps entries whole, and an entry lost to a power cut is asked again.
+        atomic_write_text(path, json.dumps(entry, ensure_ascii=False) + "\n", fsync=False)
         if path.parent not in self._swept:  # once per folder and process: a killed run's leftovers
             self._swept.add(path.parent)
             remove_stale_temp_files(path.parent)
@@ -186,7 +188,8 @@ class CachedModel(ModelWrapper):
         """A stored answer when there is one (free, no request), else ask and store."""
         params = params or GenerateParams()
         key = cache_key(self.inner, messages, params, schema)
-        hit = self.cache.get(key)
+        # File I/O off the event loop: with many requests in flight it would stall them all.
+        hit = await asyncio.to_thread(self.cache.get, key)
         if hit is not None:
             return hit.model_copy(
                 update={
@@ -198,7 +201,7 @@ class CachedModel(ModelWrapper):
                 }
             )
         completion = await self.inner.generate(messages, schema=schema, params=params)
-        if self.cache.put(key, completion):
+        if await asyncio.to_thread(self.cache.put, key, completion):
             completion = completion.model_copy(update={"cache_key": key})
         return completion
 

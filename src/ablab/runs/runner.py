@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,9 +29,10 @@ from typing import Any, Literal
 
 from ablab._util.atomic import atomic_write_text
 from ablab._util.version import __version__
-from ablab.errors import AblabError, PaperError
+from ablab.errors import AblabError
 from ablab.models.cache import aclose_model
 from ablab.papers import load_paper
+from ablab.papers.loader import default_paper_id
 from ablab.planners.base import AsyncPlanner, Planner, as_async, make_plan
 from ablab.planners.lm import PlanFailure
 from ablab.runs.files import (
@@ -112,9 +114,15 @@ class RunSummary:
 
 def config_fingerprint(paper: Paper, planner: AsyncPlanner, mode: Mode, k: int) -> str:
     """Hash of everything that decides a paper's plan; equal hashes mean nothing to redo."""
+    return _fingerprint(paper.content_hash, paper.id, planner, mode, k)
+
+
+def _fingerprint(
+    content_hash: str, paper_id: str, planner: AsyncPlanner, mode: Mode, k: int
+) -> str:
     material = {
-        "paper": paper.content_hash,
-        "paper_id": paper.id,
+        "paper": content_hash,
+        "paper_id": paper_id,
         "planner": planner.name,
         "model": planner.model.name if planner.model is not None else None,
         "mode": mode.value,
@@ -172,28 +180,36 @@ class _Pending:
         update_failures(out, self.failed, frozenset(self.cleared))
 
 
-def _unique_ids(papers: list[Paper | None]) -> list[Paper | None]:
-    """Give papers that share an id ``-2``, ``-3``... suffixes, in source order (stable)."""
+def _unique_ids(sources: Sequence[Path | Paper]) -> list[str]:
+    """The id of each source (its file name, without reading it), ``-2``, ``-3``... added to
+    repeats in source order: stable across runs, so a rerun finds its files."""
     seen: set[str] = set()
-    unique: list[Paper | None] = []
-    for paper in papers:
-        if paper is None:
-            unique.append(None)
-            continue
-        candidate, n = paper.id, 2
+    unique: list[str] = []
+    for source in sources:
+        base = source.id if isinstance(source, Paper) else default_paper_id(source)
+        candidate, n = base, 2
         while candidate in seen:
-            candidate, n = f"{paper.id}-{n}", n + 1
+            candidate, n = f"{base}-{n}", n + 1
         seen.add(candidate)
-        unique.append(
-            paper if candidate == paper.id else paper.model_copy(update={"id": candidate})
-        )
+        unique.append(candidate)
     return unique
 
 
-async def _load(source: Path | Paper) -> Paper:
+def _file_hash(path: Path) -> str | None:
+    """sha256 of a regular file's bytes (the content hash of a file paper), None otherwise."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _load(source: Path | Paper, paper_id: str) -> Paper:
     if isinstance(source, Paper):
-        return source
-    return await asyncio.to_thread(load_paper, source)
+        return source if source.id == paper_id else source.model_copy(update={"id": paper_id})
+    return load_paper(source, paper_id=paper_id)
 
 
 class _Run:
@@ -210,8 +226,10 @@ class _Run:
         budget_usd: float | None,
         on_event: Callable[[RunEvent], None] | None,
         total: int,
+        keep_plans: bool = True,
     ) -> None:
         self.planner = planner
+        self.keep_plans = keep_plans
         self.mode = mode
         self.k = k
         self.out = out
@@ -296,13 +314,43 @@ class _Run:
         outcome = await make_plan(planner, paper, mode=self.mode, k=self.k)
         return outcome.plan, outcome.details()
 
-    async def plan_one(
-        self, source: Path | Paper, paper: Paper | None, error: str | None
-    ) -> PaperResult:
-        """Plan one paper, then merge finished entries into the shared files when due."""
-        result = await self._plan_one(source, paper, error)
+    async def process(self, source: Path | Paper, paper_id: str) -> PaperResult:
+        """Read one source (unless its plan is there already), plan it, record it."""
+        result = await self._quick_skip(source, paper_id)
+        if result is None:
+            paper: Paper | None = None
+            error: str | None = None
+            try:
+                paper = await asyncio.to_thread(_load, source, paper_id)
+            except AblabError as exc:  # PaperError and the like: one line
+                error = str(exc)
+            except Exception as exc:  # a reader's bug must not sink the batch
+                error = f"could not be read: {exc!r}"
+            result = await self._plan_one(source, paper, error)
+        if not self.keep_plans:
+            result.plan = None  # written to the run directory; memory stays flat
         await self.flush()
         return result
+
+    async def _quick_skip(self, source: Path | Paper, paper_id: str) -> PaperResult | None:
+        """The skipped result of a file paper whose plan is there, found without parsing it."""
+        if self.out is None or not isinstance(source, Path) or not is_file_id(paper_id):
+            return None
+        content_hash = await asyncio.to_thread(_file_hash, source)
+        if content_hash is None:
+            return None
+        fingerprint = _fingerprint(content_hash, paper_id, self.planner, self.mode, self.k)
+        done = await asyncio.to_thread(finished_plan, self.out, paper_id, fingerprint)
+        if done is None or done.paper_hash != content_hash:
+            return None
+        return self._skipped(str(source), paper_id, done)
+
+    def _skipped(self, label: str, paper_id: str, done: Plan) -> PaperResult:
+        if paper_id not in self.indexed:  # finished by a killed run: list it now
+            self.pending.index[paper_id] = index_entry(done)
+            self.indexed.add(paper_id)
+        self.pending.clear(paper_id, label)
+        return self._settle(PaperResult(label, paper_id, "skipped", plan=done))
 
     async def _plan_one(
         self, source: Path | Paper, paper: Paper | None, error: str | None
@@ -323,11 +371,7 @@ class _Run:
         if self.out is not None:
             done = await asyncio.to_thread(finished_plan, self.out, paper.id, fingerprint)
             if done is not None:
-                if paper.id not in self.indexed:  # finished by a killed run: list it now
-                    self.pending.index[paper.id] = index_entry(done)
-                    self.indexed.add(paper.id)
-                self.pending.clear(paper.id, label)
-                return self._settle(PaperResult(label, paper.id, "skipped", plan=done))
+                return self._skipped(label, paper.id, done)
         async with self.semaphore:
             if not self._budget_left():
                 result = PaperResult(label, paper.id, "not_started")
@@ -435,8 +479,13 @@ async def run_plans(
     concurrency: int = 4,
     budget_usd: float | None = None,
     on_event: Callable[[RunEvent], None] | None = None,
+    keep_plans: bool = True,
 ) -> RunSummary:
-    """Plan every source with ``planner``; see the module docstring."""
+    """Plan every source with ``planner``; see the module docstring.
+
+    ``keep_plans=False`` leaves plans out of the results (they are in ``out``), so that a batch
+    of any size holds one small result per paper.
+    """
     driven = as_async(planner)
     k = k if k is not None else DEFAULT_K[mode]
     if k < 1:
@@ -445,16 +494,7 @@ async def run_plans(
         prepare_output_dir(out)
     started_at = datetime.now(UTC).isoformat()
     clock = time.monotonic()
-    loaded = await asyncio.gather(*(_load(s) for s in sources), return_exceptions=True)
-    errors = [
-        None
-        if isinstance(x, Paper)
-        else str(x)
-        if isinstance(x, PaperError | AblabError)
-        else f"could not be read: {x!r}"
-        for x in loaded
-    ]
-    papers = _unique_ids([x if isinstance(x, Paper) else None for x in loaded])
+    ids = _unique_ids(sources)
     run = _Run(
         driven,
         mode=mode,
@@ -464,23 +504,28 @@ async def run_plans(
         budget_usd=budget_usd,
         on_event=on_event,
         total=len(sources),
+        keep_plans=keep_plans,
     )
     if out is not None:
         _write_manifest(out, driven, mode, k, {"started": started_at})
+    # A fixed pool of workers pulls the sources in order: papers are read when their turn comes
+    # (the first request does not wait for every paper to load) and memory does not grow with
+    # the number of sources beyond one result each.
+    results: list[PaperResult | None] = [None] * len(sources)
+    pending = iter(enumerate(zip(sources, ids, strict=True)))
+
+    async def worker() -> None:
+        for index, (source, paper_id) in pending:
+            results[index] = await run.process(source, paper_id)
+
     try:
-        results = await asyncio.gather(
-            *(
-                run.plan_one(source, paper, error)
-                for source, paper, error in zip(sources, papers, errors, strict=True)
-            )
-        )
+        await asyncio.gather(*(worker() for _ in range(min(max(1, concurrency), len(sources)))))
     finally:
         await run.flush(force=True)
         if driven.model is not None:
             await aclose_model(driven.model)
-    summary = RunSummary(
-        list(results), run.usage, time.monotonic() - clock, run.final_stop_reason()
-    )
+    settled = [result for result in results if result is not None]
+    summary = RunSummary(settled, run.usage, time.monotonic() - clock, run.final_stop_reason())
     if out is not None:
         _write_manifest(
             out,
