@@ -162,6 +162,11 @@ def completion_body(reply: Reply, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog (5) drops connections when a benchmark opens dozens at once.
+    request_queue_size = 256
+
+
 class LocalOpenAIServer:
     """See the module docstring. Use as a context manager, or call start() and stop()."""
 
@@ -275,7 +280,7 @@ class LocalOpenAIServer:
                 except OSError:  # the client gave up (time-out): nothing to answer
                     self.close_connection = True
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = _Server(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -14,9 +14,15 @@ from ablab.models import ResponseCache, RetryPolicy, get_model
 from ablab.models.base import Completion
 from ablab.planners import get_planner
 from ablab.planners.lm import LMPlanner
-from ablab.runs import read_log, run_plans_sync
+from ablab.runs import engine, read_log, run_plans_sync
 from ablab.runs import runner as runner_module
-from ablab.runs.files import read_failures, read_plans_index, update_failures, write_plan
+from ablab.runs.files import (
+    merge_failures,
+    read_failures,
+    read_plans_index,
+    update_failures,
+    write_plan,
+)
 from ablab.schema import Ablation, Action, Mode, Plan, Usage
 from lm_server import LocalOpenAIServer, Reply, plan_answer
 
@@ -61,12 +67,12 @@ def test_failures_are_merged_once_per_batch_not_once_per_failure(
 ) -> None:
     calls: list[int] = []
 
-    def counting(out: Path, recorded: Any, cleared: Any) -> None:
+    def counting(out: Path, name: str, recorded: Any, cleared: Any) -> None:
         calls.append(len(recorded))
-        update_failures(out, recorded, cleared)
+        merge_failures(out, name, recorded, cleared)
 
-    monkeypatch.setattr(runner_module, "update_failures", counting)
-    monkeypatch.setattr(runner_module, "FLUSH_S", 3600.0)
+    monkeypatch.setattr(engine, "merge_failures", counting)
+    monkeypatch.setattr(engine, "FLUSH_S", 3600.0)
     missing = [tmp_path / f"missing-{n}.md" for n in range(40)]
     summary = run_plans_sync(missing, get_planner_heuristic(), mode=Mode.AUTHOR, out=tmp_path / "o")
     assert summary.count("failed") == 40

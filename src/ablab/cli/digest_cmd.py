@@ -149,6 +149,8 @@ def digest(
             spent = "" if lm is None else " · cost unknown" if cost is None else f" · ${cost:.4f}"
             progress.update(task, completed=event.settled, description=f"digesting{spent}")
             result = event.result
+            for warning in result.warnings:  # the loader's notes: a skipped include, a guess
+                err_console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
             if result.status == "failed":
                 report_paper_error(result.source, result.error or "failed")
             elif result.outcome is not None and result.outcome.problems:

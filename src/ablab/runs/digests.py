@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ablab._util.atomic import atomic_write_text
 from ablab._util.version import __version__
@@ -35,9 +35,9 @@ from ablab.formats.rpa2.model import RPA2, Digest
 from ablab.formats.rpa2.parse import parse_digest
 from ablab.formats.rpa2.render import render_digest
 from ablab.papers import load_paper
-from ablab.papers.loader import default_paper_id
 from ablab.planners import check_planner
-from ablab.runs.files import prepare_output_dir
+from ablab.runs.engine import Budget, SharedFiles, Status, in_order, unique_ids
+from ablab.runs.files import merge_index, prepare_output_dir
 from ablab.runs.log import LoggedModel, RunLog
 from ablab.schema import Paper, Usage
 
@@ -47,8 +47,6 @@ if TYPE_CHECKING:
 
 INDEX_FILE = "digests.json"
 FAILURES_FILE = "digest-failures.json"
-
-Status = Literal["done", "skipped", "failed", "not_started"]
 
 
 @dataclass
@@ -70,6 +68,8 @@ class DigestResult:
     """Why it failed."""
     usage: Usage = field(default_factory=Usage)
     """What this run spent on the paper."""
+    warnings: list[str] = field(default_factory=list)
+    """What the loader noticed (skipped includes, lossy decoding...), shown and logged."""
 
 
 @dataclass
@@ -135,9 +135,14 @@ def read_index(out: Path) -> dict[str, dict[str, Any]]:
     return data if isinstance(data, dict) else {}
 
 
-def finished_digest(out: Path, paper_id: str, fingerprint: str) -> Digest | None:
-    """The digest of ``paper_id`` if the run directory has it complete, with this configuration."""
-    entry = read_index(out).get(paper_id)
+def finished_digest(
+    out: Path, paper_id: str, fingerprint: str, index: dict[str, Any] | None = None
+) -> Digest | None:
+    """The digest of ``paper_id`` if the run directory has it complete, with this configuration.
+
+    ``index`` is the run's ``digests.json`` when the caller has read it already (once per run).
+    """
+    entry = (read_index(out) if index is None else index).get(paper_id)
     if not isinstance(entry, dict) or entry.get("config") != fingerprint:
         return None
     try:
@@ -146,8 +151,11 @@ def finished_digest(out: Path, paper_id: str, fingerprint: str) -> Digest | None
         return None
 
 
-def write_outcome(out: Path, paper: Paper, outcome: DigestOutcome, fingerprint: str) -> Path:
-    """Write one paper's digest and record, then list it in ``digests.json`` (last)."""
+def write_outcome(
+    out: Path, paper: Paper, outcome: DigestOutcome, fingerprint: str, *, index: bool = True
+) -> Path:
+    """Write one paper's digest and record, then list it in ``digests.json`` (last; a batch
+    passes ``index=False`` and lists many papers at once)."""
     files = digest_files(out, paper.id)
     atomic_write_text(files["md"], render_digest(outcome.digest))
     record = {
@@ -165,36 +173,19 @@ def write_outcome(out: Path, paper: Paper, outcome: DigestOutcome, fingerprint: 
         "created_at": datetime.now(UTC).isoformat(),
     }
     atomic_write_text(files["json"], json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    index = read_index(out)
-    index[paper.id] = {
-        "digest": files["md"].name,
+    if index:
+        merge_index(out, INDEX_FILE, {paper.id: index_entry(paper.id, outcome, fingerprint)})
+    return files["md"]
+
+
+def index_entry(paper_id: str, outcome: DigestOutcome, fingerprint: str) -> dict[str, Any]:
+    """The ``digests.json`` entry of one digest."""
+    return {
+        "digest": f"{paper_id}{DIGEST_SUFFIX}",
         "model": outcome.model,
         "cost": outcome.usage.cost_usd,
         "config": fingerprint,
     }
-    atomic_write_text(out / INDEX_FILE, json.dumps(index, indent=2, ensure_ascii=False) + "\n")
-    return files["md"]
-
-
-class _Failures:
-    """``digest-failures.json`` kept in step with the run (a success clears an old failure)."""
-
-    def __init__(self, out: Path | None) -> None:
-        self.path = out / FAILURES_FILE if out is not None else None
-        data = _read_json(self.path) if self.path is not None else None
-        self.entries: dict[str, dict[str, str]] = {
-            str(e.get("source")): e for e in (data or []) if isinstance(e, dict)
-        }
-
-    def set(self, source: str, error: str | None) -> None:
-        if error is None:
-            if self.entries.pop(source, None) is None:
-                return
-        else:
-            self.entries[source] = {"source": source, "error": error}
-        if self.path is not None:
-            payload = json.dumps(list(self.entries.values()), indent=2, ensure_ascii=False)
-            atomic_write_text(self.path, payload + "\n")
 
 
 def _settings(model: Model | None, planner: str, options: dict[str, Any]) -> dict[str, str]:
@@ -227,82 +218,74 @@ async def run_digests(
     check_planner(planner)  # its ablations fill Next Checks: a typo must not become a gap
     if out is not None:
         prepare_output_dir(out)
-    failures = _Failures(out)
+    shared = SharedFiles(out, INDEX_FILE, FAILURES_FILE)
+    index = read_index(out) if out is not None else {}  # read once, not once per paper
     log = _run_log(out) if model is not None else None
     results: list[DigestResult | None] = [None] * len(sources)
     # Ids are fixed from the paths up front, so reruns give duplicates the same ids.
-    seen: set[str] = set()
-    ids = [_unique_id(default_paper_id(source), seen) for source in sources]
-    total_usage = Usage()
+    ids = unique_ids(sources)
+    budget = Budget(budget_usd if model is not None else None)
     settled = 0
-    stop_reason: str | None = None
-
-    def budget_left() -> bool:
-        nonlocal stop_reason
-        if budget_usd is None or model is None:
-            return True
-        if total_usage.cost_usd is None:
-            stop_reason = "the model's price is unknown, so the budget cannot be kept"
-        elif total_usage.cost_usd >= budget_usd:
-            stop_reason = f"budget reached: ${total_usage.cost_usd:.4f} of ${budget_usd:.4f}"
-        return stop_reason is None
-
-    gate = asyncio.Semaphore(max(1, concurrency if model is not None else 1))
 
     async def one(position: int, source: Path) -> None:
-        nonlocal total_usage, settled
-        async with gate:
-            result = DigestResult(source=str(source), paper_id=None, status="failed")
-            try:
-                result.paper_id = ids[position]
-                paper = await asyncio.to_thread(load_paper, source, paper_id=ids[position])
-                result.paper_id = paper.id
-                fingerprint = config_fingerprint(paper, model_name, settings)
-                done = finished_digest(out, paper.id, fingerprint) if out is not None else None
-                if done is not None:
-                    result.status, result.digest = "skipped", done
-                elif not budget_left():
-                    result.status = "not_started"
-                else:
-                    outcome = await awrite_digest(
-                        paper, model=_logged(model, log, paper.id), planner=planner, **options
+        nonlocal settled
+        result = DigestResult(source=str(source), paper_id=ids[position], status="failed")
+        try:
+            paper = await asyncio.to_thread(load_paper, source, paper_id=ids[position])
+            result.paper_id = paper.id
+            result.warnings = list(paper.warnings)
+            fingerprint = config_fingerprint(paper, model_name, settings)
+            done = finished_digest(out, paper.id, fingerprint, index) if out is not None else None
+            if done is not None:
+                result.status, result.digest = "skipped", done
+            elif not budget.allows_start():
+                result.status = "not_started"
+            else:
+                outcome = await awrite_digest(
+                    paper, model=_logged(model, log, paper.id), planner=planner, **options
+                )
+                result.status, result.digest, result.outcome = "done", outcome.digest, outcome
+                result.usage = outcome.usage
+                if out is not None:
+                    await asyncio.to_thread(
+                        write_outcome, out, paper, outcome, fingerprint, index=False
                     )
-                    result.status, result.digest, result.outcome = "done", outcome.digest, outcome
-                    result.usage = outcome.usage
-                    if out is not None:
-                        await asyncio.to_thread(write_outcome, out, paper, outcome, fingerprint)
-                if result.status != "not_started":
-                    failures.set(str(source), None)
-            except Exception as exc:  # one bad paper must not sink the batch
-                result.status = "failed"
-                result.usage = getattr(exc, "usage", None) or Usage()
-                result.error = (
-                    str(exc) if isinstance(exc, AblabError) else f"internal error: {exc!r}"
-                )
-                failures.set(str(source), result.error)
-            results[position] = result
-            if log is not None:
-                log.write(
-                    "paper",
-                    source=result.source,
-                    paper_id=result.paper_id,
-                    status=result.status,
-                    error=result.error,
-                    usage=result.usage.model_dump(),
-                    repair_rounds=result.outcome.repair_rounds if result.outcome else None,
-                    problems=[p.message for p in result.outcome.problems] if result.outcome else [],
-                )
-            total_usage = total_usage + result.usage
-            settled += 1
-            if on_event is not None:
-                on_event(DigestEvent(result, settled, len(sources), total_usage))
+                    shared.add(paper.id, index_entry(paper.id, outcome, fingerprint))
+            if result.status != "not_started":
+                shared.clear(str(source))
+        except Exception as exc:  # one bad paper must not sink the batch
+            result.status = "failed"
+            result.usage = getattr(exc, "usage", None) or Usage()
+            result.error = str(exc) if isinstance(exc, AblabError) else f"internal error: {exc!r}"
+            shared.fail(str(source), {"source": str(source), "error": result.error})
+        results[position] = result
+        if log is not None:
+            log.write(
+                "paper",
+                source=result.source,
+                paper_id=result.paper_id,
+                status=result.status,
+                error=result.error,
+                usage=result.usage.model_dump(),
+                warnings=result.warnings,
+                repair_rounds=result.outcome.repair_rounds if result.outcome else None,
+                problems=[p.message for p in result.outcome.problems] if result.outcome else [],
+            )
+        budget.add(result.usage)
+        settled += 1
+        if on_event is not None:
+            on_event(DigestEvent(result, settled, len(sources), budget.usage))
+        await shared.flush()
 
-    await asyncio.gather(*(one(i, s) for i, s in enumerate(sources)))
+    try:
+        await in_order(sources, concurrency if model is not None else 1, one)
+    finally:
+        await shared.flush(force=True)
     return DigestRun(
         results=[r for r in results if r is not None],
-        usage=total_usage,
+        usage=budget.usage,
         elapsed_s=time.monotonic() - started,
-        stop_reason=stop_reason,
+        stop_reason=budget.final_stop_reason(),
     )
 
 
@@ -319,11 +302,3 @@ def _logged(model: Model | None, log: RunLog | None, paper_id: str) -> Model | N
         return model
 
     return LoggedModel(model, log, paper_id)
-
-
-def _unique_id(paper_id: str, seen: set[str]) -> str:
-    candidate, n = paper_id, 2
-    while candidate in seen:
-        candidate, n = f"{paper_id}-{n}", n + 1
-    seen.add(candidate)
-    return candidate

@@ -101,23 +101,39 @@ def _write_json(path: Path, value: Any) -> None:
     atomic_write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-def update_plans_index(out: Path, entries: Mapping[str, dict[str, object]]) -> None:
-    """Add ``entries`` to ``plans.json`` (read, merge, write under the run lock)."""
+def merge_index(out: Path, name: str, entries: Mapping[str, dict[str, Any]]) -> None:
+    """Add ``entries`` to the index file ``name`` of ``out`` (read, merge, write under the lock).
+
+    ``plans.json`` must be an object of objects (see :func:`read_plans_index`); another index
+    that cannot be read is started afresh.
+    """
     if not entries:
         return
     with run_lock(out):
-        index = read_plans_index(out)
+        if name == PLANS_INDEX:
+            index = read_plans_index(out)
+        else:
+            data = _read_json(out / name)
+            index = data if isinstance(data, dict) else {}
         index.update(entries)
-        _write_json(out / PLANS_INDEX, index)
+        _write_json(out / name, index)
 
 
-def read_failures(out: Path) -> dict[str, dict[str, Any]]:
-    """``failures.json`` by paper id (or source, for papers that could not be read)."""
-    path = out / FAILURES_FILE
+def update_plans_index(out: Path, entries: Mapping[str, dict[str, object]]) -> None:
+    """Add ``entries`` to ``plans.json`` (read, merge, write under the run lock)."""
+    merge_index(out, PLANS_INDEX, entries)
+
+
+def _read_json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return None
+
+
+def read_failures(out: Path, name: str = FAILURES_FILE) -> dict[str, dict[str, Any]]:
+    """A failures file by paper id (or source, for papers that could not be read)."""
+    data = _read_json(out / name)
     return {
         str(entry.get("paper_id") or entry.get("source")): entry
         for entry in (data if isinstance(data, list) else [])
@@ -125,20 +141,30 @@ def read_failures(out: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def update_failures(
-    out: Path, recorded: Mapping[str, dict[str, Any]], cleared: set[str] | frozenset[str]
+def merge_failures(
+    out: Path,
+    name: str,
+    recorded: Mapping[str, dict[str, Any]],
+    cleared: set[str] | frozenset[str],
 ) -> None:
-    """Record and clear failures in ``failures.json`` (read, merge, write under the run lock)."""
+    """Record and clear failures in the failures file ``name`` (read-merge-write under the lock)."""
     if not recorded and not cleared:
         return
     with run_lock(out):
-        entries = read_failures(out)
+        entries = read_failures(out, name)
         if not recorded and not cleared & entries.keys():
             return
         for key in cleared:
             entries.pop(key, None)
         entries.update(recorded)
-        _write_json(out / FAILURES_FILE, list(entries.values()))
+        _write_json(out / name, list(entries.values()))
+
+
+def update_failures(
+    out: Path, recorded: Mapping[str, dict[str, Any]], cleared: set[str] | frozenset[str]
+) -> None:
+    """Record and clear failures in ``failures.json`` (read, merge, write under the run lock)."""
+    merge_failures(out, FAILURES_FILE, recorded, cleared)
 
 
 def plan_files(out: Path, paper_id: str) -> dict[str, Path]:
@@ -214,9 +240,14 @@ def write_plan(out: Path, plan: Plan, *, index: bool = True) -> dict[str, Path]:
             "it (use another --out folder)"
         )
     files = plan_files(out, plan.paper_id)
-    atomic_write_text(files["jsonl"], plan.to_jsonl() + ("\n" if plan.ablations else ""))
-    atomic_write_text(files["md"], render_plan_markdown(plan))
-    atomic_write_text(files["json"], plan.model_dump_json(indent=2) + "\n")
+    # Renames keep every file whole even under kill -9; the per-paper files skip the fsync (a
+    # power cut at worst leaves a .plan.json that does not parse: that paper is planned again),
+    # the shared index keeps it.
+    atomic_write_text(
+        files["jsonl"], plan.to_jsonl() + ("\n" if plan.ablations else ""), fsync=False
+    )
+    atomic_write_text(files["md"], render_plan_markdown(plan), fsync=False)
+    atomic_write_text(files["json"], plan.model_dump_json(indent=2) + "\n", fsync=False)
     if index:
         update_plans_index(out, {plan.paper_id: index_entry(plan)})
     return files

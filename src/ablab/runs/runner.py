@@ -5,9 +5,9 @@ is written to the run directory atomically (its ``.plan.json`` last, see
 :func:`ablab.runs.files.write_plan`), so the process can be killed at any moment: running the same
 command again skips every paper whose plan is there with the same configuration (paper content,
 planner, model, mode, k, prompt version and settings) and does the rest, without duplicates.
-``plans.json`` and ``failures.json`` are merged under the run directory's lock at most once per
-:data:`FLUSH_S` (and at the end), so their cost stays linear in the number of papers and several
-processes may share one directory.
+``plans.json`` and ``failures.json`` are merged under the run directory's lock about once a
+second and at the end (:mod:`ablab.runs.engine`), so their cost stays linear in the number of
+papers and several processes may share one directory.
 
 Failures are recorded in ``failures.json`` with the model's raw answers, never as empty plans;
 a rerun tries them again. With a budget, no new paper starts once the money spent in this run
@@ -22,20 +22,23 @@ import json
 import stat
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ablab._util.atomic import atomic_write_text
 from ablab._util.version import __version__
 from ablab.errors import AblabError
 from ablab.models.cache import aclose_model
 from ablab.papers import load_paper
-from ablab.papers.loader import default_paper_id
 from ablab.planners.base import AsyncPlanner, Planner, as_async, make_plan
 from ablab.planners.lm import PlanFailure
+from ablab.runs.engine import Budget, SharedFiles, Status, in_order, unique_ids
 from ablab.runs.files import (
+    FAILURES_FILE,
+    PLANS_INDEX,
     foreign_files,
     index_entry,
     is_file_id,
@@ -44,18 +47,12 @@ from ablab.runs.files import (
     prepare_output_dir,
     read_plans_index,
     run_lock,
-    update_failures,
-    update_plans_index,
     write_plan,
 )
 from ablab.runs.log import LoggedModel, RunLog
 from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
 
 MANIFEST_FILE = "run.json"
-FLUSH_S = 1.0
-"""Longest time finished papers wait before ``plans.json`` and ``failures.json`` list them."""
-
-Status = Literal["done", "skipped", "failed", "not_started"]
 
 
 @dataclass
@@ -149,52 +146,6 @@ def finished_plan(out: Path, paper_id: str, fingerprint: str) -> Plan | None:
     return plan
 
 
-class _Pending:
-    """Index entries and failures not yet merged into the run directory's shared files."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, dict[str, object]] = {}
-        self.failed: dict[str, dict[str, Any]] = {}
-        self.cleared: set[str] = set()
-
-    def __bool__(self) -> bool:
-        return bool(self.index or self.failed or self.cleared)
-
-    def record(self, key: str, entry: dict[str, Any]) -> None:
-        self.failed[key] = entry
-        self.cleared.discard(key)
-
-    def clear(self, *keys: str) -> None:
-        for key in keys:
-            self.failed.pop(key, None)
-            self.cleared.add(key)
-
-    def take(self) -> _Pending:
-        taken = _Pending()
-        taken.index, taken.failed, taken.cleared = self.index, self.failed, self.cleared
-        self.index, self.failed, self.cleared = {}, {}, set()
-        return taken
-
-    def write(self, out: Path) -> None:
-        update_plans_index(out, self.index)
-        update_failures(out, self.failed, frozenset(self.cleared))
-
-
-def _unique_ids(sources: Sequence[Path | Paper]) -> list[str]:
-    """The id of each source (its file name, without reading it), ``-2``, ``-3``... added to
-    repeats in source order: stable across runs, so a rerun finds its files."""
-    seen: set[str] = set()
-    unique: list[str] = []
-    for source in sources:
-        base = source.id if isinstance(source, Paper) else default_paper_id(source)
-        candidate, n = base, 2
-        while candidate in seen:
-            candidate, n = f"{base}-{n}", n + 1
-        seen.add(candidate)
-        unique.append(candidate)
-    return unique
-
-
 def _file_hash(path: Path) -> str | None:
     """sha256 of a regular file's bytes (the content hash of a file paper), None otherwise."""
     try:
@@ -210,6 +161,15 @@ def _load(source: Path | Paper, paper_id: str) -> Paper:
     if isinstance(source, Paper):
         return source if source.id == paper_id else source.model_copy(update={"id": paper_id})
     return load_paper(source, paper_id=paper_id)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    error: str
+
+
+Prepared = PaperResult | Paper | _Unreadable
+"""A source made ready for planning: settled already, read, or unreadable."""
 
 
 class _Run:
@@ -234,57 +194,23 @@ class _Run:
         self.k = k
         self.out = out
         self.log = RunLog(out) if out is not None else None
-        self.pending = _Pending()
+        self.pending = SharedFiles(out, PLANS_INDEX, FAILURES_FILE)
         self.indexed: set[str] = set(read_plans_index(out)) if out is not None else set()
-        self.last_flush = time.monotonic()
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
-        self.write_lock = asyncio.Lock()
         self.budget_usd = budget_usd
         self.on_event = on_event
         self.total = total
         self.settled = 0
-        self.usage = Usage()
-        self.stop_reason: str | None = None
-
-    def _budget_left(self) -> bool:
-        if self.budget_usd is None:
-            return True
-        if self.usage.cost_usd is None:
-            self.stop_reason = (
-                "the price of the model is unknown, so the budget cannot be enforced; "
-                "no new paper was started"
-            )
-            return False
-        if self.usage.cost_usd >= self.budget_usd:
-            self.stop_reason = (
-                f"budget reached: ${self.usage.cost_usd:.4f} of ${self.budget_usd:.4f} spent"
-            )
-            return False
-        return True
+        self.budget = Budget(budget_usd)
 
     async def flush(self, *, force: bool = False) -> None:
-        """Merge pending entries into the shared files (at most once per FLUSH_S unless forced)."""
-        if self.out is None or not self.pending:
-            return
-        if not force and time.monotonic() - self.last_flush < FLUSH_S:
-            return
-        async with self.write_lock:
-            self.last_flush = time.monotonic()
-            await asyncio.to_thread(self.pending.take().write, self.out)
-
-    def final_stop_reason(self) -> str | None:
-        """Why papers were left unstarted, with the money spent by the end of the run."""
-        if self.stop_reason is None or self.budget_usd is None or self.usage.cost_usd is None:
-            return self.stop_reason
-        return (
-            f"budget reached: ${self.usage.cost_usd:.4f} spent of ${self.budget_usd:.4f} "
-            "(papers already in flight were finished)"
-        )
+        """Merge finished papers into plans.json and failures.json when due."""
+        await self.pending.flush(force=force)
 
     def _settle(self, result: PaperResult) -> PaperResult:
         self.settled += 1
         if self.on_event is not None:
-            cost = self.usage.cost_usd
+            cost = self.budget.usage.cost_usd
             self.on_event(RunEvent(result, self.settled, self.total, cost or 0.0, cost is not None))
         return result
 
@@ -314,19 +240,30 @@ class _Run:
         outcome = await make_plan(planner, paper, mode=self.mode, k=self.k)
         return outcome.plan, outcome.details()
 
-    async def process(self, source: Path | Paper, paper_id: str) -> PaperResult:
-        """Read one source (unless its plan is there already), plan it, record it."""
-        result = await self._quick_skip(source, paper_id)
-        if result is None:
-            paper: Paper | None = None
-            error: str | None = None
-            try:
-                paper = await asyncio.to_thread(_load, source, paper_id)
-            except AblabError as exc:  # PaperError and the like: one line
-                error = str(exc)
-            except Exception as exc:  # a reader's bug must not sink the batch
-                error = f"could not be read: {exc!r}"
-            result = await self._plan_one(source, paper, error)
+    async def prepare(self, source: Path | Paper, paper_id: str) -> Prepared:
+        """Read one source, unless its plan is there already (then it is settled as skipped).
+
+        Runs ahead of the planning (see :func:`ablab.runs.engine.in_order`), so that papers are
+        read while the model answers the ones before them.
+        """
+        skipped = await self._quick_skip(source, paper_id)
+        if skipped is not None:
+            return skipped
+        try:
+            return await asyncio.to_thread(_load, source, paper_id)
+        except AblabError as exc:  # PaperError and the like: one line
+            return _Unreadable(str(exc))
+        except Exception as exc:  # a reader's bug must not sink the batch
+            return _Unreadable(f"could not be read: {exc!r}")
+
+    async def process(self, source: Path | Paper, prepared: Prepared) -> PaperResult:
+        """Plan one prepared source and record it."""
+        if isinstance(prepared, PaperResult):
+            result = prepared
+        elif isinstance(prepared, _Unreadable):
+            result = await self._plan_one(source, None, prepared.error)
+        else:
+            result = await self._plan_one(source, prepared, None)
         if not self.keep_plans:
             result.plan = None  # written to the run directory; memory stays flat
         await self.flush()
@@ -347,7 +284,7 @@ class _Run:
 
     def _skipped(self, label: str, paper_id: str, done: Plan) -> PaperResult:
         if paper_id not in self.indexed:  # finished by a killed run: list it now
-            self.pending.index[paper_id] = index_entry(done)
+            self.pending.add(paper_id, index_entry(done))
             self.indexed.add(paper_id)
         self.pending.clear(paper_id, label)
         return self._settle(PaperResult(label, paper_id, "skipped", plan=done))
@@ -373,7 +310,7 @@ class _Run:
             if done is not None:
                 return self._skipped(label, paper.id, done)
         async with self.semaphore:
-            if not self._budget_left():
+            if not self.budget.allows_start():
                 result = PaperResult(label, paper.id, "not_started")
                 self._log_paper(result)
                 return self._settle(result)
@@ -381,7 +318,7 @@ class _Run:
             try:
                 plan, details = await self._make_plan(paper)
             except PlanFailure as exc:
-                self.usage = self.usage + exc.usage
+                self.budget.add(exc.usage)
                 extra: dict[str, Any] = {"raw_responses": exc.raw_responses}
                 if exc.context is not None:
                     extra["context"] = exc.context.to_dict()
@@ -392,7 +329,7 @@ class _Run:
                 return self._fail(
                     label, paper.id, f"internal error: {exc!r}", Usage(), {}, paper.warnings
                 )
-            self.usage = self.usage + plan.usage
+            self.budget.add(plan.usage)
         plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
         if self.out is not None:
             # Off the event loop (fsyncs are slow) and outside the concurrency slot; the shared
@@ -403,7 +340,7 @@ class _Run:
                 return self._fail(
                     label, paper.id, f"could not be written: {exc}", plan.usage, {}, paper.warnings
                 )
-            self.pending.index[paper.id] = index_entry(plan)
+            self.pending.add(paper.id, index_entry(plan))
             self.indexed.add(paper.id)
         self.pending.clear(paper.id, label)
         result = PaperResult(
@@ -424,7 +361,7 @@ class _Run:
         result = PaperResult(
             label, paper_id, "failed", error=error, usage=usage, warnings=list(warnings or [])
         )
-        self.pending.record(
+        self.pending.fail(
             paper_id or label,
             {
                 "source": label,
@@ -494,7 +431,7 @@ async def run_plans(
         prepare_output_dir(out)
     started_at = datetime.now(UTC).isoformat()
     clock = time.monotonic()
-    ids = _unique_ids(sources)
+    ids = unique_ids(sources)
     run = _Run(
         driven,
         mode=mode,
@@ -512,20 +449,23 @@ async def run_plans(
     # (the first request does not wait for every paper to load) and memory does not grow with
     # the number of sources beyond one result each.
     results: list[PaperResult | None] = [None] * len(sources)
-    pending = iter(enumerate(zip(sources, ids, strict=True)))
 
-    async def worker() -> None:
-        for index, (source, paper_id) in pending:
-            results[index] = await run.process(source, paper_id)
+    async def prepare(index: int, item: tuple[Path | Paper, str]) -> Prepared:
+        return await run.prepare(*item)
+
+    async def process(index: int, item: tuple[Path | Paper, str], prepared: Prepared) -> None:
+        results[index] = await run.process(item[0], prepared)
 
     try:
-        await asyncio.gather(*(worker() for _ in range(min(max(1, concurrency), len(sources)))))
+        await in_order(list(zip(sources, ids, strict=True)), concurrency, process, prepare)
     finally:
         await run.flush(force=True)
         if driven.model is not None:
             await aclose_model(driven.model)
     settled = [result for result in results if result is not None]
-    summary = RunSummary(settled, run.usage, time.monotonic() - clock, run.final_stop_reason())
+    summary = RunSummary(
+        settled, run.budget.usage, time.monotonic() - clock, run.budget.final_stop_reason()
+    )
     if out is not None:
         _write_manifest(
             out,
@@ -545,5 +485,12 @@ async def run_plans(
 
 
 def run_plans_sync(*args: Any, **kwargs: Any) -> RunSummary:
-    """:func:`run_plans` from synchronous code (the CLI)."""
-    return asyncio.run(run_plans(*args, **kwargs))
+    """:func:`run_plans` from synchronous code (the CLI), in an event loop of its own whose
+    worker threads (file reads and writes, cache, log) keep up with ``concurrency`` papers."""
+
+    async def run() -> RunSummary:
+        threads = max(8, int(kwargs.get("concurrency", 4)) + 4)
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(threads))
+        return await run_plans(*args, **kwargs)
+
+    return asyncio.run(run())
