@@ -1,7 +1,8 @@
-"""``ablab report``: a run directory as one self-contained HTML file."""
+"""``ablab report``: a run directory as self-contained HTML (linked pages past --per-page)."""
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from ablab.cli._common import cli_errors, err_console, escape
 from ablab.errors import AblabError
 from ablab.report import write_report
+from ablab.report.build import PAPERS_PER_PAGE
 
 
 def report(
@@ -18,6 +20,13 @@ def report(
         show_default=False,
     ),
     out: Path = typer.Option(Path("report.html"), "--out", "-o", help="HTML file to write."),
+    per_page: int = typer.Option(
+        PAPERS_PER_PAGE,
+        "--per-page",
+        min=1,
+        help="Papers per HTML file; past it the report is split into linked pages "
+        "(report.html, report-2.html...).",
+    ),
 ) -> None:
     """Write a static HTML report (runs grid, plans, comparisons) that needs no other file.
 
@@ -26,9 +35,11 @@ def report(
 
     if out.is_dir():
         raise AblabError(f"--out {out}: is a directory, expected a file name")
-    path = write_report(run_dir, out)
+    path = write_report(run_dir, out, per_page=per_page)
     size_kb = path.stat().st_size / 1024
-    err_console.print(f"wrote {escape(str(path))} ({size_kb:.0f} KB)")
+    more = sorted(path.parent.glob(f"{glob.escape(path.stem)}-[0-9]*{path.suffix}"))
+    pages = f"; {len(more)} more page(s) beside it" if more else ""
+    err_console.print(f"wrote {escape(str(path))} ({size_kb:.0f} KB{pages})")
 
 
 def register(app: typer.Typer) -> None:
