@@ -17,13 +17,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
-
-from json_repair import repair_json
 
 from ablab.analysis import analyze
 from ablab.digest.checks import (
@@ -44,7 +41,6 @@ from ablab.models.base import (
     Model,
     ResponseSchema,
     StructuredOutputUnsupported,
-    clean_model_text,
     quoted_answer,
 )
 from ablab.models.cache import forget
@@ -53,6 +49,7 @@ from ablab.models.tokens import estimate_tokens
 from ablab.planners.lm_context import paper_context
 from ablab.planners.lm_prompts import environment
 from ablab.schema import Analysis, Mode, Paper, Section, SectionRole, Usage
+from ablab.tasks.answers import NoJSONObject, json_object
 
 R = SectionRole
 
@@ -210,23 +207,12 @@ class AnswerError(ValueError):
     """An answer holds no JSON object; the message is meant for the model."""
 
 
-_FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.S)
-
-
 def read_answer(text: str) -> dict[str, Any]:
     """The JSON object of an answer, mended if broken (fences, prose around it, trailing commas)."""
-    fenced = _FENCE.search(text)
-    body = fenced.group(1) if fenced else text
-    start = body.find("{")
-    if start < 0:
-        raise AnswerError("the answer holds no JSON object")
     try:
-        value = json.loads(body[start : body.rfind("}") + 1])
-    except ValueError:
-        value = repair_json(body[start:], return_objects=True)
-    if not isinstance(value, dict):
-        raise AnswerError("the answer is not one JSON object")
-    return dict(clean_model_text(value))
+        return json_object(text)
+    except NoJSONObject as exc:
+        raise AnswerError(str(exc)) from None
 
 
 def _text(value: Any) -> str:

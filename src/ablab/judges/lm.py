@@ -13,14 +13,10 @@ prompt (and hits the response cache).
 
 from __future__ import annotations
 
-import json
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-import json_repair
 
 from ablab._util.aio import run_sync
 from ablab.errors import JudgeError
@@ -28,8 +24,8 @@ from ablab.judges.base import AuthorJudgement, PaperContext, ReviewDecision, Rev
 from ablab.judges.lm_prompts import PAIRS_SCHEMA, VERDICTS_SCHEMA, describe, render
 from ablab.matching.match import Match
 from ablab.models import GenerateParams, Message, ResponseSchema, get_model
-from ablab.models.base import clean_model_text
 from ablab.schema import Ablation
+from ablab.tasks.answers import NoJSONObject, json_object
 
 if TYPE_CHECKING:
     from ablab.models import Completion, Model
@@ -82,16 +78,10 @@ def lay_out_sides(n_reference: int, n_plan: int, rng: random.Random) -> SideLayo
 
 def _json_object(text: str) -> dict[str, Any]:
     """The JSON object in a model answer (code fences and surrounding prose tolerated)."""
-    body = re.sub(r"^```(?:json)?\s*|\s*```$", "", text.strip())
-    start, end = body.find("{"), body.rfind("}")
-    candidate = body[start : end + 1] if start != -1 and end > start else body
     try:
-        value = json.loads(candidate)
-    except json.JSONDecodeError:
-        value = json_repair.loads(candidate)
-    if not isinstance(value, dict):
-        raise JudgeError(f"the judge's answer is not a JSON object: {text[:80]!r}")
-    return dict(clean_model_text(value))
+        return json_object(text)
+    except NoJSONObject:
+        raise JudgeError(f"the judge's answer is not a JSON object: {text[:80]!r}") from None
 
 
 def parse_pairs(text: str) -> list[tuple[str, str, str]]:
