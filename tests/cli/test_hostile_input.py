@@ -244,3 +244,12 @@ def test_the_request_time_out_can_be_set(tmp_path: Path) -> None:
         result = runner.invoke(app, [*args, "--timeout", "1", "--no-cache", "-f", "jsonl"])
         assert result.exit_code == 0, result.output
         assert len(server.requests) == 2  # the first request was abandoned after 1 s
+
+
+def test_loader_warnings_are_shown_by_analyze_and_plan(tmp_path: Path) -> None:
+    paper = tmp_path / "utf16.md"
+    text = "# Gated memory\n\n## Method\n\nA gated memory module with a learned gate.\n"
+    paper.write_bytes(text.encode("utf-16"))
+    for command in (["analyze", str(paper), "-f", "json"], ["plan", str(paper), "-f", "jsonl"]):
+        result = runner.invoke(app, command)
+        assert "decoded as UTF-16" in result.stderr, command

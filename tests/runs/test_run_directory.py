@@ -24,7 +24,7 @@ from ablab.runs.files import (
     write_plan,
 )
 from ablab.schema import Ablation, Action, Mode, Plan, Usage
-from lm_server import LocalOpenAIServer, Reply, plan_answer
+from lm_server import LocalOpenAIServer, Reply, completion_body, plan_answer
 
 from .conftest import PlanningServer, write_papers
 
@@ -167,3 +167,20 @@ def test_results_can_leave_plans_in_the_run_directory(tmp_path: Path) -> None:
     )
     assert all(r.plan is None for r in summary.results)
     assert len(read_plans_index(out)) == summary.count("done")
+
+
+def test_a_budget_holds_when_the_endpoint_reports_no_usage(tmp_path: Path) -> None:
+    papers = write_papers(tmp_path / "papers", 6)
+
+    def no_usage(request: dict[str, Any]) -> Reply:
+        body = completion_body(Reply.text(plan_answer()), request)
+        del body["usage"]
+        return Reply(body=body)
+
+    with LocalOpenAIServer(responder=no_usage) as server:
+        model = get_model("openai/gpt-4o", base_url=server.base_url, timeout=2, retry=FAST)
+        summary = run_plans_sync(
+            papers, LMPlanner(model), mode=Mode.AUTHOR, concurrency=1, budget_usd=0.0001
+        )
+    assert summary.usage.cost_usd is not None and summary.usage.cost_usd > 0
+    assert summary.count("done") == 1 and summary.count("not_started") == 5

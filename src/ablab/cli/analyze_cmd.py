@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ablab.analysis import analyze as run_analysis
-from ablab.cli._common import cli_errors, escape, out_console, write_stdout
+from ablab.cli._common import cli_errors, err_console, escape, out_console, write_stdout
 from ablab.papers import load_paper
 from ablab.papers.views import paper_view
 from ablab.schema import Analysis, Evidence, Mode
@@ -83,6 +83,8 @@ def analyze(
     Example: ablab analyze examples/paper.md --format json
     """
     loaded = load_paper(paper)
+    for warning in loaded.warnings:  # the loader's notes: a skipped include, a guessed encoding
+        err_console.print(f"[yellow]warning[/yellow]: {escape(warning)}", soft_wrap=True)
     result = run_analysis(paper_view(loaded, mode) if mode else loaded)
     chosen = fmt or (AnalysisFormat.table if sys.stdout.isatty() else AnalysisFormat.json)
     if chosen is AnalysisFormat.json:

@@ -150,7 +150,7 @@ def digest(
             progress.update(task, completed=event.settled, description=f"digesting{spent}")
             result = event.result
             for warning in result.warnings:  # the loader's notes: a skipped include, a guess
-                err_console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
+                err_console.print(f"[yellow]warning[/yellow]: {escape(warning)}", soft_wrap=True)
             if result.status == "failed":
                 report_paper_error(result.source, result.error or "failed")
             elif result.outcome is not None and result.outcome.problems:

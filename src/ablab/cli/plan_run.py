@@ -54,7 +54,7 @@ def run_and_report(
             progress.update(task, completed=event.settled, description=f"planning · {cost}")
             result = event.result
             for warning in result.warnings:  # the loader's notes: a skipped include, a guess
-                err_console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
+                err_console.print(f"[yellow]warning[/yellow]: {escape(warning)}", soft_wrap=True)
             if result.status == "failed":
                 report_paper_error(result.source, result.error or "failed")
 
