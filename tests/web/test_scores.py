@@ -29,7 +29,10 @@ def bench_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
             cli_app,
             ["bench", "-d", str(DATASETS / f"{task}.jsonl"), "-o", str(root / f"bench-{task}")],
         )
-        assert result.exit_code == 0, result.output
+        # A paper the offline planner finds no sound ablation in fails alone (exit 1); the
+        # others are planned and scored.
+        assert result.exit_code in (0, 1), result.output
+        assert (root / f"bench-{task}" / "eval" / "summary.json").is_file(), result.output
     eval_only = root / "eval-copy"
     shutil.copytree(root / "bench-author" / "eval", eval_only)
     (root / "broken").mkdir()
