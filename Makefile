@@ -14,6 +14,7 @@ lint:
 
 typecheck:
 	$(PY)/mypy
+	$(PY)/lint-imports
 
 test:
 	$(PY)/pytest

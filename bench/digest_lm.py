@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the local test server
 
 from _common import write_results  # noqa: E402
 from synthetic import synthetic_paper  # noqa: E402
 
-from ablab.digest.batch import run_digests  # noqa: E402
 from ablab.digest.lm import WRITERS, LMDigestWriter  # noqa: E402
 from ablab.models import get_model  # noqa: E402
-from ablab.models.testing import LocalOpenAIServer, Reply  # noqa: E402
 from ablab.models.tokens import estimate_tokens  # noqa: E402
 from ablab.papers import load_paper, paper_from_markdown  # noqa: E402
+from ablab.runs.digests import run_digests  # noqa: E402
+from lm_server import LocalOpenAIServer, Reply  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "tide.md"

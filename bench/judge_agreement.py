@@ -21,9 +21,9 @@ from pathlib import Path
 
 from _common import summary, time_call, write_results
 
+from ablab.formats.trajectory import parse_trajectory
 from ablab.judges.base import PaperContext
 from ablab.judges.offline import OfflineJudge
-from ablab.render.trajectory import parse_trajectory
 from ablab.schema import Trajectory
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,6 +1,6 @@
 """Share of fault-injection cases that end in a valid plan or a clearly reported failure.
 
-Each scenario of :func:`ablab.models.testing.fault_scenarios` is replayed by the local server to
+Each scenario of :func:`lm_server.fault_scenarios` is replayed by the local server to
 a one-paper batch run (real openai client, the lm planner, a run directory). An outcome counts as
 handled when the paper is either planned (a valid, non-empty plan in the run directory) or
 recorded in failures.json with an error message; a crash (exception out of the runner) or a lost
@@ -17,16 +17,17 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the local test server
 
 from _common import write_results  # noqa: E402
 
 from ablab.models import RetryPolicy, get_model  # noqa: E402
-from ablab.models.testing import FaultScenario, LocalOpenAIServer, fault_scenarios  # noqa: E402
 from ablab.papers import load_paper  # noqa: E402
 from ablab.planners.lm import LMPlanner  # noqa: E402
-from ablab.render.runs import load_plan, read_plans_index  # noqa: E402
 from ablab.runs import run_plans_sync  # noqa: E402
+from ablab.runs.files import load_plan, read_plans_index  # noqa: E402
 from ablab.schema import Mode  # noqa: E402
+from lm_server import FaultScenario, LocalOpenAIServer, fault_scenarios  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tide.md"
 TIMEOUT = 0.3

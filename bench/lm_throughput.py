@@ -21,15 +21,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the local test server
 
 from _common import write_results  # noqa: E402
 
 from ablab.models import RetryPolicy, get_model  # noqa: E402
-from ablab.models.testing import LocalOpenAIServer, Reply, plan_answer  # noqa: E402
 from ablab.papers import paper_from_markdown  # noqa: E402
 from ablab.planners.lm import LMPlanner  # noqa: E402
 from ablab.runs import run_plans_sync  # noqa: E402
 from ablab.schema import Mode  # noqa: E402
+from lm_server import LocalOpenAIServer, Reply, plan_answer  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tide.md"
 

@@ -15,17 +15,18 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the local test server
 
 from _common import write_results  # noqa: E402
 from synthetic import synthetic_paper  # noqa: E402
 
-from ablab.api import paper_view  # noqa: E402
 from ablab.models import FakeModel  # noqa: E402
-from ablab.models.testing import plan_answer  # noqa: E402
 from ablab.papers import load_paper, paper_from_markdown  # noqa: E402
+from ablab.papers.views import paper_view
 from ablab.planners.hybrid import HybridPlanner  # noqa: E402
 from ablab.planners.lm import LMPlanner  # noqa: E402
 from ablab.schema import Mode, Paper  # noqa: E402
+from lm_server import plan_answer  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = [

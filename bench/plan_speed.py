@@ -26,8 +26,8 @@ from _common import (  # noqa: E402
 from synthetic import synthetic_paper  # noqa: E402
 
 from ablab.api import plan_paper  # noqa: E402
+from ablab.formats.trajectory import parse_trajectory, render_trajectory  # noqa: E402
 from ablab.papers import load_paper, paper_from_markdown  # noqa: E402
-from ablab.render.trajectory import parse_trajectory, render_trajectory  # noqa: E402
 from ablab.schema import Mode  # noqa: E402
 
 TRAJECTORIES = REPO.parent / "shared" / "fixtures" / "ablationbench-trajectories"

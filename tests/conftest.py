@@ -13,6 +13,7 @@ SHARED = REPO.parent / "shared"
 TRAJECTORIES = SHARED / "fixtures" / "ablationbench-trajectories"
 SEEDS = SHARED / "seeds"
 EXAMPLES = REPO / "examples"
+DATASETS = EXAMPLES / "datasets"
 
 
 def _need(path: Path) -> Path:
@@ -34,6 +35,19 @@ def trajectories_dir() -> Path:
 def seeds_dir() -> Path:
     """The seed documents (../shared/seeds)."""
     return _need(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def datasets_dir() -> Path:
+    """``examples/datasets``: three papers, four dataset kinds, two demo runs."""
+    return DATASETS
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """Model answers cached by a test go to a folder of the test run, never the user's cache."""
+    if "ABLAB_CACHE_DIR" not in os.environ:
+        monkeypatch.setenv("ABLAB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ablab._util.jsonl import json_line
+
 
 class Mode(StrEnum):
     """Which AblationBench task a plan answers."""
@@ -318,7 +320,6 @@ class Plan(_Model):
 
     def to_jsonl(self) -> str:
         """AblationBench predictions: one ablation JSON object per line."""
-        from ablab.render.jsonl import json_line
 
         return "\n".join(json_line(a.to_bench_dict()) for a in self.ablations)
 

@@ -9,10 +9,10 @@ import pytest
 
 from ablab.bench.evaluate import evaluate_plans, read_summary, write_evaluation
 from ablab.bench.judge_eval import evaluate_judge
-from ablab.bench.plans import load_plans
 from ablab.bench.sources import load_dataset
 from ablab.errors import DatasetError
 from ablab.judges import get_judge
+from ablab.runs.plans import load_plans
 from ablab.schema import Mode
 
 

@@ -7,13 +7,8 @@ from hypothesis import strategies as st
 
 from ablab.bench.scoring import PaperScore, score_author, score_reviewer
 from ablab.judges import get_judge
-from ablab.judges.base import (
-    AuthorJudgement,
-    Match,
-    PaperContext,
-    ReviewDecision,
-    ReviewerJudgement,
-)
+from ablab.judges.base import AuthorJudgement, PaperContext, ReviewDecision, ReviewerJudgement
+from ablab.matching.match import Match
 from ablab.schema import Ablation, Action
 
 _SCORES = ("precision", "recall", "f1_score", "ndcg_ranked")

@@ -8,7 +8,8 @@ import pytest
 
 from ablab.bench.metrics import aggregate, f1, first_hits, ndcg_ranked, ndcg_set
 from ablab.bench.scoring import score_author, score_reviewer
-from ablab.judges.base import AuthorJudgement, Match, ReviewDecision, ReviewerJudgement
+from ablab.judges.base import AuthorJudgement, ReviewDecision, ReviewerJudgement
+from ablab.matching.match import Match
 from ablab.schema import Ablation
 
 LOG3 = math.log2(3)

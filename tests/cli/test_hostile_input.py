@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from ablab.cli.app import app
+from lm_server import LocalOpenAIServer, Reply, plan_answer
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "tide.md"
@@ -232,3 +233,25 @@ def test_run_directory_beside_the_papers_never_overwrites_them(tmp_path: Path) -
     for _ in range(2):
         again = runner.invoke(app, ["plan", str(paper), "-o", str(tmp_path / "run")])
         assert again.exit_code == 0, again.output
+
+
+def test_the_request_time_out_can_be_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paper = tmp_path / "paper.md"
+    paper.write_text("# Gated memory\n\n## Method\n\nA gate decides what the memory keeps.\n")
+    # A hosted API (a local server is never sent a timed-out request again: it is still busy).
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+    with LocalOpenAIServer() as server:
+        server.enqueue(Reply.slow(2.0, plan_answer()), Reply.text(plan_answer()))
+        args = ["plan", str(paper), "--model", "openai/m", "--base-url", server.base_url]
+        result = runner.invoke(app, [*args, "--timeout", "1", "--no-cache", "-f", "jsonl"])
+        assert result.exit_code == 0, result.output
+        assert len(server.requests) == 2  # the first request was abandoned after 1 s
+
+
+def test_loader_warnings_are_shown_by_analyze_and_plan(tmp_path: Path) -> None:
+    paper = tmp_path / "utf16.md"
+    text = "# Gated memory\n\n## Method\n\nA gated memory module with a learned gate.\n"
+    paper.write_bytes(text.encode("utf-16"))
+    for command in (["analyze", str(paper), "-f", "json"], ["plan", str(paper), "-f", "jsonl"]):
+        result = runner.invoke(app, command)
+        assert "decoded as UTF-16" in result.stderr, command

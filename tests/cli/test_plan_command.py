@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ablab.cli.app import app
-from ablab.render.trajectory import parse_trajectory
+from ablab.formats.trajectory import parse_trajectory
 from ablab.schema import Action, Mode
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tide.md"

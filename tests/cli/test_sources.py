@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ablab.errors import PaperError
-from ablab.sources import collect_sources
+from ablab.papers.collect import collect_sources
 
 
 def test_folder_of_papers_in_name_order_with_latex_projects(tmp_path: Path) -> None:
@@ -24,8 +24,16 @@ def test_folder_of_papers_in_name_order_with_latex_projects(tmp_path: Path) -> N
 
 def test_a_folder_with_tex_files_is_one_project(tmp_path: Path) -> None:
     (tmp_path / "main.tex").write_text("\\documentclass{article}")
-    (tmp_path / "intro.md").write_text("# not a paper of its own")
+    (tmp_path / "intro.tex").write_text("\\section{Intro}")
+    (tmp_path / "README.md").write_text("# how to build")
+    (tmp_path / "figure.pdf").write_bytes(b"%PDF")
     assert collect_sources([tmp_path]) == [tmp_path]
+
+
+def test_markdown_papers_with_one_tex_paper_are_a_collection(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md", "c.tex"):
+        (tmp_path / name).write_text("# A paper" if name.endswith(".md") else "\\section{A}")
+    assert [p.name for p in collect_sources([tmp_path])] == ["a.md", "b.md", "c.tex"]
 
 
 def test_digests_beside_their_papers_are_not_planned_twice(tmp_path: Path) -> None:

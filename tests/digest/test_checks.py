@@ -13,7 +13,7 @@ from ablab.digest.checks import (
     check_numbers,
     extract_numbers,
 )
-from ablab.digest.model import ArchitectureOnboarding, Digest, QuickFact
+from ablab.formats.rpa2.model import ArchitectureOnboarding, Digest, QuickFact
 from ablab.papers import paper_from_markdown
 
 PAPER = paper_from_markdown(

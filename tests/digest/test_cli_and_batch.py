@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from ablab.cli.app import app
 from ablab.digest import Digest, parse_digest
-from ablab.digest.batch import FAILURES_FILE, INDEX_FILE, read_index, run_digests
+from ablab.runs.digests import FAILURES_FILE, INDEX_FILE, read_index, run_digests
 from ablab.schema import Mode
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tide.md"

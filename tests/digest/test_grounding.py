@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ablab.api import paper_view
 from ablab.cli.app import app
 from ablab.digest import render_digest
-from ablab.digest.batch import run_digests
-from ablab.digest.grounding import DigestLibrary, digest_grounding, grounding_text
 from ablab.digest.offline import digest_offline
 from ablab.errors import ConfigError
 from ablab.models import FakeModel
 from ablab.papers import load_paper
+from ablab.papers.views import paper_view
+from ablab.planners.grounding import DigestLibrary, digest_grounding, grounding_text
 from ablab.planners.hybrid import HybridPlanner
+from ablab.runs.digests import run_digests
 from ablab.schema import Mode, Paper
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tide.md"

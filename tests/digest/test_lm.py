@@ -21,10 +21,10 @@ from ablab.digest.checks import NumberIndex
 from ablab.digest.lm import UNFILLED_AFTER_REPAIRS, WRITERS, LMDigestWriter
 from ablab.digest.write import DigestOutcome, awrite_digest
 from ablab.models import CachedModel, FakeModel, Message, ResponseCache, get_model
-from ablab.models.testing import LocalOpenAIServer, Reply, isolated_environment
 from ablab.papers import load_paper
 from ablab.runs import read_log
 from ablab.schema import Paper
+from lm_server import LocalOpenAIServer, Reply, isolated_environment
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tide.md"
 GOOD_RESULTS = [
@@ -355,7 +355,7 @@ def test_model_failure_fails_the_paper_and_keeps_the_cost(
         return Reply.text(scripted(lambda n: GOOD_RESULTS)(body["messages"]))
 
     server.responder = respond
-    from ablab.digest.batch import run_digests
+    from ablab.runs.digests import run_digests
 
     async def go() -> Any:
         model = get_model("openai/gpt-4o-mini", base_url=server.base_url)

@@ -9,8 +9,8 @@ import pytest
 from ablab.api import plan_paper
 from ablab.digest import parse_digest, render_digest
 from ablab.digest.checks import NumberIndex, extract_numbers
-from ablab.digest.model import Digest
 from ablab.digest.offline import ablation_line, digest_offline
+from ablab.formats.rpa2.model import Digest
 from ablab.papers import load_paper, paper_from_markdown
 from ablab.schema import Mode, Paper
 

@@ -13,8 +13,8 @@ from ablab.judges.base import PaperContext
 from ablab.judges.lm import LMJudge, lay_out_sides, parse_pairs
 from ablab.judges.majority import MajorityJudge
 from ablab.models import FakeModel, FakeReply, Message, get_model
-from ablab.models.testing import LocalOpenAIServer, Reply
 from ablab.schema import Ablation
+from lm_server import LocalOpenAIServer, Reply
 
 CONTEXT = PaperContext(paper_id="simsiam", title="SimSiam", abstract="Siamese networks.")
 REFERENCE = [

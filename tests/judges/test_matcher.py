@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ablab.judges.matcher import match_ablations, profile, score_pair
+from ablab.matching.matcher import match_ablations, profile, score_pair
 from ablab.schema import Ablation, Action
 
 

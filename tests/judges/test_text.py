@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ablab.judges.text import containment, dice, find_acronyms, split_head, terms, tokenize
+from ablab.matching.text import containment, dice, find_acronyms, split_head, terms, tokenize
 
 
 def test_tokenize_spells_out_greek_and_keeps_fractions() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ablab.models.testing import LocalOpenAIServer, isolated_environment
 from ablab.papers import paper_from_markdown
 from ablab.schema import Paper
+from lm_server import LocalOpenAIServer, isolated_environment
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

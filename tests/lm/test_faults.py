@@ -10,9 +10,9 @@ import asyncio
 import pytest
 
 from ablab.models import RetryPolicy, get_model
-from ablab.models.testing import FaultScenario, LocalOpenAIServer, Reply, fault_scenarios
 from ablab.planners.lm import LMPlanner, PlanFailure
 from ablab.schema import Mode, Paper, Plan
+from lm_server import FaultScenario, LocalOpenAIServer, Reply, fault_scenarios
 
 TIMEOUT = 0.3
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05, max_retry_after=5)

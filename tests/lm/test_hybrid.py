@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from ablab.models import FakeModel
-from ablab.models.testing import plan_answer
 from ablab.planners import get_planner
 from ablab.planners.hybrid import HybridPlanner
 from ablab.planners.lm import LMPlanner
@@ -22,6 +21,7 @@ from ablab.schema import (
     Paper,
     SectionRole,
 )
+from lm_server import plan_answer
 
 ANALYSIS = Analysis(
     paper_id="gated-memory",

@@ -10,11 +10,11 @@ import pytest
 from ablab.errors import ConfigError
 from ablab.models import FakeModel, FakeReply, StructuredOutputUnsupported
 from ablab.models.base import Completion, GenerateParams, Message, ResponseSchema
-from ablab.models.testing import plan_answer
 from ablab.planners import get_planner
 from ablab.planners.lm import LMPlanner, PlanFailure
 from ablab.planners.lm_prompts import PROMPT_VERSION
 from ablab.schema import Action, Mode, Paper
+from lm_server import plan_answer
 
 GOOD = plan_answer(
     [
@@ -161,3 +161,12 @@ def test_fake_heuristic_model_runs_the_whole_lm_path_offline(paper: Paper) -> No
     assert plan.planner == "lm" and plan.model == "fake/heuristic"
     assert [a.ablated_part for a in plan.ablations] == [a.ablated_part for a in offline.ablations]
     assert plan.usage.cost_usd == 0.0
+
+
+def test_a_huge_bad_answer_is_quoted_back_cut(paper: Paper) -> None:
+    huge = "I think the gate matters. " * 40_000  # about 1 MB of prose, no JSON
+    model = FakeModel([huge, GOOD])
+    asyncio.run(LMPlanner(model).aplan_outcome(paper, mode=Mode.AUTHOR, k=5))
+    quoted = model.calls[1].messages[-2]
+    assert quoted.role == "assistant" and quoted.content.startswith("I think the gate matters.")
+    assert len(quoted.content) < 10_000 and "answer cut" in quoted.content

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ablab.models.testing import LocalOpenAIServer, isolated_environment
+from lm_server import LocalOpenAIServer, isolated_environment
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from ablab.models import (
     get_model,
 )
 from ablab.models.cache import cache_key, forget
-from ablab.models.testing import LocalOpenAIServer, Reply
+from lm_server import LocalOpenAIServer, Reply
 
 HELLO = [Message(role="user", content="hello")]
 SCHEMA = ResponseSchema(name="s", json_schema={"type": "object"})

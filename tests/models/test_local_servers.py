@@ -22,7 +22,7 @@ from ablab.models import (
 )
 from ablab.models.base import Completion, Model
 from ablab.models.server_info import context_from_models, context_from_props
-from ablab.models.testing import UNREACHABLE_URL, LocalOpenAIServer, Reply
+from lm_server import UNREACHABLE_URL, LocalOpenAIServer, Reply
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05, max_retry_after=5)
 SCHEMA = ResponseSchema(

@@ -16,8 +16,8 @@ from ablab.models import (
     StructuredOutputUnsupported,
     get_model,
 )
-from ablab.models.base import Completion, Model
-from ablab.models.testing import LocalOpenAIServer, Reply
+from ablab.models.base import MAX_ANSWER_CHARS, Completion, Model
+from lm_server import LocalOpenAIServer, Reply, completion_body
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05, max_retry_after=5)
 SCHEMA = ResponseSchema(name="answer", json_schema={"type": "object", "properties": {}})
@@ -186,3 +186,39 @@ def test_recorded_response_replays(server: LocalOpenAIServer) -> None:
     server.enqueue(Reply.recorded(recording))
     completion = generate(model_at(server))
     assert completion.text == "Hello!" and completion.usage.input_tokens == 9
+
+
+def test_an_html_page_with_status_200_is_retried(server: LocalOpenAIServer) -> None:
+    server.enqueue(Reply.html_page(200), Reply.text("ok"))
+    completion = generate(model_at(server))
+    assert completion.text == "ok" and completion.attempts == 2
+
+
+def test_an_html_page_every_time_fails_as_a_model_error(server: LocalOpenAIServer) -> None:
+    server.enqueue(*[Reply.html_page(200)] * 4)
+    with pytest.raises(ModelRequestError, match="unreadable response"):
+        generate(model_at(server))
+
+
+def test_a_missing_usage_block_is_estimated_and_priced(server: LocalOpenAIServer) -> None:
+    body = completion_body(Reply.text("a plan " * 50), {"model": "gpt-4o"})
+    del body["usage"]
+    server.enqueue(Reply(body=body))
+    completion = generate(model_at(server))
+    assert completion.usage.input_tokens > 0 and completion.usage.output_tokens > 0
+    assert completion.cost_source == "estimate"
+    assert completion.usage.cost_usd is not None and completion.usage.cost_usd > 0
+
+
+def test_a_runaway_answer_is_cut_and_reported_as_cut(server: LocalOpenAIServer) -> None:
+    server.enqueue(Reply.text("x" * 5_000_000))
+    completion = generate(model_at(server, timeout=10))
+    assert len(completion.text) == MAX_ANSWER_CHARS
+    assert completion.finish_reason == "length"
+
+
+def test_a_key_the_model_echoes_is_redacted(server: LocalOpenAIServer) -> None:
+    key = "sk-echo-0123456789abcdefXYZ"
+    server.enqueue(Reply.text(f"Sure, your key is {key}."))
+    completion = generate(model_at(server, api_key=key))
+    assert key not in completion.text and "[redacted]" in completion.text

@@ -65,3 +65,9 @@ def test_fake_models_are_chosen_by_name(tmp_path) -> None:
         get_model("fake/script")
     with pytest.raises(ConfigError, match="fake/heuristic"):
         get_model("fake/nothing")
+
+
+@pytest.mark.parametrize("url", ["notaurl", "localhost:8000/v1", "ftp://host/v1", "http://"])
+def test_a_base_url_that_is_not_an_http_url_is_refused_at_once(url: str) -> None:
+    with pytest.raises(ConfigError, match="not an http"):
+        get_model("openai/gpt-4o", base_url=url, api_key="k")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,41 @@ def test_terminal_control_characters_are_dropped(tmp_path: Path) -> None:
     assert text.startswith("We use a gate]52;c;ZXZpbA==.\tTabs")
     assert not any(ord(ch) < 32 and ch not in "\t\n\f" for ch in paper.title + text)
     assert not any(0x7F <= ord(ch) <= 0x9F for ch in paper.title + text)
+
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "paper.md"
+    os.mkfifo(fifo)
+    with pytest.raises(PaperError, match="not a regular file"):
+        load_paper(fifo)
+
+
+def test_a_utf16_paper_is_read_as_text(tmp_path: Path) -> None:
+    text = "# Gated memory\n\n## Method\n\nA gate decides what the memory keeps.\n"
+    for encoding, name in (("utf-16", "bom.md"), ("utf-16-le", "plain.md")):
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        paper = load_paper(path)
+        assert paper.title == "Gated memory"
+        assert any("UTF-16" in warning for warning in paper.warnings)
+
+
+def test_an_include_fan_out_is_bounded(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\n\\section{Method}\nText.\n"
+        "\\input{f00}\n\\end{document}\n"
+    )
+    for n in range(31):  # each file includes the next twice: 2**31 splices unbounded
+        (project / f"f{n:02d}.tex").write_text(
+            f"Part {n}.\n\\input{{f{n + 1:02d}}}\\input{{f{n + 1:02d}}}\n"
+        )
+    (project / "f31.tex").write_text("End.\n")
+    code = (
+        "from ablab.errors import PaperError\nfrom ablab.papers import load_paper\n"
+        f"try:\n    load_paper({str(project)!r})\nexcept PaperError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "more than 2,000 included files" in done.stdout  # refused, in seconds

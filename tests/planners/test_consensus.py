@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from ablab.errors import PlanError
+from ablab.formats.trajectory import parse_trajectory
 from ablab.papers import paper_from_markdown
 from ablab.planners import get_planner
 from ablab.planners.consensus import ConsensusPlanner, cluster_ablations, combine_plans
-from ablab.render.trajectory import parse_trajectory
 from ablab.schema import Mode, Plan
 
 MODELS = ("gpt-4o", "claude-35-sonnet")

@@ -10,11 +10,11 @@ import pytest
 
 from ablab.analysis import analyze, same_target, target_key
 from ablab.errors import PlanError
+from ablab.formats.trajectory import parse_trajectory, render_trajectory
 from ablab.papers import author_view, load_paper
 from ablab.planners import get_planner
 from ablab.planners.heuristic import HeuristicPlanner
 from ablab.planners.heuristic_additions import addition_candidates
-from ablab.render.trajectory import parse_trajectory, render_trajectory
 from ablab.schema import (
     Action,
     Mode,

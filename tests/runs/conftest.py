@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ablab.models.testing import LocalOpenAIServer, Reply, isolated_environment, plan_answer
+from lm_server import LocalOpenAIServer, Reply, isolated_environment, plan_answer
 
 PAPER = (Path(__file__).resolve().parents[1] / "lm" / "fixtures" / "gated_memory.md").read_text(
     encoding="utf-8"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ablab.cli.app import app
-from ablab.models.testing import plan_answer
+from lm_server import plan_answer
 
 from .conftest import PlanningServer
 

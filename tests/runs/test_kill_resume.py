@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ablab.render.runs import load_plan, read_plans_index
+from ablab.runs.files import load_plan, read_plans_index
 
 from .conftest import PlanningServer, write_papers
 
@@ -40,6 +40,13 @@ def _command(papers: Path, out: Path, base_url: str) -> list[str]:
     ]
 
 
+def _finished(out: Path) -> set[str]:
+    """Papers whose last file (``.plan.json``) is written: complete, whatever plans.json says."""
+    if not out.exists():
+        return set()
+    return {path.name.removesuffix(".plan.json") for path in out.glob("*.plan.json")}
+
+
 def test_killed_run_resumes_without_redoing_or_duplicating(tmp_path: Path) -> None:
     folder = tmp_path / "papers"
     write_papers(folder, 10)
@@ -53,14 +60,17 @@ def test_killed_run_resumes_without_redoing_or_duplicating(tmp_path: Path) -> No
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
-        while len(read_plans_index(out) if out.exists() else {}) < 3:
+        while len(_finished(out)) < 3:
             assert process.poll() is None, "the run ended before it could be killed"
             assert time.monotonic() < deadline, "no progress"
             time.sleep(0.02)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        finished_before = set(read_plans_index(out))
+        finished_before = _finished(out)
         assert 3 <= len(finished_before) < 10
+        assert set(read_plans_index(out) if (out / "plans.json").exists() else {}) <= (
+            finished_before  # the index never lists a paper whose files are not all there
+        )
 
         rerun = subprocess.run(
             _command(folder, out, server.base_url), env=env, capture_output=True, text=True

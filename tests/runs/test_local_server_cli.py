@@ -9,7 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from ablab.cli.app import app
-from ablab.models.testing import LocalOpenAIServer, Reply, plan_answer
+from lm_server import LocalOpenAIServer, Reply, plan_answer
 
 runner = CliRunner()
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from ablab.models import CachedModel, FakeModel, ResponseCache, RetryPolicy, get_model
-from ablab.models.testing import LocalOpenAIServer, Reply, plan_answer
 from ablab.planners.hybrid import HybridPlanner
 from ablab.planners.lm import LMPlanner
-from ablab.render.runs import read_plans_index
 from ablab.runs import read_log, run_plans_sync, summarise_run
+from ablab.runs.files import read_plans_index
 from ablab.schema import Analysis, Mode
+from lm_server import LocalOpenAIServer, Reply, plan_answer
 
 from .conftest import PlanningServer, write_papers
 

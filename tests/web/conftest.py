@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from ablab._util.atomic import atomic_write_text
 from ablab.papers import load_paper, paper_from_markdown
-from ablab.render.runs import atomic_write_text, write_plan
+from ablab.runs.files import write_plan
 from ablab.schema import Ablation, Action, Evidence, Mode, Paper, Plan
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tide.md"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ablab.schema import Ablation, Action, Mode, Plan
-from ablab.web.align import align_plans, matcher_similarity
+from ablab.views.align import align_plans, matcher_similarity
 
 
 def _ablation(name: str, part: str, action: Action = Action.REMOVE) -> Ablation:

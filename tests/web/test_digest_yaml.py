@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ablab.web.digests import split_digest
+from ablab.views.digests import split_digest
 
 
 def test_alias_bomb_in_front_matter_is_not_expanded() -> None:

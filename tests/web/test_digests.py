@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from ablab.digest import Digest, parse_digest
 from ablab.report import build_report
-from ablab.web.digests import digest_path, digest_run_name, list_digests, split_digest
-from ablab.web.store import NotFound, RunStore
+from ablab.views.digests import digest_path, list_digests, split_digest
+from ablab.views.store import NotFound, RunStore
+from ablab.web.digest_jobs import digest_run_name
 
 from .conftest import EXAMPLE
 

@@ -12,6 +12,8 @@ import pytest
 
 from ablab.errors import AblabError
 from ablab.report import build_report, write_report
+from ablab.runs.files import write_plan
+from ablab.schema import Ablation, Action, Mode, Plan
 
 
 class _Links(HTMLParser):
@@ -104,3 +106,28 @@ def test_nothing_to_report_is_a_clear_error(tmp_path: Path, make: str) -> None:
         target.write_text("x", encoding="utf-8")
     with pytest.raises(AblabError, match="target"):
         build_report(target)
+
+
+def test_a_large_report_is_split_into_linked_pages(tmp_path: Path) -> None:
+    run = tmp_path / "runs" / "many"
+    run.mkdir(parents=True)
+    ablation = Ablation(name="n", ablated_part="gate", action=Action.REMOVE, metrics=["m"])
+    for n in range(5):
+        plan = Plan(
+            paper_id=f"paper-{n}",
+            paper_title=f"Paper number {n}",
+            mode=Mode.AUTHOR,
+            planner="heuristic",
+            model="none",
+            ablations=[ablation],
+            k=1,
+        )
+        write_plan(run, plan)
+    out = write_report(tmp_path / "runs", tmp_path / "report.html", per_page=2)
+    pages = [out, tmp_path / "report-2.html", tmp_path / "report-3.html"]
+    assert all(page.exists() for page in pages) and not (tmp_path / "report-4.html").exists()
+    shown = [re.findall(r"Paper number (\d)", page.read_text()) for page in pages]
+    assert [sorted(set(ids)) for ids in shown] == [["0", "1"], ["2", "3"], ["4"]]
+    second = _tags(pages[1].read_text())
+    links = {a.get("href") for t, a in second if t == "a"}
+    assert {"report.html", "report-3.html"} <= links

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ablab.render.runs import write_plan
-from ablab.render.trajectory import render_plan_markdown
+from ablab.formats.trajectory import render_plan_markdown
+from ablab.runs.files import write_plan
 from ablab.schema import Ablation, Action, Mode, Plan
-from ablab.web.store import NotFound, RunStore, is_safe_name, render_plan_file
+from ablab.views.store import NotFound, RunStore, is_safe_name, render_plan_file
 
 
 def test_lists_runs_with_their_plans(runs_dir: Path) -> None:

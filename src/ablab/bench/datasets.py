@@ -18,10 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ablab.errors import DatasetError
-from ablab.render.runs import is_file_id
+from ablab.formats.predictions import parse_ablation
+from ablab.runs.files import is_file_id
 from ablab.schema import Ablation, Mode
 
 
@@ -145,32 +146,6 @@ def _label_rows(value: Any, where: str) -> list[dict[str, Any]]:
                     raise DatasetError(f"{where}: labels line {number} is not JSON: {exc}") from exc
         return rows
     return [dict(row) for row in _json_list(value, f"{where}: labels")]
-
-
-def parse_ablation(raw: Any, where: str) -> Ablation:
-    """One AblationBench ablation object (replacement may be a list, a dict or a string)."""
-    if not isinstance(raw, Mapping):
-        raise DatasetError(f"{where}: an ablation must be a JSON object, got {raw!r:.60}")
-    replacement = raw.get("replacement")
-    if isinstance(replacement, Mapping):  # AblationBench allows {"option": "detail"}
-        replacement = [f"{key}: {value}" for key, value in replacement.items()]
-    elif isinstance(replacement, list):
-        replacement = [str(item) for item in replacement]
-    elif replacement is not None:
-        replacement = [str(replacement)]
-    try:
-        return Ablation(
-            name=str(raw.get("name") or raw.get("ablated_part") or ""),
-            ablated_part=str(raw.get("ablated_part") or raw.get("name") or ""),
-            action=raw.get("action", ""),
-            replacement=replacement,
-            metrics=[str(m) for m in raw.get("metrics") or []],
-        )
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        raise DatasetError(
-            f"{where}: invalid ablation ({problem['loc']}: {problem['msg']})"
-        ) from None
 
 
 def parse_task(row: Mapping[str, Any], kind: DatasetKind) -> PaperTask:

@@ -19,16 +19,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ablab._util.atomic import atomic_write_text
+from ablab._util.jsonl import json_line
+from ablab._util.text import reason
 from ablab.bench.datasets import Dataset, DatasetKind, PaperTask
 from ablab.bench.metrics import Aggregate, aggregate
 from ablab.bench.paper_files import load_task_paper
-from ablab.bench.plans import LoadedPlan, PlanSet
 from ablab.bench.scoring import PaperScore, score_author, score_reviewer
 from ablab.errors import DatasetError
 from ablab.judges.base import AuthorJudgement, Judge, PaperContext, ReviewerJudgement
-from ablab.papers.source import reason
-from ablab.render.jsonl import json_line
-from ablab.render.runs import atomic_write_text, check_file_id, prepare_output_dir
+from ablab.runs.files import check_file_id, prepare_output_dir
+from ablab.runs.plans import LoadedPlan, PlanSet
 from ablab.schema import Mode
 
 EVALUATIONS_FILE = "evaluations.json"

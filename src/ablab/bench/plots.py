@@ -11,7 +11,7 @@ from pathlib import Path
 from ablab.bench.evaluate import EvaluationSummary
 from ablab.bench.leaderboard import HEADERS, entry_name, sort_rows
 from ablab.errors import ConfigError
-from ablab.render.runs import prepare_output_dir
+from ablab.runs.files import prepare_output_dir
 
 PLOTTED = ("precision", "recall", "f1_score", "ndcg_ranked")
 """Scores drawn, one bar per planner in each group."""

@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ablab.api import plan_paper
-from ablab.bench.datasets import Dataset, DatasetKind, PaperTask
+from ablab._util.atomic import atomic_write_text
+from ablab.api import PlanSpec, build_planner
+from ablab.bench.datasets import Dataset, DatasetKind
 from ablab.bench.evaluate import Evaluation, evaluate_plans, write_evaluation
 from ablab.bench.paper_files import load_task_paper
-from ablab.bench.plans import load_plans
-from ablab.errors import AblabError, ConfigError, DatasetError
+from ablab.errors import ConfigError, DatasetError
 from ablab.judges.base import Judge
-from ablab.planners import check_planner
-from ablab.render.runs import atomic_write_text, plan_files, prepare_output_dir, write_plan
+from ablab.runs import RunEvent, run_plans_sync
+from ablab.runs.files import prepare_output_dir
+from ablab.runs.plans import PlanSet, load_plans
 
 CONFIG_FILE = "bench.json"
 
@@ -60,21 +61,6 @@ def _check_config(out: Path, config: dict[str, Any]) -> None:
         atomic_write_text(path, json.dumps(config, indent=2) + "\n")
 
 
-def _plan_one(
-    task: PaperTask,
-    dataset: Dataset,
-    plans_dir: Path,
-    *,
-    planner: str,
-    k: int | None,
-    papers_dir: Path | None,
-    options: dict[str, Any],
-) -> None:
-    paper, _ = load_task_paper(task, dataset.root, papers_dir)
-    plan = plan_paper(paper, mode=dataset.kind.mode, k=k, planner=planner, **options)
-    write_plan(plans_dir, plan)
-
-
 def run_bench(
     dataset: Dataset,
     *,
@@ -90,39 +76,34 @@ def run_bench(
     if dataset.kind not in (DatasetKind.AUTHOR, DatasetKind.REVIEWER):
         raise DatasetError(f"{dataset.name} is a judge-evaluation set; bench needs a task dataset")
     options = dict(planner_options or {})
-    check_planner(planner, **options)
-    config = {"dataset": dataset.name, "planner": planner, "k": k, "options": options}
+    model = options.pop("model", None)
+    spec = PlanSpec(planner=planner, model=model, options=options)
+    spec.check()
+    config = {"dataset": dataset.name, "planner": planner, "k": k, "options": planner_options or {}}
     prepare_output_dir(out)
     _check_config(out, config)
     plans_dir = out / "plans"
-    result_counts = {"planned": 0, "reused": 0}
-    failures: dict[str, str] = {}
-    for task in dataset.tasks:
-        if plan_files(plans_dir, task.id)["json"].exists():
-            result_counts["reused"] += 1
-            status = "reused"
-        else:
-            try:
-                _plan_one(
-                    task,
-                    dataset,
-                    plans_dir,
-                    planner=planner,
-                    k=k,
-                    papers_dir=papers_dir,
-                    options=options,
-                )
-                result_counts["planned"] += 1
-                status = "planned"
-            except AblabError as exc:
-                failures[task.id] = str(exc).splitlines()[0]
-                status = f"failed: {failures[task.id]}"
+    papers = [load_task_paper(task, dataset.root, papers_dir)[0] for task in dataset.tasks]
+    status_of = {"done": "planned", "skipped": "reused"}
+
+    def on_event(event: RunEvent) -> None:
+        result = event.result
+        status = status_of.get(result.status) or f"{result.status}: {result.error or ''}"
         if on_paper is not None:
-            on_paper(task.id, status)
+            on_paper(result.paper_id or result.source, status.rstrip(": "))
+
+    # The batch engine, as for `ablab plan --out`: resume, cache, call log, one lock.
+    summary = run_plans_sync(
+        papers, build_planner(spec), mode=dataset.kind.mode, k=k, out=plans_dir, on_event=on_event
+    )
+    failures = {
+        r.paper_id or r.source: (r.error or "failed").splitlines()[0]
+        for r in summary.results
+        if r.status != "done" and r.status != "skipped"
+    }
+    result_counts = {"planned": summary.count("done"), "reused": summary.count("skipped")}
     plans = load_plans(plans_dir, dataset.kind.mode) if plans_dir.exists() else None
     if plans is None:
-        from ablab.bench.plans import PlanSet
-
         plans = PlanSet()
     plans.problems.update({pid: f"planning failed: {why}" for pid, why in failures.items()})
     evaluation = evaluate_plans(

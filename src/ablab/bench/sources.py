@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ablab._util.text import reason
 from ablab.bench.datasets import Dataset, build_dataset
 from ablab.errors import ConfigError, DatasetError
-from ablab.papers.source import reason
 
 DATA_SUFFIXES = (".jsonl", ".json", ".parquet")
 """File types a local dataset may use."""

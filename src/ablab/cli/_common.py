@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ablab.errors import AblabError
@@ -46,7 +47,6 @@ def report_paper_warnings(source: str, warnings: list[str]) -> None:
 
 def escape(text: str) -> str:
     """Escape Rich markup in text that comes from papers or users."""
-    from rich.markup import escape as rich_escape
 
     return rich_escape(text)
 

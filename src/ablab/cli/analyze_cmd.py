@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from ablab.analysis import analyze as run_analysis
-from ablab.api import paper_view
 from ablab.cli._common import (
     cli_errors,
     escape,
@@ -19,8 +18,9 @@ from ablab.cli._common import (
     write_stdout,
 )
 from ablab.papers import load_source
+from ablab.papers.collect import collect_sources
+from ablab.papers.views import paper_view
 from ablab.schema import Analysis, Evidence, Mode
-from ablab.sources import collect_sources
 
 
 class AnalysisFormat(StrEnum):

@@ -23,7 +23,7 @@ from ablab.cli._common import (
 from ablab.cli.eval_cmd import DATASET_HELP, JUDGE_HELP, JUDGE_MODEL_HELP, build_judge
 from ablab.errors import ConfigError, DatasetError
 from ablab.planners import available_planners
-from ablab.render.runs import prepare_output_dir
+from ablab.runs.files import prepare_output_dir
 
 
 class BoardFormat(StrEnum):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from ablab._util.atomic import atomic_write_text
 from ablab.api import design_ablation
 from ablab.cli._common import (
     BASE_URL_OPTION,
@@ -19,7 +20,6 @@ from ablab.cli._common import (
 )
 from ablab.design import render_design
 from ablab.export import read_plan
-from ablab.render.runs import atomic_write_text
 from ablab.schema import Mode
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 from rich.table import Table
 
+from ablab.api import build_model
 from ablab.cli._common import (
     BASE_URL_OPTION,
     BUDGET_OPTION,
@@ -26,15 +27,16 @@ from ablab.cli._common import (
     err_console,
     escape,
     report_paper_error,
+    report_paper_warnings,
     write_stdout,
 )
-from ablab.digest.batch import DIGEST_SUFFIX, DigestEvent, DigestRun, run_digests
-from ablab.digest.render import render_digest
+from ablab.formats.rpa2.files import DIGEST_SUFFIX
+from ablab.formats.rpa2.render import render_digest
+from ablab.models import GenerateParams
+from ablab.models.cache import aclose_model
+from ablab.papers.collect import collect_sources
+from ablab.runs.digests import DigestEvent, DigestRun, run_digests
 from ablab.schema import Usage
-from ablab.sources import collect_sources
-
-if TYPE_CHECKING:
-    from ablab.models.base import Model
 
 
 class DigestFormat(StrEnum):
@@ -52,15 +54,6 @@ def _cost(usage: Usage) -> str:
         f"{usage.requests} requests, {usage.input_tokens:,} tokens in, "
         f"{usage.output_tokens:,} out · cost {money}"
     )
-
-
-def _model(
-    name: str, *, base_url: str | None, no_cache: bool, timeout: float | None, structured: str
-) -> Model:
-    from ablab.models import CachedModel, ResponseCache, get_model
-
-    model = get_model(name, base_url=base_url, timeout=timeout, structured=structured)
-    return model if no_cache else CachedModel(model, ResponseCache())
 
 
 def _summary(run: DigestRun, out: Path) -> Table:
@@ -141,12 +134,12 @@ def digest(
     """
     sources = collect_sources(papers)
     lm = (
-        _model(
+        build_model(
             model,
             base_url=base_url,
-            no_cache=no_cache,
             timeout=timeout,
             structured=structured.value,
+            cache=not no_cache,
         )
         if model is not None
         else None
@@ -155,8 +148,6 @@ def digest(
     if lm is not None:
         options = {"repairs": repairs, "max_input_tokens": max_input_tokens}
         if max_output_tokens is not None:
-            from ablab.models import GenerateParams
-
             options["params"] = GenerateParams(max_output_tokens=max_output_tokens)
     with batch_progress(len(sources)) as progress:
         task = progress.add_task("digesting", total=len(sources))
@@ -168,7 +159,8 @@ def digest(
             result = event.result
             if result.status == "failed":
                 report_paper_error(result.source, result.error or "failed")
-            elif result.outcome is not None and result.outcome.problems:
+            report_paper_warnings(result.source, result.warnings)
+            if result.status != "failed" and result.outcome is not None and result.outcome.problems:
                 err_console.print(
                     f"{escape(result.paper_id or result.source)}: "
                     f"{len(result.outcome.problems)} problem(s) left after "
@@ -189,8 +181,6 @@ def digest(
                 )
             finally:
                 if lm is not None:
-                    from ablab.models.cache import aclose_model
-
                     await aclose_model(lm)
 
         run = asyncio.run(go())

@@ -11,12 +11,12 @@ from rich.table import Table
 from ablab.bench.evaluate import evaluate_plans, write_evaluation
 from ablab.bench.judge_eval import evaluate_judge
 from ablab.bench.leaderboard import rich_table
-from ablab.bench.plans import load_plans
 from ablab.bench.sources import load_dataset
 from ablab.cli._common import cli_errors, err_console, escape, out_console, write_stdout
 from ablab.errors import ConfigError
 from ablab.judges import Judge, available_judges, get_judge
-from ablab.render.runs import prepare_output_dir
+from ablab.runs.files import prepare_output_dir
+from ablab.runs.plans import load_plans
 
 DATASET_HELP = (
     "Dataset: a .jsonl/.json/.parquet file, a folder with <split>.<ext>, or a Hugging Face Hub "

@@ -7,10 +7,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ablab._util.atomic import atomic_write_text
 from ablab.api import export_plan
 from ablab.cli._common import cli_errors, err_console, escape, write_stdout
 from ablab.export import Export, Target
-from ablab.render.runs import atomic_write_text, prepare_output_dir
+from ablab.runs.files import prepare_output_dir
 
 
 def _show_mapping(result: Export) -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import typer
 from pydantic import BaseModel, ValidationError
 
+from ablab._util.text import reason
 from ablab.cli._common import cli_errors, write_stdout
 from ablab.design import StudyDesign
 from ablab.errors import AblabError
-from ablab.papers.source import reason
-from ablab.render.trajectory import parse_trajectory, render_plan_markdown
+from ablab.formats.trajectory import parse_trajectory, render_plan_markdown
 from ablab.schema import Ablation, Analysis, Paper, Plan, Trajectory
 
 

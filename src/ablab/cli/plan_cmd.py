@@ -11,6 +11,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 
+from ablab.api import PlanSpec
 from ablab.cli._common import (
     BASE_URL_OPTION,
     BUDGET_OPTION,
@@ -25,12 +26,11 @@ from ablab.cli._common import (
     out_console,
     write_stdout,
 )
-from ablab.cli.plan_run import ModelOptions, resolve_planner, run_and_report
-from ablab.errors import ConfigError
+from ablab.cli.plan_run import RunOptions, run_and_report
+from ablab.formats.trajectory import render_plan_markdown
+from ablab.papers.collect import collect_sources
 from ablab.planners import available_planners
-from ablab.render.trajectory import render_plan_markdown
 from ablab.schema import Mode, Plan
-from ablab.sources import collect_sources
 
 
 class OutputFormat(StrEnum):
@@ -165,27 +165,24 @@ def plan(
     """
     sources = collect_sources(papers)
     chosen = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.md)
-    planner_name = resolve_planner(planner, model)
-    if digests is not None and planner_name != "hybrid":
-        raise ConfigError("--digests grounds the hybrid planner: add --planner hybrid --model ...")
-    options = ModelOptions(
-        model,
-        base_url,
-        concurrency,
-        budget,
-        max_input_tokens,
-        no_cache,
+    spec = PlanSpec(
+        planner=planner,
+        model=model,
+        base_url=base_url,
         timeout=timeout,
+        cache=not no_cache,
+        max_input_tokens=max_input_tokens,
         digests=digests,
-        max_output_tokens=max_output_tokens,
         structured=structured.value,
+        max_output_tokens=max_output_tokens,
     )
+    spec.check()  # a bad planner/model pair fails once, before any paper
     run_and_report(
         sources,
         mode=mode,
         k=k,
-        planner_name=planner_name,
-        options=options,
+        spec=spec,
+        options=RunOptions(concurrency, budget),
         out=out,
         print_plan=lambda result: print_plan(result, chosen),
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from ablab.api import PlanSpec, build_planner
 from ablab.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_PARTIAL_FAILURE,
@@ -17,80 +18,22 @@ from ablab.cli._common import (
     report_paper_error,
     report_paper_warnings,
 )
-from ablab.errors import ConfigError
-from ablab.models import CachedModel, GenerateParams, ResponseCache, get_model
 from ablab.papers import Source
-from ablab.planners import Planner, get_planner
 from ablab.runs import RunEvent, RunSummary, run_plans_sync
 from ablab.schema import Mode, Plan
 
-MODEL_PLANNERS = frozenset({"lm", "hybrid"})
-"""Planners that need a model (``--model``)."""
-
-MODEL_OPTIONAL_PLANNERS = frozenset({"consensus"})
-"""Planners that use a model when one is given (consensus: its members are lm@model)."""
-
 
 @dataclass
-class ModelOptions:
-    """The ``ablab plan`` options of the language-model planners."""
+class RunOptions:
+    """The ``ablab plan`` options of a batch: how many papers at once, how much money."""
 
-    model: str | None = None
-    base_url: str | None = None
     concurrency: int = 4
     budget: float | None = None
-    max_input_tokens: int | None = None
-    no_cache: bool = False
-    timeout: float | None = None
-    """Seconds per request; None: the provider's default (longer for local servers)."""
-    digests: Path | None = None
-    """Digest directory or file offered to the hybrid planner as grounding."""
-    max_output_tokens: int | None = None
-    """Longest answer asked of the model; None: the provider's default."""
-    structured: str = "auto"
-    """How JSON answers are asked for (see :mod:`ablab.models.dialects`)."""
-
-
-def resolve_planner(planner: str | None, model: str | None) -> str:
-    """The planner to use: ``lm`` when only a model is given, else ``heuristic`` by default."""
-    if planner is None:
-        return "lm" if model else "heuristic"
-    if planner in MODEL_PLANNERS and not model:
-        raise ConfigError(
-            f"the {planner} planner needs --model provider/model "
-            "(see `ablab models`; fake/heuristic works offline)"
-        )
-    if model and planner not in MODEL_PLANNERS | MODEL_OPTIONAL_PLANNERS:
-        raise ConfigError(f"the {planner} planner uses no model; drop --model or use --planner lm")
-    return planner
 
 
 def _money(summary: RunSummary) -> str:
     cost = summary.usage.cost_usd
     return "unknown (a model's price is unknown)" if cost is None else f"${cost:.4f}"
-
-
-def build_planner(planner_name: str, options: ModelOptions) -> Planner:
-    """The planner named ``planner_name``, with its model (cached unless told otherwise)."""
-    if options.model is None:
-        return get_planner(planner_name)
-    if planner_name in MODEL_OPTIONAL_PLANNERS:
-        # Its members build their own models from the name; samples must not share a cache.
-        return get_planner(planner_name, model=options.model)
-    model = get_model(
-        options.model,
-        base_url=options.base_url,
-        timeout=options.timeout,
-        structured=options.structured,
-    )
-    if not options.no_cache:
-        model = CachedModel(model, ResponseCache())
-    extra: dict[str, object] = {"digests": options.digests} if options.digests else {}
-    if options.max_output_tokens is not None:
-        extra["params"] = GenerateParams(max_output_tokens=options.max_output_tokens)
-    return get_planner(
-        planner_name, model=model, max_input_tokens=options.max_input_tokens, **extra
-    )
 
 
 def _show_review_requests(paper_id: str, requests: list[str]) -> None:
@@ -107,13 +50,13 @@ def run_and_report(
     *,
     mode: Mode,
     k: int | None,
-    planner_name: str,
-    options: ModelOptions,
+    spec: PlanSpec,
+    options: RunOptions,
     out: Path | None,
     print_plan: Callable[[Plan], None],
 ) -> None:
     """Plan ``sources`` (concurrent, resumable with ``out``), show progress, print or summarise."""
-    planner = build_planner(planner_name, options)
+    planner = build_planner(spec)
     with batch_progress(len(sources)) as progress:
         task = progress.add_task("planning", total=len(sources))
 
@@ -123,6 +66,8 @@ def run_and_report(
             result = event.result
             if result.status == "failed":
                 report_paper_error(result.source, result.error or "failed")
+            # The loader's notes (a skipped include, a guessed encoding, a structure that looks
+            # wrong), one line each.
             report_paper_warnings(result.source, result.warnings)
 
         summary = run_plans_sync(
@@ -134,6 +79,7 @@ def run_and_report(
             concurrency=options.concurrency,
             budget_usd=options.budget,
             on_event=on_event,
+            keep_plans=out is None,  # with --out the plans are in files, not printed
         )
 
     if out is None:
@@ -141,7 +87,7 @@ def run_and_report(
             if result.plan is not None:
                 print_plan(result.plan)
     for result in summary.results:
-        if result.plan is not None and result.review_requests:
+        if result.status in ("done", "skipped") and result.review_requests:
             _show_review_requests(result.paper_id or result.source, result.review_requests)
     done, skipped = summary.count("done"), summary.count("skipped")
     failed, not_started = summary.count("failed"), summary.count("not_started")
@@ -149,10 +95,10 @@ def run_and_report(
     spent = (
         f" · {usage.requests} requests, {usage.input_tokens:,} tokens in, "
         f"{usage.output_tokens:,} out · cost {_money(summary)}"
-        if options.model is not None
+        if spec.model is not None
         else ""
     )
-    quiet = len(sources) == 1 and out is None and options.model is None  # the plan says it all
+    quiet = len(sources) == 1 and out is None and spec.model is None  # the plan says it all
     if not quiet:
         err_console.print(
             f"{done} planned, {skipped} already done, {failed} failed, {not_started} not started"

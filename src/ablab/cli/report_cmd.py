@@ -1,13 +1,16 @@
-"""``ablab report``: a run directory as one self-contained HTML file."""
+"""``ablab report``: a run directory as self-contained HTML (linked pages past --per-page)."""
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 
 import typer
 
 from ablab.cli._common import cli_errors, err_console, escape
 from ablab.errors import AblabError
+from ablab.report import write_report
+from ablab.report.build import PAPERS_PER_PAGE
 
 
 def report(
@@ -23,12 +26,18 @@ def report(
         help="PAPER_ID=FILE: show this results file's ablation table with the paper's plans "
         "(repeat for several papers).",
     ),
+    per_page: int = typer.Option(
+        PAPERS_PER_PAGE,
+        "--per-page",
+        min=1,
+        help="Papers per HTML file; past it the report is split into linked pages "
+        "(report.html, report-2.html...).",
+    ),
 ) -> None:
     """Write a static HTML report (runs grid, plans, comparisons) that needs no other file.
 
     Example: ablab report runs/ -o report.html --results tide=results.csv
     """
-    from ablab.report import write_report
 
     if out.is_dir():
         raise AblabError(f"--out {out}: is a directory, expected a file name")
@@ -38,9 +47,11 @@ def report(
         if not sep or not paper_id or not file:
             raise AblabError(f"--results {item!r}: expected PAPER_ID=FILE")
         given[paper_id] = Path(file)
-    path = write_report(run_dir, out, given)
+    path = write_report(run_dir, out, given, per_page=per_page)
     size_kb = path.stat().st_size / 1024
-    err_console.print(f"wrote {escape(str(path))} ({size_kb:.0f} KB)")
+    more = sorted(path.parent.glob(f"{glob.escape(path.stem)}-[0-9]*{path.suffix}"))
+    pages = f"; {len(more)} more page(s) beside it" if more else ""
+    err_console.print(f"wrote {escape(str(path))} ({size_kb:.0f} KB{pages})")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 
+from ablab._util.atomic import atomic_write_text
 from ablab.api import ablation_table
 from ablab.cli._common import cli_errors, err_console, escape, write_stdout
 from ablab.errors import ConfigError
-from ablab.render.runs import atomic_write_text
 from ablab.results import Interval, TableFormat, render_table
 from ablab.results.plot import PLOT_SUFFIXES, save_plot
 

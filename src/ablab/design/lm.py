@@ -15,11 +15,12 @@ import jinja2
 from json_repair import repair_json
 from pydantic import ValidationError
 
+from ablab._util.aio import run_sync
 from ablab.design.model import StudyDesign
 from ablab.errors import PlanError
 from ablab.models.base import Message, Model, ModelError, ResponseSchema
 from ablab.models.cache import aclose_model
-from ablab.planners.lm import RESERVED_OUTPUT_TOKENS, run_sync
+from ablab.planners.lm import RESERVED_OUTPUT_TOKENS
 from ablab.planners.lm_context import paper_context
 from ablab.planners.lm_prompts import quote_paper
 from ablab.schema import Ablation, Mode, Paper

@@ -1,7 +1,8 @@
 """Paper digests in the ``ver: rpa2`` format: the structured model, Markdown render and parse,
 and the writers (``write_digest``: offline by default, with a model when one is given)."""
 
-from ablab.digest.model import (
+from ablab.digest.write import DigestOutcome, awrite_digest, write_digest
+from ablab.formats.rpa2.model import (
     ArchitectureOnboarding,
     ConfidenceRating,
     Digest,
@@ -10,9 +11,8 @@ from ablab.digest.model import (
     OpenQuestion,
     QuickFact,
 )
-from ablab.digest.parse import looks_like_digest, parse_digest
-from ablab.digest.render import render_digest
-from ablab.digest.write import DigestOutcome, awrite_digest, write_digest
+from ablab.formats.rpa2.parse import looks_like_digest, parse_digest
+from ablab.formats.rpa2.render import render_digest
 
 __all__ = [
     "ArchitectureOnboarding",

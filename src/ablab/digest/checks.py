@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ablab.digest.model import SECTION_KEYS, Digest
+from ablab.formats.rpa2.model import SECTION_KEYS, Digest
 from ablab.schema import Paper
 
 _NUMBER = re.compile(

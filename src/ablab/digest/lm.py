@@ -17,14 +17,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from json_repair import repair_json
-
+from ablab.analysis import analyze
 from ablab.digest.checks import (
     NumberIndex,
     Problem,
@@ -32,10 +30,10 @@ from ablab.digest.checks import (
     check_digest,
     extract_numbers,
 )
-from ablab.digest.model import GAP_KEYS, Digest
 from ablab.digest.offline import digest_offline, table_results
-from ablab.digest.write import DigestOutcome
+from ablab.digest.outcome import DigestOutcome
 from ablab.errors import AblabError, ConfigError
+from ablab.formats.rpa2.model import GAP_KEYS, Digest
 from ablab.models.base import (
     Completion,
     GenerateParams,
@@ -44,13 +42,15 @@ from ablab.models.base import (
     ModelRequestError,
     ResponseSchema,
     StructuredOutputUnsupported,
-    clean_model_text,
+    quoted_answer,
 )
 from ablab.models.cache import forget
+from ablab.models.registry import get_model
 from ablab.models.tokens import estimate_tokens
 from ablab.planners.lm_context import paper_context
 from ablab.planners.lm_prompts import environment
 from ablab.schema import Analysis, Mode, Paper, Section, SectionRole, Usage
+from ablab.tasks.answers import NoJSONObject, json_object
 
 R = SectionRole
 
@@ -208,23 +208,12 @@ class AnswerError(ValueError):
     """An answer holds no JSON object; the message is meant for the model."""
 
 
-_FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.S)
-
-
 def read_answer(text: str) -> dict[str, Any]:
     """The JSON object of an answer, mended if broken (fences, prose around it, trailing commas)."""
-    fenced = _FENCE.search(text)
-    body = fenced.group(1) if fenced else text
-    start = body.find("{")
-    if start < 0:
-        raise AnswerError("the answer holds no JSON object")
     try:
-        value = json.loads(body[start : body.rfind("}") + 1])
-    except ValueError:
-        value = repair_json(body[start:], return_objects=True)
-    if not isinstance(value, dict):
-        raise AnswerError("the answer is not one JSON object")
-    return dict(clean_model_text(value))
+        return json_object(text)
+    except NoJSONObject as exc:
+        raise AnswerError(str(exc)) from None
 
 
 def _text(value: Any) -> str:
@@ -397,8 +386,6 @@ class LMDigestWriter:
         **model_options: Any,
     ) -> None:
         if isinstance(model, str):
-            from ablab.models.registry import get_model
-
             model = get_model(model, **model_options)
         elif model_options:
             raise ConfigError(f"model options {sorted(model_options)} need a model name")
@@ -474,8 +461,6 @@ class LMDigestWriter:
     async def awrite(self, paper: Paper, *, analysis: Analysis | None = None) -> DigestOutcome:
         """Write the digest of ``paper``; raise ModelError when the model cannot be reached."""
         if analysis is None:
-            from ablab.analysis import analyze
-
             analysis = await asyncio.to_thread(analyze, paper)
         base = await asyncio.to_thread(
             digest_offline, paper, analysis=analysis, planner=self.planner
@@ -614,7 +599,9 @@ class LMDigestWriter:
         request = _render("digest_repair.md.j2", problems=problems, fields=fields)
         conversation = [
             *state.conversations[writer.name],
-            Message(role="assistant", content=state.last_answer.get(writer.name) or "(empty)"),
+            Message(
+                role="assistant", content=quoted_answer(state.last_answer.get(writer.name) or "")
+            ),
             Message(role="user", content=request),
         ]
         state.conversations[writer.name] = conversation

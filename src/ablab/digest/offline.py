@@ -15,17 +15,20 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from ablab.analysis import analyze
 from ablab.analysis.sentences import Sentence, iter_sentences
 from ablab.analysis.terms import STOPWORDS, content_tokens
 from ablab.digest.checks import extract_numbers
-from ablab.digest.model import (
+from ablab.errors import AblabError
+from ablab.formats.rpa2.model import (
     ArchitectureOnboarding,
     Digest,
     FoundationalConcept,
     OpenQuestion,
     QuickFact,
 )
-from ablab.errors import AblabError
+from ablab.papers.views import paper_view
+from ablab.planners.base import finish_plan, get_planner
 from ablab.schema import Ablation, Action, Analysis, Mode, Paper, SectionRole, Table
 
 R = SectionRole
@@ -472,9 +475,8 @@ def ablation_line(ablation: Ablation) -> str:
 
 def planned_ablations(paper: Paper, mode: Mode, k: int, planner: str) -> list[Ablation]:
     """The top ``k`` ablations of ``planner`` for ``paper`` in ``mode``."""
-    from ablab.api import plan_paper
-
-    return plan_paper(paper, mode=mode, k=k, planner=planner).ablations[:k]
+    plan = get_planner(planner).plan(paper_view(paper, mode), mode=mode, k=k)
+    return finish_plan(plan, paper, k).ablations[:k]
 
 
 # --- assembly -----------------------------------------------------------------------------------
@@ -489,8 +491,6 @@ def digest_offline(
 ) -> Digest:
     """The offline digest of ``paper``; sections that cannot be filled honestly become gaps."""
     if analysis is None:
-        from ablab.analysis import analyze
-
         analysis = analyze(paper)
     gaps: dict[str, str] = {}
 

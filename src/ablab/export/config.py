@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
+from ablab._util.text import reason
 from ablab.errors import ConfigError
-from ablab.papers.source import reason
 
 GROUP = "group"
 """Kind of a Hydra config group key (its value is an option name)."""

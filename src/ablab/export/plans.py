@@ -7,10 +7,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ablab.bench.plans import load_plans, parse_predictions
+from ablab._util.text import reason
 from ablab.errors import AblabError, ConfigError
-from ablab.papers.source import reason
-from ablab.render.trajectory import parse_trajectory
+from ablab.formats.predictions import parse_predictions
+from ablab.formats.trajectory import parse_trajectory
+from ablab.runs.plans import load_plans
 from ablab.schema import Mode, Plan
 
 

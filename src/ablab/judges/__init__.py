@@ -14,11 +14,11 @@ from ablab.judges.base import (
     AuthorJudgement,
     Judge,
     Judgement,
-    Match,
     PaperContext,
     ReviewDecision,
     ReviewerJudgement,
 )
+from ablab.matching.match import Match
 
 _REGISTRY: dict[str, str] = {
     "offline": "ablab.judges.offline:OfflineJudge",

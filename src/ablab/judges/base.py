@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ablab.matching.match import Match
 from ablab.schema import Ablation, Usage
 
 
@@ -32,19 +33,6 @@ class PaperContext(_Model):
     """Paper abstract."""
     text: str = ""
     """Paper body, when available (the offline judge reads acronym definitions from it)."""
-
-
-class Match(_Model):
-    """One reference ablation matched by one planned ablation."""
-
-    reference: int
-    """Index of the reference (ground-truth) ablation."""
-    plan: int
-    """Index of the planned ablation (its rank minus one)."""
-    score: float | None = None
-    """Similarity behind the decision (offline judge), None for LM judges."""
-    reason: str = ""
-    """Short explanation of the decision."""
 
 
 class AuthorJudgement(_Model):

@@ -13,24 +13,25 @@ prompt (and hits the response cache).
 
 from __future__ import annotations
 
-import json
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ablab._util.aio import run_sync
 from ablab.errors import JudgeError
-from ablab.judges.base import (
-    AuthorJudgement,
-    Match,
-    PaperContext,
-    ReviewDecision,
-    ReviewerJudgement,
-)
+from ablab.judges.base import AuthorJudgement, PaperContext, ReviewDecision, ReviewerJudgement
 from ablab.judges.lm_prompts import PAIRS_SCHEMA, VERDICTS_SCHEMA, describe, render
-from ablab.models.base import clean_model_text
+from ablab.matching.match import Match
+from ablab.models import (
+    GenerateParams,
+    Message,
+    ResponseSchema,
+    StructuredOutputUnsupported,
+    get_model,
+)
 from ablab.schema import Ablation
+from ablab.tasks.answers import NoJSONObject, json_object
 
 if TYPE_CHECKING:
     from ablab.models import Completion, Model
@@ -83,20 +84,10 @@ def lay_out_sides(n_reference: int, n_plan: int, rng: random.Random) -> SideLayo
 
 def _json_object(text: str) -> dict[str, Any]:
     """The JSON object in a model answer (code fences and surrounding prose tolerated)."""
-    body = re.sub(r"^```(?:json)?\s*|\s*```$", "", text.strip())
-    start, end = body.find("{"), body.rfind("}")
-    candidate = body[start : end + 1] if start != -1 and end > start else body
     try:
-        value = json.loads(candidate)
-    except json.JSONDecodeError:
-        try:
-            import json_repair
-        except ImportError:
-            raise JudgeError(f"the judge's answer is not JSON: {text[:80]!r}") from None
-        value = json_repair.loads(candidate)
-    if not isinstance(value, dict):
-        raise JudgeError(f"the judge's answer is not a JSON object: {text[:80]!r}")
-    return dict(clean_model_text(value))
+        return json_object(text)
+    except NoJSONObject:
+        raise JudgeError(f"the judge's answer is not a JSON object: {text[:80]!r}") from None
 
 
 def parse_pairs(text: str) -> list[tuple[str, str, str]]:
@@ -131,8 +122,6 @@ class LMJudge:
 
     def __init__(self, model: str | Model, *, seed: int = 0, temperature: float | None = 0.0):
         if isinstance(model, str):
-            from ablab.models import get_model
-
             model = get_model(model)
         self.model = model
         self.seed = seed
@@ -140,14 +129,6 @@ class LMJudge:
         self.name = f"lm:{model.name}"
 
     def _ask(self, user: str, schema_name: str, schema: dict[str, Any]) -> Completion:
-        from ablab.models import (
-            GenerateParams,
-            Message,
-            ResponseSchema,
-            StructuredOutputUnsupported,
-        )
-        from ablab.planners.lm import run_sync
-
         messages = [
             Message(role="system", content=render("system.md.j2")),
             Message(role="user", content=user),

@@ -14,11 +14,13 @@ from ablab.errors import ConfigError
 from ablab.judges.base import (
     AuthorJudgement,
     Judge,
-    Match,
     PaperContext,
     ReviewDecision,
     ReviewerJudgement,
 )
+from ablab.judges.lm import LMJudge
+from ablab.judges.offline import OfflineJudge
+from ablab.matching.match import Match
 from ablab.schema import Ablation, Usage
 
 
@@ -26,10 +28,7 @@ def _voter(spec: str | Judge) -> Judge:
     if not isinstance(spec, str):
         return spec
     if spec == "offline":
-        from ablab.judges.offline import OfflineJudge
-
         return OfflineJudge()
-    from ablab.judges.lm import LMJudge
 
     return LMJudge(spec)
 

@@ -1,6 +1,6 @@
 """The ``offline`` judge: the deterministic matcher, no network, no model.
 
-Author task: every (reference, plan) pair accepted by :func:`ablab.judges.matcher.match_ablations`.
+Author task: every (reference, plan) pair that :func:`ablab.matching.matcher.match_ablations` takes.
 Reviewer task: a planned ablation appears in the reviews when some review passage (one sentence or
 two adjacent ones) covers enough of what it ablates; passages that read as requests ("an ablation
 of X would...", "compare with...") count fully, others count at ``plain_passage_weight``. The
@@ -19,9 +19,9 @@ from ablab.judges.base import (
     ReviewDecision,
     ReviewerJudgement,
 )
-from ablab.judges.matcher import DEFAULT_SETTINGS, MatcherSettings, match_ablations, profile
-from ablab.judges.text import find_acronyms, mass, shared_mass, terms, tokenize
-from ablab.judges.vocabulary import REQUEST_CUES
+from ablab.matching.matcher import DEFAULT_SETTINGS, MatcherSettings, match_ablations, profile
+from ablab.matching.text import find_acronyms, mass, shared_mass, terms, tokenize
+from ablab.matching.vocabulary import REQUEST_CUES
 from ablab.schema import Ablation
 
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")

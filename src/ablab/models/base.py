@@ -12,8 +12,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ablab._util.text import strip_controls
 from ablab.errors import AblabError
-from ablab.papers.source import strip_controls
 from ablab.schema import Usage
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -35,6 +35,24 @@ def clean_model_text(value: Any) -> Any:
     if isinstance(value, dict):
         return {clean_model_text(k): clean_model_text(v) for k, v in value.items()}
     return value
+
+
+MAX_ANSWER_CHARS = 200_000
+"""Longest model answer kept (about 50k tokens, past any plan, digest part or verdict list): a
+longer one is cut here and reported as cut off (``finish_reason="length"``), so a runaway answer
+is never stored, logged or sent back whole."""
+
+MAX_QUOTED_ANSWER_CHARS = 8_000
+"""Longest part of a failed answer quoted back to the model when it is asked again."""
+
+
+def quoted_answer(text: str) -> str:
+    """A failed answer as quoted back to the model in a re-ask: cut to its head when long."""
+    if not text:
+        return "(empty answer)"
+    if len(text) <= MAX_QUOTED_ANSWER_CHARS:
+        return text
+    return text[:MAX_QUOTED_ANSWER_CHARS] + f"\n[... answer cut: {len(text):,} characters in all]"
 
 
 class _Frozen(BaseModel):
@@ -91,7 +109,7 @@ class Completion(BaseModel):
     """HTTP attempts made (1 when no retry was needed, 0 for a cache hit)."""
     cached: bool = False
     """Whether the completion was served from the cache."""
-    cost_source: Literal["provider", "price_table", "free", "unknown"] = "unknown"
+    cost_source: Literal["provider", "price_table", "estimate", "free", "unknown"] = "unknown"
     """Where ``usage.cost_usd`` comes from."""
     cache_key: str | None = None
     """Address of this answer in the response cache, when it is stored there."""

@@ -12,6 +12,7 @@ processes may share one cache and a crash leaves no half-written entry.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ablab._util.atomic import atomic_write_text, remove_stale_temp_files
 from ablab.models.base import (
     Completion,
     GenerateParams,
@@ -29,7 +31,6 @@ from ablab.models.base import (
     ModelWrapper,
     ResponseSchema,
 )
-from ablab.render.runs import atomic_write_text
 from ablab.schema import Usage
 
 CACHE_FORMAT = 1
@@ -89,6 +90,7 @@ class ResponseCache:
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_cache_dir()
+        self._swept: set[Path] = set()
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -114,7 +116,12 @@ class ResponseCache:
             "stored_at": datetime.now(UTC).isoformat(),
             "completion": completion.model_dump(mode="json"),
         }
-        atomic_write_text(self._path(key), json.dumps(entry, ensure_ascii=False) + "\n")
+        path = self._path(key)
+        # No fsync: the rename keeps entries whole, and an entry lost to a power cut is asked again.
+        atomic_write_text(path, json.dumps(entry, ensure_ascii=False) + "\n", fsync=False)
+        if path.parent not in self._swept:  # once per folder and process: a killed run's leftovers
+            self._swept.add(path.parent)
+            remove_stale_temp_files(path.parent)
         return True
 
     def delete(self, key: str) -> None:
@@ -181,7 +188,8 @@ class CachedModel(ModelWrapper):
         """A stored answer when there is one (free, no request), else ask and store."""
         params = params or GenerateParams()
         key = cache_key(self.inner, messages, params, schema)
-        hit = self.cache.get(key)
+        # File I/O off the event loop: with many requests in flight it would stall them all.
+        hit = await asyncio.to_thread(self.cache.get, key)
         if hit is not None:
             return hit.model_copy(
                 update={
@@ -193,7 +201,7 @@ class CachedModel(ModelWrapper):
                 }
             )
         completion = await self.inner.generate(messages, schema=schema, params=params)
-        if self.cache.put(key, completion):
+        if await asyncio.to_thread(self.cache.put, key, completion):
             completion = completion.model_copy(update={"cache_key": key})
         return completion
 

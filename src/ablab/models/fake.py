@@ -2,11 +2,8 @@
 
 - :class:`FakeModel` answers from a script: a list of texts, errors to raise, or a function of the
   messages. ``fake/script`` reads the script from the JSONL file named by ``$ABLAB_FAKE_SCRIPT``.
-- ``fake/heuristic`` answers any planning prompt with the plan of ablab's offline heuristic planner
-  for the paper quoted in the prompt, so that ``ablab plan --planner lm --model fake/heuristic``
-  runs the whole language-model path (prompt, parsing, validation, run directory) without a network.
-  It answers a digest writer's prompt with the offline digest's sections (:mod:`ablab.digest.fake`),
-  so ``ablab digest --model fake/heuristic`` does the same for digests.
+- ``fake/heuristic`` knows ablab's prompts and planners, so it is not here: it lives in
+  :mod:`ablab.demo` and registers through the ``ablab.models`` entry-point group.
 
 Fake models are free and count tokens with the same estimate the budgeter uses.
 """
@@ -16,23 +13,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ablab.errors import ConfigError
 from ablab.models.base import (
     Completion,
     GenerateParams,
     Message,
-    ModelError,
     ModelRequestError,
     ResponseSchema,
 )
 from ablab.models.tokens import estimate_tokens
-from ablab.schema import Design, Usage
+from ablab.schema import Usage
 
 SCRIPT_ENV = "ABLAB_FAKE_SCRIPT"
 """Environment variable naming the JSONL script of ``fake/script``."""
@@ -147,73 +141,15 @@ def load_script(path: Path) -> list[FakeReply]:
     return replies
 
 
-# The planner prompts state the task in these words (see ablab/prompts/); the heuristic fake reads
-# them back. Real models read them as plain instructions.
-_MODE_RE = re.compile(r"^Mode: (author|reviewer)\b", re.M)
-_K_RE = re.compile(r"^Number of ablations: at most (\d+)\b", re.M)
-_PAPER_RE = re.compile(r"<paper>\n(.*?)\n</paper>", re.S)
-_DESIGN_DRAFT_RE = re.compile(
-    r"^A draft written offline from the paper's setup section; correct and complete it:\n"
-    r"(\{.*?\n\})\n",
-    re.M | re.S,
-)
-
-
-def heuristic_reply(messages: list[Message]) -> str:
-    """The heuristic planner's plan for the paper quoted in ``messages``, as plan JSON."""
-    from ablab.schema import Mode
-
-    prompt = "\n".join(m.content for m in messages if m.role != "assistant")
-    from ablab.digest.fake import is_digest_prompt, offline_digest_reply
-
-    if is_digest_prompt(prompt):  # a digest writer: answer with the offline digest's sections
-        return offline_digest_reply(prompt, messages[-1].content)
-    draft = _DESIGN_DRAFT_RE.search(prompt)
-    if draft:  # a design writer: answer with the offline draft it was given
-        return draft.group(1)
-    mode_match, k_match, paper_match = (r.search(prompt) for r in (_MODE_RE, _K_RE, _PAPER_RE))
-    if not (mode_match and k_match and paper_match):
-        raise ModelRequestError(
-            "fake/heuristic only answers ablab planning prompts (mode, k and <paper> not found)"
-        )
-    try:
-        from ablab.papers import paper_from_markdown
-        from ablab.planners import get_planner
-    except ImportError as exc:
-        raise ModelError(f"fake/heuristic needs ablab's offline planner: {exc}") from None
-    paper = paper_from_markdown(paper_match.group(1), paper_id="fake-heuristic")
-    plan = get_planner("heuristic").plan(
-        paper, mode=Mode(mode_match.group(1)), k=int(k_match.group(1))
-    )
-    body: dict[str, Any] = {
-        "reasoning": plan.reasoning or "Plan of the offline heuristic planner (fake/heuristic).",
-        "ablations": [
-            {
-                **a.to_bench_dict(),
-                "rationale": a.rationale or "",
-                **(a.design or Design()).model_dump(),
-            }
-            for a in plan.ablations
-        ],
-    }
-    return json.dumps(body, ensure_ascii=False)
-
-
 FAKE_MODELS = {
-    "heuristic": "answers planning prompts with the offline heuristic planner's plan "
-    "(and digest prompts with the offline digest)",
     "script": f"replays the JSONL script named by ${SCRIPT_ENV}",
 }
+"""The fake models of this module; domain-aware ones (``fake/heuristic``) register through the
+``ablab.models`` entry-point group (see :mod:`ablab.demo`)."""
 
 
 def fake_model(model_id: str, *, script_path: Path | None = None) -> FakeModel:
     """The shipped fake model called ``fake/<model_id>``."""
-    if model_id == "heuristic":
-        from ablab import __version__
-
-        return FakeModel(
-            heuristic_reply, name="fake/heuristic", identity=f"fake/heuristic@{__version__}"
-        )
     if model_id == "script":
         path = script_path or (Path(os.environ[SCRIPT_ENV]) if os.environ.get(SCRIPT_ENV) else None)
         if path is None:
@@ -221,5 +157,4 @@ def fake_model(model_id: str, *, script_path: Path | None = None) -> FakeModel:
         replies = load_script(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
         return FakeModel(replies, name="fake/script", identity=f"fake/script@{digest}")
-    known = ", ".join(f"fake/{name}" for name in FAKE_MODELS)
-    raise ConfigError(f"unknown fake model fake/{model_id}; choose one of: {known}")
+    raise ConfigError(f"unknown fake model fake/{model_id}")

@@ -13,6 +13,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from ablab.models.base import (
+    MAX_ANSWER_CHARS,
     Completion,
     GenerateParams,
     Message,
@@ -35,6 +36,7 @@ from ablab.models.providers import Provider
 from ablab.models.retry import RetryPolicy, backoff_delay, is_retryable_status, parse_retry_after
 from ablab.models.secrets import redact, remember_secret
 from ablab.models.server_info import probe_context_window
+from ablab.models.tokens import estimate_tokens
 from ablab.schema import Usage
 
 if TYPE_CHECKING:
@@ -228,6 +230,10 @@ class OpenAICompatibleModel:
                 response = await self._client().chat.completions.create(
                     **request, timeout=self.timeout
                 )
+                if not isinstance(response, openai.types.chat.ChatCompletion):
+                    # HTTP 200 with a body that is not JSON (a proxy's HTML error page): the
+                    # client hands back the text; retried like any unreadable response.
+                    raise ValueError("not a chat completion")
                 break
             except openai.APIStatusError as exc:
                 status = exc.status_code
@@ -292,7 +298,8 @@ class OpenAICompatibleModel:
             await asyncio.sleep(backoff_delay(attempt, self.retry, retry_after))
         if schema is not None and self._auto:
             remember_dialect(self.base_url, dialect)
-        return self._completion(response, attempt, time.monotonic() - started, schema)
+        elapsed = time.monotonic() - started
+        return self._completion(response, messages, attempt, elapsed, schema)
 
     def _connection_hint(self) -> str:
         if not self.provider.local:
@@ -312,7 +319,12 @@ class OpenAICompatibleModel:
         )
 
     def _completion(
-        self, response: Any, attempts: int, latency: float, schema: ResponseSchema | None
+        self,
+        response: Any,
+        messages: list[Message],
+        attempts: int,
+        latency: float,
+        schema: ResponseSchema | None,
     ) -> Completion:
         choice = response.choices[0] if response.choices else None
         message = choice.message if choice is not None else None
@@ -320,9 +332,18 @@ class OpenAICompatibleModel:
         finish = choice.finish_reason if choice is not None else None
         if message is not None and not text and getattr(message, "refusal", None):
             finish = "refusal"
+        # A key the model echoes (from a prompt, a paper) is never stored anywhere downstream.
+        text = redact(text, shapes=False)
+        answer_tokens = estimate_tokens(text)
+        if len(text) > MAX_ANSWER_CHARS:
+            text, finish = text[:MAX_ANSWER_CHARS], "length"
         raw_usage = response.usage
         input_tokens = int(getattr(raw_usage, "prompt_tokens", 0) or 0)
         output_tokens = int(getattr(raw_usage, "completion_tokens", 0) or 0)
+        estimated = input_tokens == 0 and output_tokens == 0
+        if estimated:  # no usage reported: count it ourselves rather than charge nothing
+            input_tokens = sum(estimate_tokens(m.content) for m in messages)
+            output_tokens = answer_tokens
         reported = _reported_cost(raw_usage)
         cost, source = price_request(
             self.provider.name,
@@ -331,6 +352,7 @@ class OpenAICompatibleModel:
             output_tokens,
             reported=reported,
             free=self.provider.local,
+            estimated=estimated,
         )
         return Completion(
             text=text,

@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 from typing import Literal
 
-CostSource = Literal["provider", "price_table", "free", "unknown"]
+CostSource = Literal["provider", "price_table", "estimate", "free", "unknown"]
+"""Where a cost comes from; ``estimate``: the price table applied to estimated token counts,
+when the endpoint reported no usage."""
 
 # genai-prices names some providers differently from ablab's model-name prefixes.
 _PRICE_PROVIDER = {
@@ -51,11 +53,13 @@ def price_request(
     *,
     reported: float | None = None,
     free: bool = False,
+    estimated: bool = False,
 ) -> tuple[float | None, CostSource]:
     """Cost in USD of one request and where the figure comes from.
 
     ``reported`` is the provider's own figure (OpenRouter sends one); ``free`` marks local
-    servers and the fake model, which cost nothing.
+    servers and the fake model, which cost nothing. ``estimated`` says the token counts are
+    estimates (the endpoint reported none): the price is still charged, never taken as zero.
     """
     if reported is not None:
         return reported, "provider"
@@ -64,7 +68,7 @@ def price_request(
     cost = _table_price(provider, model_id, input_tokens, output_tokens)
     if cost is None:
         return None, "unknown"
-    return cost, "price_table"
+    return cost, "estimate" if estimated else "price_table"
 
 
 def has_known_price(provider: str, model_id: str) -> bool:

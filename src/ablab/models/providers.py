@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ablab.errors import ConfigError
 
@@ -43,13 +44,19 @@ class Provider:
     """For local servers: which port the default URL assumes, and how to reach another."""
 
     def resolve_base_url(self, override: str | None = None) -> str:
-        """``override``, else the first base-URL environment variable set, else the default."""
-        if override:
-            return override
-        for name in self.base_url_envs:
-            if os.environ.get(name):
-                return os.environ[name]
-        return self.base_url
+        """``override``, else the first base-URL environment variable set, else the default.
+
+        Raises ConfigError for anything but an http(s) URL with a host: ``notaurl`` would be
+        retried as a connection failure for half a minute.
+        """
+        url = override or next(
+            (os.environ[name] for name in self.base_url_envs if os.environ.get(name)),
+            self.base_url,
+        )
+        parsed = urlsplit(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ConfigError(f"base URL {url[:80]!r} is not an http:// or https:// URL")
+        return url
 
 
 @dataclass(frozen=True)

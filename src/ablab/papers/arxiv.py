@@ -28,7 +28,10 @@ from xml.etree import ElementTree
 from ablab.errors import PaperError
 from ablab.papers.download import DownloadError, NotFoundError, fetch
 from ablab.papers.download_cache import DownloadCache
+from ablab.papers.latex import paper_from_latex_archive
 from ablab.papers.limits import DEFAULT_MAX_BYTES
+from ablab.papers.pdf import paper_from_pdf_bytes
+from ablab.papers.project import open_archive
 from ablab.papers.references import ArxivRef, parse_arxiv_id
 from ablab.schema import Paper
 
@@ -148,10 +151,6 @@ def _paper_from_source(
     kind: str, data: bytes, *, label: str, paper_id: str, max_bytes: int
 ) -> Paper | None:
     """The paper in an e-print download, or None when it holds no LaTeX to read."""
-    from ablab.papers.latex import paper_from_latex_archive
-    from ablab.papers.pdf import paper_from_pdf_bytes
-    from ablab.papers.project import open_archive
-
     if kind == "pdf":
         return paper_from_pdf_bytes(data, paper_id=paper_id, source_path=label)
     if kind == "gzipped-pdf":
@@ -227,8 +226,6 @@ def load_arxiv(
             cache.put(pdf_key, "paper.pdf", pdf, {"url": pdf_url})
         else:
             pdf = pdf_stored[0]
-        from ablab.papers.pdf import paper_from_pdf_bytes
-
         paper = paper_from_pdf_bytes(pdf, paper_id=ref.paper_id, source_path=label)
     return with_arxiv_metadata(paper, ref, meta)
 

@@ -1,15 +1,17 @@
 """rpa2 paper digests: Markdown with ``ver: rpa2`` YAML front matter and fixed ``##`` sections.
 
-The digest is read with :func:`ablab.digest.parse_digest`; its front matter (title, arxiv_id,
-source_url, tags, core_contribution) becomes metadata and the core contribution the abstract; the
-digest's known headings get fixed roles.
+The digest is read with :func:`ablab.formats.rpa2.parse.parse_digest`; its front matter (title,
+arxiv_id, source_url, tags, core_contribution) becomes metadata and the core contribution the
+abstract; the digest's known headings get fixed roles.
 """
 
 from __future__ import annotations
 
+from ablab._util.hashing import sha256_hex
 from ablab.errors import DigestFormatError, PaperError
+from ablab.formats.rpa2.parse import parse_digest
+from ablab.formats.rpa2.render import section_bodies
 from ablab.papers.markdown import frontmatter_strings
-from ablab.papers.source import sha256_hex
 from ablab.papers.tree import ParsedDocument, RawSection, build_paper
 from ablab.schema import Paper, SectionRole, SourceKind
 
@@ -44,13 +46,11 @@ def paper_from_digest(
     source_path: str | None = None,
     content_hash: str | None = None,
 ) -> Paper:
-    """Build a Paper from an rpa2 digest, read with :func:`ablab.digest.parse_digest`.
+    """Build a Paper from an rpa2 digest (read with :func:`ablab.formats.rpa2.parse.parse_digest`).
 
     Sections that are empty or marked as not filled are left out, so a placeholder line is never
     taken for the paper's own words. A malformed digest raises PaperError.
     """
-    from ablab.digest import parse_digest
-    from ablab.digest.render import section_bodies
 
     try:
         digest = parse_digest(text)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-from ablab import __version__
+from ablab._util.version import __version__
 from ablab.errors import PaperError
 
 DEFAULT_INTERVAL = 3.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ablab._util.text import reason
 from ablab.errors import PaperError
 from ablab.papers.checks import checked_paper
 from ablab.papers.latex_source import (
@@ -24,7 +25,7 @@ from ablab.papers.latex_source import (
 from ablab.papers.latex_tables import extract_tables, mark_figures
 from ablab.papers.latex_text import latex_to_text, tidy_text
 from ablab.papers.project import DirectoryProject, Project, open_archive
-from ablab.papers.source import check_size, reason
+from ablab.papers.source import check_size
 from ablab.papers.tree import ParsedDocument, RawSection
 from ablab.schema import Paper, SourceKind
 

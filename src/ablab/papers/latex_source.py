@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ablab.errors import PaperError
-from ablab.papers.limits import MAX_INCLUDE_DEPTH
+from ablab.papers.limits import MAX_INCLUDE_DEPTH, MAX_INCLUDES
 from ablab.papers.project import Project, SourcesTooLargeError, normalize_member
 from ablab.papers.source import decode_text
 
@@ -206,6 +206,7 @@ class _Expander:
         # Files are read once, but a file included ten times by each of nine nested files is
         # spliced in 10**9 times: the spliced text gets the size budget of the project.
         self.room = project.max_bytes
+        self.includes = 0
 
     def expand(self, text: str, current: str, import_dir: str, stack: list[str]) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -241,6 +242,12 @@ class _Expander:
         if len(stack) > MAX_INCLUDE_DEPTH:
             self.warnings.append(f"skipped {shown}: includes nested too deeply")
             return ""
+        self.includes += 1
+        if self.includes > MAX_INCLUDES:  # tiny files included many times: refused like a bomb
+            raise SourcesTooLargeError(
+                f"{self.project.label}: LaTeX sources expand to more than {MAX_INCLUDES:,} "
+                "included files"
+            )
         try:
             text = strip_comments(_decode(self.project, found, self.warnings))
         except SourcesTooLargeError:

@@ -10,3 +10,7 @@ MAX_ARCHIVE_MEMBERS = 10_000
 
 MAX_INCLUDE_DEPTH = 32
 """Deepest chain of nested ``\\input``/``\\include`` followed before giving up on a branch."""
+
+MAX_INCLUDES = 2_000
+"""Most ``\\input``/``\\include`` splices in one LaTeX project: a file included twice by each of
+thirty nested files is small on disk but would be spliced in 2**30 times."""

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ablab._util.hashing import sha256_hex
+from ablab.papers.digest import paper_from_digest
+from ablab.papers.latex import paper_from_latex_archive, paper_from_latex_dir, paper_from_latex_file
 from ablab.papers.limits import DEFAULT_MAX_BYTES
 from ablab.papers.markdown import paper_from_markdown, split_frontmatter
-from ablab.papers.source import decode_text, read_source_bytes, sha256_hex
+from ablab.papers.pdf import paper_from_pdf_bytes
+from ablab.papers.source import decode_text, read_source_bytes
 from ablab.papers.text import paper_from_text
 from ablab.papers.tree import slugify
 from ablab.schema import Paper
@@ -45,18 +49,12 @@ def load_paper(
     path = Path(path)
     paper_id = paper_id or default_paper_id(path)
     if path.is_dir():
-        from ablab.papers.latex import paper_from_latex_dir
-
         return paper_from_latex_dir(path, paper_id=paper_id, max_bytes=max_bytes)
     data = read_source_bytes(path, max_bytes)
     lowered = path.name.lower()
     if lowered.endswith(".pdf") or data.startswith(b"%PDF-"):
-        from ablab.papers.pdf import paper_from_pdf_bytes
-
         return paper_from_pdf_bytes(data, paper_id=paper_id, source_path=str(path))
     if lowered.endswith(_ARCHIVE_SUFFIXES) or _is_archive_magic(data):
-        from ablab.papers.latex import paper_from_latex_archive
-
         return paper_from_latex_archive(path, data, paper_id=paper_id, max_bytes=max_bytes)
     text, warnings = decode_text(data, str(path))
     paper = _paper_from_text_source(path, lowered, text, paper_id, sha256_hex(data), max_bytes)
@@ -75,16 +73,12 @@ def _paper_from_text_source(
     source = str(path)
     front, _ = split_frontmatter(text)
     if front is not None and str(front.get("ver", "")).startswith("rpa"):
-        from ablab.papers.digest import paper_from_digest
-
         return paper_from_digest(
             text, paper_id=paper_id, source_path=source, content_hash=content_hash
         )
     if lowered.endswith(".tex") or (
         not lowered.endswith(_MARKDOWN_SUFFIXES) and "\\begin{document}" in text
     ):
-        from ablab.papers.latex import paper_from_latex_file
-
         return paper_from_latex_file(path, paper_id=paper_id, max_bytes=max_bytes)
     if lowered.endswith(_MARKDOWN_SUFFIXES) or _looks_like_markdown(text):
         return paper_from_markdown(

@@ -15,8 +15,10 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ablab._util.hashing import sha256_hex
+from ablab._util.text import strip_controls
+from ablab._util.yaml_safe import load_yaml
 from ablab.papers.roles import heading_role
-from ablab.papers.source import sha256_hex, strip_controls
 from ablab.papers.tree import ParsedDocument, RawSection, build_paper, split_number
 from ablab.schema import Paper, SourceKind, Table
 
@@ -31,22 +33,6 @@ _CAPTION = re.compile(
     r"^(?:(?P<b>\*\*|__)\s*)?(?:Table|Tab\.)\s+[A-Z]?\d+[a-z]?\s*(?(b)(?:[:.]?\s*(?P=b)\s*[:.]?)|[:.])\s*",
 )
 _LABEL = re.compile(r"^(?:Table|Tab\.)\s+[A-Z]?\d+[a-z]?\s*[:.]?\s*")
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """``yaml.safe_load`` without anchors and aliases: front matter never needs them, and nested
-    aliases expand to billions of items once read ("billion laughs")."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed", mark)
-        return super().compose_node(parent, index)
-
-
-def load_yaml(text: str) -> Any:
-    """Parse untrusted YAML (front matter): safe types only, no aliases. Raises yaml.YAMLError."""
-    return yaml.load(text, Loader=_NoAliasLoader)
 
 
 def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, str]:

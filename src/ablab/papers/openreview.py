@@ -24,6 +24,7 @@ from urllib.parse import quote
 from ablab.papers.download import DownloadError, fetch
 from ablab.papers.download_cache import DownloadCache
 from ablab.papers.limits import DEFAULT_MAX_BYTES
+from ablab.papers.pdf import paper_from_pdf_bytes
 from ablab.papers.references import OpenReviewRef
 from ablab.schema import Paper
 
@@ -119,8 +120,6 @@ def load_openreview(
     cache: DownloadCache | None = None,
 ) -> Paper:
     """Read the OpenReview submission ``ref`` (downloading it unless cached)."""
-    from ablab.papers.pdf import paper_from_pdf_bytes
-
     cache = cache or DownloadCache()
     key = f"openreview/{ref.forum}"
     label = str(ref)

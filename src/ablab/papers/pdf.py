@@ -21,11 +21,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ablab._util.hashing import sha256_hex
 from ablab.errors import PaperError
 from ablab.papers.checks import checked_paper
 from ablab.papers.pdf_layout import Line, Page, read_layout
 from ablab.papers.pdf_pages import Column, body_size, columns, drop_running_lines, reading_order
-from ablab.papers.source import sha256_hex
 from ablab.papers.text import HeadingDetector, is_role_word
 from ablab.papers.tree import ParsedDocument, RawSection
 from ablab.schema import Paper, SourceKind, Table

@@ -26,9 +26,9 @@ import zlib
 from pathlib import Path
 from typing import IO
 
+from ablab._util.text import reason
 from ablab.errors import PaperError
 from ablab.papers.limits import MAX_ARCHIVE_MEMBERS
-from ablab.papers.source import reason
 
 _KEPT_SUFFIXES = (".tex", ".bbl")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")

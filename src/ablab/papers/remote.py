@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ablab.papers.arxiv import load_arxiv
 from ablab.papers.limits import DEFAULT_MAX_BYTES
+from ablab.papers.loader import default_paper_id, load_paper
+from ablab.papers.openreview import load_openreview
 from ablab.papers.references import ArxivRef, OpenReviewRef, PaperRef
 from ablab.schema import Paper
 
@@ -17,12 +20,8 @@ def load_reference(
 ) -> Paper:
     """Download (or take from the download cache) and read the paper ``ref`` names."""
     if isinstance(ref, ArxivRef):
-        from ablab.papers.arxiv import load_arxiv
-
         paper = load_arxiv(ref, max_bytes=max_bytes)
     else:
-        from ablab.papers.openreview import load_openreview
-
         paper = load_openreview(ref, max_bytes=max_bytes)
     return (
         paper
@@ -36,8 +35,6 @@ def load_source(
 ) -> Paper:
     """:func:`ablab.papers.load_paper` for paths, :func:`load_reference` for references."""
     if isinstance(source, Path):
-        from ablab.papers.loader import load_paper
-
         return load_paper(source, paper_id=paper_id, max_bytes=max_bytes)
     return load_reference(source, paper_id=paper_id, max_bytes=max_bytes)
 
@@ -45,7 +42,5 @@ def load_source(
 def source_id(source: Source) -> str:
     """The paper id a source gets by default (file stem, arXiv id, forum id)."""
     if isinstance(source, Path):
-        from ablab.papers.loader import default_paper_id
-
         return default_paper_id(source)
     return source.paper_id

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
+import stat
 from pathlib import Path
 
+from ablab._util.text import reason, strip_controls
 from ablab.errors import PaperError
 
 # Share of control characters (other than tab/newline/form feed) above which text is binary.
 _MAX_CONTROL_SHARE = 0.01
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
-
-
-_MAX_REASON_CHARS = 160
-
-
-def reason(exc: BaseException) -> str:
-    """A library exception's message on one short line, for use inside a PaperError."""
-    text = " ".join(str(getattr(exc, "strerror", None) or exc).split())
-    return text if len(text) <= _MAX_REASON_CHARS else text[: _MAX_REASON_CHARS - 3] + "..."
-
-
-def sha256_hex(data: bytes) -> str:
-    """Hex sha256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def check_size(path: Path, max_bytes: int) -> int:
@@ -38,6 +24,10 @@ def check_size(path: Path, max_bytes: int) -> int:
         raise PaperError(f"{path}: no such file or directory") from None
     except OSError as exc:
         raise PaperError(f"{path}: cannot be read ({reason(exc)})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise PaperError(f"{path}: is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+        raise PaperError(f"{path}: not a regular file (a pipe, socket or device)")
     if info.st_size > max_bytes:
         raise PaperError(
             f"{path}: file is too large ({info.st_size:,} bytes; the limit is {max_bytes:,})"
@@ -66,16 +56,6 @@ def read_source_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-# C0 controls but tab, newlines and form feed; DEL; C1 controls. Paper text is printed to
-# terminals, where ESC/CSI sequences could retitle the window or write the clipboard.
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """``text`` without terminal control characters (whitespace controls are kept)."""
-    return _CONTROLS.sub("", text)
-
-
 def _looks_binary(text: str) -> bool:
     controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
     return controls > _MAX_CONTROL_SHARE * max(len(text), 1)
@@ -88,9 +68,17 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     then cp1252/latin-1, so a paper saved in a legacy encoding is read rather than refused.
     Raises PaperError for binary data (NUL bytes, control characters) and for blank text.
     """
+    warnings: list[str] = []
+    utf16 = _utf16_encoding(data)
+    if utf16 is not None:  # Windows editors save "Unicode" text so: NUL bytes, yet text
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            raise PaperError(f"{name}: looks like UTF-16 text but cannot be decoded") from None
+        warnings.append(f"{name}: decoded as UTF-16")
+        data = text.encode("utf-8")
     if b"\x00" in data:
         raise PaperError(f"{name}: looks like a binary file (contains NUL bytes), not text")
-    warnings: list[str] = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -101,6 +89,21 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     if not text.strip():
         raise PaperError(f"{name}: file is empty (only whitespace)")
     return strip_controls(text), warnings
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    """``utf-16`` for text with a UTF-16 byte-order mark or the NUL pattern of BOM-less ASCII."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) == len(odd) and 0 not in even:
+        return "utf-16-le"
+    if even.count(0) == len(even) and 0 not in odd:
+        return "utf-16-be"
+    return None
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:

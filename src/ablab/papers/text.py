@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ablab.papers.source import sha256_hex, strip_controls
+from ablab._util.hashing import sha256_hex
+from ablab._util.text import strip_controls
 from ablab.papers.tree import ParsedDocument, RawSection, build_paper, split_number
 from ablab.schema import Paper, SourceKind
 

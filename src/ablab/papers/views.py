@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ablab.schema import EXPERIMENT_ROLES, Paper, Section, SectionRole
+from ablab.schema import EXPERIMENT_ROLES, Mode, Paper, Section, SectionRole
 
 _DROPPED = frozenset({SectionRole.APPENDIX, SectionRole.REFERENCES})
 _HEADING_IN_TEXT = re.compile(
@@ -154,3 +154,8 @@ def _without_results(section: Section) -> Section:
             "children": [_without_results(child) for child in section.children],
         }
     )
+
+
+def paper_view(paper: Paper, mode: Mode) -> Paper:
+    """The part of the paper a planner may see: cut before the experiments in author mode."""
+    return author_view(paper) if mode is Mode.AUTHOR else paper

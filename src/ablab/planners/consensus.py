@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ablab.errors import AblabError, PlanError
-from ablab.judges.matcher import (
+from ablab.matching.matcher import (
     DEFAULT_SETTINGS,
     MatcherSettings,
     Profile,
@@ -22,7 +22,8 @@ from ablab.judges.matcher import (
     profile,
     score_pair,
 )
-from ablab.judges.text import dice
+from ablab.matching.text import dice
+from ablab.planners.base import get_planner
 from ablab.schema import Ablation, Mode, Paper, Plan, Usage
 
 
@@ -189,8 +190,6 @@ class ConsensusPlanner:
         self.settings = settings
 
     def _gather(self, paper: Paper, mode: Mode, k: int) -> tuple[list[Plan], list[str]]:
-        from ablab.planners.base import get_planner  # the registry imports this module lazily
-
         if self.given:
             return [p for p in self.given if p.paper_id == paper.id], [
                 f"no given plan is for paper {paper.id!r}"

@@ -5,7 +5,7 @@ sections that matter most) and, marked as automatic notes, the analysis items th
 is confident about: the method's own parts, settings it states, alternatives it names, its
 metrics and, for reviewers, the ablations the paper already reports. Given ``digests=`` (an
 ``ablab digest --out`` directory), the paper's digest is offered too: the parts its mode may see
-(see :mod:`ablab.digest.grounding`).
+(see :mod:`ablab.planners.grounding`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ablab.analysis import analyze
 from ablab.analysis.confidence import HIGH
-from ablab.digest.grounding import DigestLibrary, digest_grounding
 from ablab.models.base import GenerateParams, Model
+from ablab.planners.grounding import DigestLibrary, digest_grounding
 from ablab.planners.lm import LMPlanner
 from ablab.schema import Analysis, Mode, Paper
 
@@ -32,8 +33,6 @@ Analyzer = Callable[[Paper], Analysis]
 
 
 def _default_analyzer(paper: Paper) -> Analysis:
-    from ablab.analysis import analyze
-
     return analyze(paper)
 
 

@@ -11,14 +11,13 @@ client itself, so a cache, a call log or a fake model can stand in for the real 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import copy
 import json
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from ablab import __version__
+from ablab._util.aio import run_sync
+from ablab._util.version import __version__
 from ablab.errors import ConfigError, PlanError
 from ablab.models.base import (
     Completion,
@@ -27,8 +26,10 @@ from ablab.models.base import (
     Model,
     ModelError,
     StructuredOutputUnsupported,
+    quoted_answer,
 )
 from ablab.models.cache import aclose_model, forget
+from ablab.models.registry import get_model
 from ablab.models.tokens import estimate_tokens
 from ablab.planners.lm_context import ContextReport, paper_context
 from ablab.planners.lm_output import ParsedPlan, PlanResponseError, parse_plan_response
@@ -52,8 +53,6 @@ _SHORTENED_NOTE = (
     "at its end."
 )
 
-T = TypeVar("T")
-
 
 @dataclass
 class PlanOutcome:
@@ -67,6 +66,10 @@ class PlanOutcome:
     """Every answer received (two when the first had to be re-asked)."""
     notes: list[str] = field(default_factory=list)
     """What had to be mended in the answer."""
+
+    def details(self) -> dict[str, Any]:
+        """What the run log keeps: how the paper was fitted and what was mended."""
+        return {"context": self.context.to_dict(), "notes": self.notes}
 
 
 class PlanFailure(PlanError):
@@ -107,16 +110,6 @@ def _read_answer(answer: Completion, k: int) -> ParsedPlan:
     return parse_plan_response(answer.text, k=k)
 
 
-def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run ``coroutine`` to completion from synchronous code, even inside a running loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 class LMPlanner:
     """Plans with a language model reading the paper text (budgeted to the model's context)."""
 
@@ -132,8 +125,6 @@ class LMPlanner:
         **model_options: Any,
     ) -> None:
         if isinstance(model, str):
-            from ablab.models.registry import get_model
-
             model = get_model(model, **model_options)
         elif model_options:
             raise ConfigError(f"model options {sorted(model_options)} need a model name")
@@ -219,6 +210,7 @@ class LMPlanner:
                 f"{paper.id}: {message}",
                 paper_id=paper.id,
                 raw_responses=[c.text for c in completions],
+                # Requests that got no answer were still sent (and may be billed): count them.
                 usage=_total_usage(completions) + refused,
                 context=report,
             )
@@ -239,7 +231,7 @@ class LMPlanner:
             except PlanResponseError as first_error:
                 retry = [
                     *messages,
-                    Message(role="assistant", content=answer.text or "(empty answer)"),
+                    Message(role="assistant", content=quoted_answer(answer.text)),
                     repair_message(
                         str(first_error),
                         k,

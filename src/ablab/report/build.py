@@ -6,21 +6,22 @@ URIs, links are in-page anchors, and a Content-Security-Policy forbids scripts a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ablab import __version__
+from ablab._util.atomic import atomic_write_text
+from ablab._util.version import __version__
 from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
-from ablab.render.runs import atomic_write_text
 from ablab.results import read_results
 from ablab.schema import Paper, Plan
-from ablab.web.digests import digest_body, digest_path, list_digests, split_digest
-from ablab.web.render import anchor, data_uri, evidence_links, render_template, stylesheet
-from ablab.web.results import ResultsView, load_results_view, results_view
-from ablab.web.scores import (
+from ablab.views.compare import build_comparison, build_grid
+from ablab.views.digests import digest_body, digest_path, list_digests, split_digest
+from ablab.views.render import anchor, data_uri, evidence_links, render_template, stylesheet
+from ablab.views.results import ResultsView, load_results_view, results_view
+from ablab.views.scores import (
     PLOT_TYPES,
     SCORE_COLUMNS,
     SCORE_HEADERS,
@@ -30,7 +31,7 @@ from ablab.web.scores import (
     paper_scores,
     plot_files,
 )
-from ablab.web.store import (
+from ablab.views.store import (
     DOWNLOADS,
     PLAN_SUFFIX,
     TRAJECTORY_SUFFIX,
@@ -39,7 +40,6 @@ from ablab.web.store import (
     RunStore,
     is_safe_name,
 )
-from ablab.web.views import build_comparison, build_grid
 
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 """Inline styles and data: images only; no script, no network."""
@@ -173,18 +173,56 @@ def _open(run_dir: Path) -> tuple[RunStore, list[Run]]:
     return store, runs
 
 
-def build_report(run_dir: Path, results: dict[str, Path] | None = None) -> str:
+PAPERS_PER_PAGE = 500
+"""Papers per report file: a larger runs directory is split into pages linked to each other,
+so that no file (nor the memory to render it) grows with the whole directory."""
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The report's pages, for the links between them."""
+
+    names: list[str]
+    """File name of each page, in order."""
+    current: int
+    """Index of this page."""
+
+
+def page_names(out_name: str, pages: int) -> list[str]:
+    """``report.html``, ``report-2.html``, ``report-3.html``... for ``pages`` pages."""
+    stem, dot, suffix = out_name.rpartition(".")
+    if not dot:
+        stem, suffix = out_name, "html"
+    return [out_name] + [f"{stem}-{n}.{suffix}" for n in range(2, pages + 1)]
+
+
+def build_report(
+    run_dir: Path,
+    results: dict[str, Path] | None = None,
+    *,
+    page: int = 0,
+    per_page: int | None = None,
+    out_name: str = "report.html",
+) -> str:
     """The report of a runs directory (or of one run) as an HTML string.
 
     ``results`` maps paper ids to results files shown with every plan of that paper; plans
-    without one show the results stored beside them (uploaded in the web app), if any.
+    without one show the results stored beside them (uploaded in the web app), if any. With
+    ``per_page``, only the ``page``-th slice of the papers (by id) is shown; scores and
+    digests are on the first page, and every page links to the others.
     """
     store, runs = _open(run_dir)
+    all_ids = sorted({paper_id for run in runs for paper_id in run.plans})
     given = results or {}
-    planned = {paper_id for run in runs for paper_id in run.plans}
-    unknown = sorted(set(given) - planned)
+    unknown = sorted(set(given) - set(all_ids))
     if unknown:
         raise AblabError(f"--results names paper {unknown[0]!r}, which no plan here is about")
+    pages = max(1, -(-len(all_ids) // per_page)) if per_page else 1
+    if per_page:
+        shown = set(all_ids[page * per_page : (page + 1) * per_page])
+        runs = [
+            replace(run, plans={k: v for k, v in run.plans.items() if k in shown}) for run in runs
+        ]
     grid = build_grid(runs)
     papers: dict[str, Paper] = {}
     for run in runs:
@@ -208,15 +246,17 @@ def build_report(run_dir: Path, results: dict[str, Path] | None = None) -> str:
         for paper in grid.papers
         if paper.runs > 1
     ]
-    score_views, board_plots = _score_views(run_dir, runs)
+    first = page == 0
+    score_views, board_plots = _score_views(run_dir, runs) if first else ([], [])
     return render_template(
         "report.html",
         scores=score_views,
-        digests=_digest_views(RunStore(run_dir)) if run_dir.is_dir() else [],
+        digests=_digest_views(RunStore(run_dir)) if first and run_dir.is_dir() else [],
         board_plots=board_plots,
         columns=SCORE_COLUMNS,
         headers=SCORE_HEADERS,
-        title=f"ablab report: {run_dir.resolve().name}",
+        title=f"ablab report: {run_dir.resolve().name}"
+        + (f" (page {page + 1} of {pages})" if pages > 1 else ""),
         version=__version__,
         generated=datetime.now(UTC),
         csp=REPORT_CSP,
@@ -226,6 +266,7 @@ def build_report(run_dir: Path, results: dict[str, Path] | None = None) -> str:
         papers=papers,
         comparisons=comparisons,
         links=ReportLinks(store),
+        pages=PageLinks(page_names(out_name, pages), page) if pages > 1 else None,
     )
 
 
@@ -235,7 +276,27 @@ def _entries(runs: list[Run], paper_id: str) -> list[PlanEntry]:
     ]
 
 
-def write_report(run_dir: Path, out: Path, results: dict[str, Path] | None = None) -> Path:
-    """Write the report of ``run_dir`` to ``out`` (atomically) and return ``out``."""
-    atomic_write_text(out, build_report(run_dir, results))
+def write_report(
+    run_dir: Path,
+    out: Path,
+    results: dict[str, Path] | None = None,
+    *,
+    per_page: int = PAPERS_PER_PAGE,
+) -> Path:
+    """Write the report of ``run_dir`` to ``out`` (atomically) and return ``out``; ``results``
+    as in :func:`build_report`.
+
+    Past ``per_page`` papers the report is split: ``out`` is the first page, ``<name>-2.html``
+    and so on beside it hold the rest (one page rendered at a time).
+    """
+    _, runs = _open(run_dir)
+    count = len({paper_id for run in runs for paper_id in run.plans})
+    del runs  # each page reads the runs again: only one page is held at a time
+    if count <= per_page:
+        atomic_write_text(out, build_report(run_dir, results))
+        return out
+    names = page_names(out.name, -(-count // per_page))
+    for index, name in enumerate(names):
+        html = build_report(run_dir, results, page=index, per_page=per_page, out_name=out.name)
+        atomic_write_text(out.with_name(name), html)
     return out

@@ -6,9 +6,9 @@ Needs matplotlib (the ``plots`` extra); it is imported only when a plot is drawn
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
+from ablab._util.atomic import atomic_write_bytes
 from ablab.errors import ConfigError
 from ablab.results.table import AblationTable, Row
 
@@ -87,9 +87,5 @@ def save_plot(table: AblationTable, path: Path) -> Path:
     suffix = path.suffix.lower()
     if suffix not in PLOT_SUFFIXES:
         raise ConfigError(f"--plot {path}: use a .png or .svg file name")
-    data = draw(table, suffix.lstrip("."))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)  # a reader never sees half a plot
+    atomic_write_bytes(path, draw(table, suffix.lstrip(".")))  # never half a plot
     return path

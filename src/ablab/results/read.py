@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ablab._util.text import reason
 from ablab.analysis.terms import word_set
 from ablab.errors import AblabError
 from ablab.export.labels import slug
-from ablab.papers.source import reason
 
 MAX_RESULTS_BYTES = 50 * 1024 * 1024
 """Largest results file read."""

@@ -10,6 +10,7 @@ headers are not recorded at all.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import threading
@@ -98,14 +99,18 @@ class LoggedModel(ModelWrapper):
         try:
             completion = await self.inner.generate(messages, schema=schema, params=params)
         except Exception as exc:
-            self.log.write(
+            await asyncio.to_thread(
+                self.log.write,
                 "call",
                 **request,
                 error=redact(str(exc)),
                 latency_s=round(time.monotonic() - started, 3),
             )
             raise
-        self.log.write(
+        # Serialising a long prompt and appending it blocks: off the event loop, with the
+        # other requests in flight.
+        await asyncio.to_thread(
+            self.log.write,
             "call",
             **request,
             response=completion.text,

@@ -1,10 +1,13 @@
 """Plan many papers with any planner: concurrent, resumable, within a budget.
 
 ``run_plans`` plans every paper with at most ``concurrency`` papers in flight. Each finished plan
-is written to the run directory atomically (``plans.json`` last, see
-:func:`ablab.render.runs.write_plan`), so the process can be killed at any moment: running the same
+is written to the run directory atomically (its ``.plan.json`` last, see
+:func:`ablab.runs.files.write_plan`), so the process can be killed at any moment: running the same
 command again skips every paper whose plan is there with the same configuration (paper content,
 planner, model, mode, k, prompt version and settings) and does the rest, without duplicates.
+``plans.json`` and ``failures.json`` are merged under the run directory's lock about once a
+second and at the end (:mod:`ablab.runs.engine`), so their cost stays linear in the number of
+papers and several processes may share one directory.
 
 Failures are recorded in ``failures.json`` with the model's raw answers, never as empty plans;
 a rerun tries them again. With a budget, no new paper starts once the money spent in this run
@@ -16,39 +19,42 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import stat
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from ablab import __version__
-from ablab.api import finish_plan, paper_view
+from ablab._util.atomic import atomic_write_text
+from ablab._util.version import __version__
 from ablab.errors import AblabError, ConfigError, PaperError
 from ablab.models.base import ModelRequestError
 from ablab.models.cache import aclose_model
 from ablab.papers import Source, load_source
 from ablab.papers.openreview import review_requests
-from ablab.planners.base import Planner
+from ablab.planners.base import AsyncPlanner, Planner, as_async, make_plan
 from ablab.planners.lm import PlanFailure
-from ablab.render.runs import (
+from ablab.runs.engine import Budget, SharedFiles, Status, in_order, unique_ids
+from ablab.runs.files import (
     FAILURES_FILE,
-    atomic_write_text,
+    PLANS_INDEX,
     foreign_files,
+    index_entry,
     is_file_id,
     load_plan,
     plan_files,
     prepare_output_dir,
     read_plans_index,
+    run_lock,
     write_plan,
 )
-from ablab.runs.log import RunLog
+from ablab.runs.log import LoggedModel, RunLog
 from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
 
 MANIFEST_FILE = "run.json"
-
-Status = Literal["done", "skipped", "failed", "not_started"]
 
 
 @dataclass
@@ -68,7 +74,8 @@ class PaperResult:
     usage: Usage = field(default_factory=Usage)
     """What this run spent on the paper."""
     warnings: list[str] = field(default_factory=list)
-    """Problems met reading the paper (e.g. a section structure that looks wrong)."""
+    """What the loader noticed (skipped includes, lossy decoding, a section structure that looks
+    wrong...), shown and logged."""
     bad_input: bool = False
     """Whether it failed because of its input or the settings (not the model, not a bug)."""
     review_requests: list[str] = field(default_factory=list)
@@ -109,90 +116,67 @@ class RunSummary:
         return sum(r.status == status for r in self.results)
 
 
-def _output_settings(planner: Planner) -> dict[str, str]:
-    """What, besides paper, model, mode and k, changes the planner's output (if it says)."""
-    settings = getattr(planner, "output_settings", None)
-    return dict(settings) if isinstance(settings, dict) else {}
-
-
-def config_fingerprint(paper: Paper, planner: Planner, mode: Mode, k: int) -> str:
+def config_fingerprint(paper: Paper, planner: AsyncPlanner, mode: Mode, k: int) -> str:
     """Hash of everything that decides a paper's plan; equal hashes mean nothing to redo."""
-    model = getattr(planner, "model", None)
+    return _fingerprint(paper.content_hash, paper.id, planner, mode, k)
+
+
+def _fingerprint(
+    content_hash: str, paper_id: str, planner: AsyncPlanner, mode: Mode, k: int
+) -> str:
     material = {
-        "paper": paper.content_hash,
-        "paper_id": paper.id,
+        "paper": content_hash,
+        "paper_id": paper_id,
         "planner": planner.name,
-        "model": model.name if model is not None else None,
+        "model": planner.model.name if planner.model is not None else None,
         "mode": mode.value,
         "k": k,
-        "settings": _output_settings(planner),
+        "settings": dict(planner.output_settings),
     }
     canonical = json.dumps(material, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def finished_plan(out: Path, paper_id: str, fingerprint: str) -> Plan | None:
-    """The plan of ``paper_id`` if the run directory has it complete, with this configuration."""
-    if paper_id not in read_plans_index(out):
-        return None  # plans.json is written last: without an entry the paper is unfinished
+    """The plan of ``paper_id`` if the run directory has it complete, with this configuration.
+
+    The ``.plan.json`` is a paper's last file: when it is there with this configuration, so are
+    the others.
+    """
+    files = plan_files(out, paper_id)
     try:
-        plan = load_plan(plan_files(out, paper_id)["json"])
+        plan = load_plan(files["json"])
     except (OSError, ValueError):
         return None
-    return plan if plan.versions.get("config") == fingerprint else None
+    if plan.versions.get("config") != fingerprint or not files["jsonl"].exists():
+        return None
+    return plan
 
 
-class _Failures:
-    """``failures.json``: one entry per failed paper, kept in step with the run."""
-
-    def __init__(self, out: Path | None) -> None:
-        self.path = out / FAILURES_FILE if out is not None else None
-        self.entries: dict[str, dict[str, Any]] = {}
-        if self.path is not None and self.path.exists():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = []
-            for entry in data if isinstance(data, list) else []:
-                if isinstance(entry, dict):
-                    self.entries[str(entry.get("paper_id") or entry.get("source"))] = entry
-
-    def _save(self) -> None:
-        if self.path is not None:
-            payload = list(self.entries.values())
-            atomic_write_text(self.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-
-    def record(self, key: str, entry: dict[str, Any]) -> None:
-        self.entries[key] = entry
-        self._save()
-
-    def clear(self, *keys: str) -> None:
-        if any(self.entries.pop(key, None) is not None for key in keys):
-            self._save()
+def _file_hash(path: Path) -> str | None:
+    """sha256 of a regular file's bytes (the content hash of a file paper), None otherwise."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
-def _unique_ids(papers: list[Paper | None]) -> list[Paper | None]:
-    """Give papers that share an id ``-2``, ``-3``... suffixes, in source order (stable)."""
-    seen: set[str] = set()
-    unique: list[Paper | None] = []
-    for paper in papers:
-        if paper is None:
-            unique.append(None)
-            continue
-        candidate, n = paper.id, 2
-        while candidate in seen:
-            candidate, n = f"{paper.id}-{n}", n + 1
-        seen.add(candidate)
-        unique.append(
-            paper if candidate == paper.id else paper.model_copy(update={"id": candidate})
-        )
-    return unique
-
-
-async def _load(source: Source | Paper) -> Paper:
+def _load(source: Source | Paper, paper_id: str) -> Paper:
     if isinstance(source, Paper):
-        return source
-    return await asyncio.to_thread(load_source, source)
+        return source if source.id == paper_id else source.model_copy(update={"id": paper_id})
+    return load_source(source, paper_id=paper_id)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    error: str
+
+
+Prepared = PaperResult | Paper | _Unreadable
+"""A source made ready for planning: settled already, read, or unreadable."""
 
 
 class _Run:
@@ -200,7 +184,7 @@ class _Run:
 
     def __init__(
         self,
-        planner: Planner,
+        planner: AsyncPlanner,
         *,
         mode: Mode,
         k: int,
@@ -209,47 +193,38 @@ class _Run:
         budget_usd: float | None,
         on_event: Callable[[RunEvent], None] | None,
         total: int,
+        keep_plans: bool = True,
     ) -> None:
         self.planner = planner
+        self.keep_plans = keep_plans
         self.mode = mode
         self.k = k
         self.out = out
         self.log = RunLog(out) if out is not None else None
-        self.failures = _Failures(out)
+        self.pending = SharedFiles(out, PLANS_INDEX, FAILURES_FILE)
+        self.indexed: set[str] = set(read_plans_index(out)) if out is not None else set()
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
-        self.write_lock = asyncio.Lock()
         self.budget_usd = budget_usd
         self.on_event = on_event
         self.total = total
         self.settled = 0
-        self.usage = Usage()
-        self.stop_reason: str | None = None
+        self.budget = Budget(budget_usd)
 
-    def _budget_left(self) -> bool:
-        if self.budget_usd is None:
-            return True
-        if self.usage.cost_usd is None:
-            self.stop_reason = (
-                "the price of the model is unknown, so the budget cannot be enforced; "
-                "no new paper was started"
-            )
-            return False
-        if self.usage.cost_usd >= self.budget_usd:
-            self.stop_reason = (
-                f"budget reached: ${self.usage.cost_usd:.4f} of ${self.budget_usd:.4f} spent"
-            )
-            return False
-        return True
+    async def flush(self, *, force: bool = False) -> None:
+        """Merge finished papers into plans.json and failures.json when due."""
+        await self.pending.flush(force=force)
 
     def _settle(self, result: PaperResult) -> PaperResult:
         self.settled += 1
         if self.on_event is not None:
-            cost = self.usage.cost_usd
+            cost = self.budget.usage.cost_usd
             self.on_event(RunEvent(result, self.settled, self.total, cost or 0.0, cost is not None))
         return result
 
     def _log_paper(self, result: PaperResult, **extra: Any) -> None:
         if self.log is not None:
+            if result.warnings:
+                extra["warnings"] = result.warnings
             self.log.write(
                 "paper",
                 paper_id=result.paper_id,
@@ -260,28 +235,81 @@ class _Run:
                 **extra,
             )
 
-    def _planner_for(self, paper_id: str) -> Planner:
-        with_model = getattr(self.planner, "with_model", None)
-        model = getattr(self.planner, "model", None)
-        if self.log is None or with_model is None or model is None:
+    def _planner_for(self, paper_id: str) -> AsyncPlanner:
+        """The planner, its model wrapped in the call log of this paper when there is one."""
+        model = self.planner.model
+        if self.log is None or model is None:
             return self.planner
-        from ablab.runs.log import LoggedModel
-
-        planner: Planner = with_model(LoggedModel(model, self.log, paper_id))
-        return planner
+        return self.planner.with_model(LoggedModel(model, self.log, paper_id))
 
     async def _make_plan(self, paper: Paper) -> tuple[Plan, dict[str, Any]]:
         planner = self._planner_for(paper.id)
-        outcome_of = getattr(planner, "aplan_outcome", None)
-        if outcome_of is None:  # a synchronous planner (heuristic, consensus): run it in a thread
-            plan = await asyncio.to_thread(
-                planner.plan, paper_view(paper, self.mode), mode=self.mode, k=self.k
-            )
-            return finish_plan(plan, paper, self.k), {}
-        outcome = await outcome_of(paper_view(paper, self.mode), mode=self.mode, k=self.k)
-        return outcome.plan, {"context": outcome.context.to_dict(), "notes": outcome.notes}
+        outcome = await make_plan(planner, paper, mode=self.mode, k=self.k)
+        return outcome.plan, outcome.details()
 
-    async def plan_one(
+    async def prepare(self, source: Source | Paper, paper_id: str) -> Prepared:
+        """Read one source, unless its plan is there already (then it is settled as skipped).
+
+        Runs ahead of the planning (see :func:`ablab.runs.engine.in_order`), so that papers are
+        read while the model answers the ones before them.
+        """
+        skipped = await self._quick_skip(source, paper_id)
+        if skipped is not None:
+            return skipped
+        try:
+            return await asyncio.to_thread(_load, source, paper_id)
+        except AblabError as exc:  # PaperError and the like: one line
+            return _Unreadable(str(exc))
+        except Exception as exc:  # a reader's bug must not sink the batch
+            return _Unreadable(f"could not be read: {exc!r}")
+
+    async def process(self, source: Source | Paper, prepared: Prepared) -> PaperResult:
+        """Plan one prepared source and record it."""
+        if isinstance(prepared, PaperResult):
+            result = prepared
+        elif isinstance(prepared, _Unreadable):
+            result = await self._plan_one(source, None, prepared.error)
+        else:
+            result = await self._plan_one(source, prepared, None)
+        if not self.keep_plans:
+            result.plan = None  # written to the run directory; memory stays flat
+        await self.flush()
+        return result
+
+    async def _quick_skip(self, source: Source | Paper, paper_id: str) -> PaperResult | None:
+        """The skipped result of a file paper whose plan is there, found without parsing it."""
+        if self.out is None or not isinstance(source, Path) or not is_file_id(paper_id):
+            return None
+        content_hash = await asyncio.to_thread(_file_hash, source)
+        if content_hash is None:
+            return None
+        fingerprint = _fingerprint(content_hash, paper_id, self.planner, self.mode, self.k)
+        done = await asyncio.to_thread(finished_plan, self.out, paper_id, fingerprint)
+        if done is None or done.paper_hash != content_hash:
+            return None
+        return self._skipped(str(source), paper_id, done)
+
+    def _asked(self, paper: Paper) -> list[str]:
+        return review_requests(paper) if self.mode is Mode.REVIEWER else []
+
+    def _skipped(
+        self, label: str, paper_id: str, done: Plan, paper: Paper | None = None
+    ) -> PaperResult:
+        if paper_id not in self.indexed:  # finished by a killed run: list it now
+            self.pending.add(paper_id, index_entry(done))
+            self.indexed.add(paper_id)
+        self.pending.clear(paper_id, label)
+        return self._settle(
+            PaperResult(
+                label,
+                paper_id,
+                "skipped",
+                plan=done,
+                review_requests=self._asked(paper) if paper is not None else [],
+            )
+        )
+
+    async def _plan_one(
         self, source: Source | Paper, paper: Paper | None, error: str | None
     ) -> PaperResult:
         label = source.id if isinstance(source, Paper) else str(source)
@@ -294,18 +322,14 @@ class _Run:
         if foreign:  # refused before any money is spent on the paper
             error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would overwrite it"
             error += " (use another --out folder)"
-            return self._fail(label, paper.id, error, Usage(), {}, bad=True)
+            return self._fail(label, paper.id, error, Usage(), {}, paper.warnings, bad=True)
         fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
         if self.out is not None:
-            done = finished_plan(self.out, paper.id, fingerprint)
+            done = await asyncio.to_thread(finished_plan, self.out, paper.id, fingerprint)
             if done is not None:
-                return self._settle(
-                    PaperResult(
-                        label, paper.id, "skipped", plan=done, review_requests=self._asked(paper)
-                    )
-                )
+                return self._skipped(label, paper.id, done, paper)
         async with self.semaphore:
-            if not self._budget_left():
+            if not self.budget.allows_start():
                 result = PaperResult(label, paper.id, "not_started")
                 self._log_paper(result)
                 return self._settle(result)
@@ -313,40 +337,46 @@ class _Run:
             try:
                 plan, details = await self._make_plan(paper)
             except PlanFailure as exc:
-                self.usage = self.usage + exc.usage
+                self.budget.add(exc.usage)
                 extra: dict[str, Any] = {"raw_responses": exc.raw_responses}
                 if exc.context is not None:
                     extra["context"] = exc.context.to_dict()
-                return self._fail(label, paper.id, str(exc), exc.usage, extra)
+                return self._fail(label, paper.id, str(exc), exc.usage, extra, paper.warnings)
             except AblabError as exc:
+                # A request that failed for good was still sent (and may be billed): count it.
                 usage = exc.usage if isinstance(exc, ModelRequestError) else Usage()
-                self.usage = self.usage + usage
+                self.budget.add(usage)
                 bad = isinstance(exc, PaperError | ConfigError)
-                return self._fail(label, paper.id, str(exc), usage, {}, bad=bad)
+                return self._fail(label, paper.id, str(exc), usage, {}, paper.warnings, bad=bad)
             except Exception as exc:  # one paper's bug must not sink the batch
-                return self._fail(label, paper.id, f"internal error: {exc!r}", Usage(), {})
-            self.usage = self.usage + plan.usage
-            plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
-            if self.out is not None:
-                # Off the event loop (fsyncs are slow) but one at a time: write_plan updates
-                # plans.json by read-modify-write.
-                async with self.write_lock:
-                    await asyncio.to_thread(write_plan, self.out, plan)
-            self.failures.clear(paper.id, label)
-            result = PaperResult(
-                label,
-                paper.id,
-                "done",
-                plan=plan,
-                usage=plan.usage,
-                warnings=list(paper.warnings),
-                review_requests=self._asked(paper),
-            )
-            self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
-            return self._settle(result)
-
-    def _asked(self, paper: Paper) -> list[str]:
-        return review_requests(paper) if self.mode is Mode.REVIEWER else []
+                return self._fail(
+                    label, paper.id, f"internal error: {exc!r}", Usage(), {}, paper.warnings
+                )
+            self.budget.add(plan.usage)
+        plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
+        if self.out is not None:
+            # Off the event loop (fsyncs are slow) and outside the concurrency slot; the shared
+            # index is merged later, for many papers at once.
+            try:
+                await asyncio.to_thread(write_plan, self.out, plan, index=False)
+            except (OSError, AblabError) as exc:
+                return self._fail(
+                    label, paper.id, f"could not be written: {exc}", plan.usage, {}, paper.warnings
+                )
+            self.pending.add(paper.id, index_entry(plan))
+            self.indexed.add(paper.id)
+        self.pending.clear(paper.id, label)
+        result = PaperResult(
+            label,
+            paper.id,
+            "done",
+            plan=plan,
+            usage=plan.usage,
+            warnings=list(paper.warnings),
+            review_requests=self._asked(paper),
+        )
+        self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
+        return self._settle(result)
 
     def _fail(
         self,
@@ -355,11 +385,20 @@ class _Run:
         error: str,
         usage: Usage,
         extra: dict[str, Any],
+        warnings: list[str] | None = None,
         *,
         bad: bool = False,
     ) -> PaperResult:
-        result = PaperResult(label, paper_id, "failed", error=error, usage=usage, bad_input=bad)
-        self.failures.record(
+        result = PaperResult(
+            label,
+            paper_id,
+            "failed",
+            error=error,
+            usage=usage,
+            warnings=list(warnings or []),
+            bad_input=bad,
+        )
+        self.pending.fail(
             paper_id or label,
             {
                 "source": label,
@@ -374,21 +413,29 @@ class _Run:
         return self._settle(result)
 
 
-def _write_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[str, Any]) -> None:
+def _write_manifest(
+    out: Path, planner: AsyncPlanner, mode: Mode, k: int, run: dict[str, Any]
+) -> None:
+    with run_lock(out):
+        _merge_manifest(out, planner, mode, k, run)
+
+
+def _merge_manifest(
+    out: Path, planner: AsyncPlanner, mode: Mode, k: int, run: dict[str, Any]
+) -> None:
     path = out / MANIFEST_FILE
     try:
         manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     except (OSError, ValueError):
         manifest = {}
-    model = getattr(planner, "model", None)
     manifest.update(
         {
             "ablab": __version__,
             "planner": planner.name,
-            "model": model.name if model is not None else None,
+            "model": planner.model.name if planner.model is not None else None,
             "mode": mode.value,
             "k": k,
-            "settings": _output_settings(planner),
+            "settings": dict(planner.output_settings),
         }
     )
     runs = [r for r in manifest.get("runs", []) if r.get("started") != run["started"]]
@@ -398,7 +445,7 @@ def _write_manifest(out: Path, planner: Planner, mode: Mode, k: int, run: dict[s
 
 async def run_plans(
     sources: Sequence[Source | Paper],
-    planner: Planner,
+    planner: Planner | AsyncPlanner,
     *,
     mode: Mode,
     k: int | None = None,
@@ -406,8 +453,14 @@ async def run_plans(
     concurrency: int = 4,
     budget_usd: float | None = None,
     on_event: Callable[[RunEvent], None] | None = None,
+    keep_plans: bool = True,
 ) -> RunSummary:
-    """Plan every source with ``planner``; see the module docstring."""
+    """Plan every source with ``planner``; see the module docstring.
+
+    ``keep_plans=False`` leaves plans out of the results (they are in ``out``), so that a batch
+    of any size holds one small result per paper.
+    """
+    driven = as_async(planner)
     k = k if k is not None else DEFAULT_K[mode]
     if k < 1:
         raise AblabError(f"k must be at least 1, got {k}")
@@ -415,18 +468,9 @@ async def run_plans(
         prepare_output_dir(out)
     started_at = datetime.now(UTC).isoformat()
     clock = time.monotonic()
-    loaded = await asyncio.gather(*(_load(s) for s in sources), return_exceptions=True)
-    errors = [
-        None
-        if isinstance(x, Paper)
-        else str(x)
-        if isinstance(x, PaperError | AblabError)
-        else f"could not be read: {x!r}"
-        for x in loaded
-    ]
-    papers = _unique_ids([x if isinstance(x, Paper) else None for x in loaded])
+    ids = unique_ids(sources)
     run = _Run(
-        planner,
+        driven,
         mode=mode,
         k=k,
         out=out,
@@ -434,25 +478,35 @@ async def run_plans(
         budget_usd=budget_usd,
         on_event=on_event,
         total=len(sources),
+        keep_plans=keep_plans,
     )
     if out is not None:
-        _write_manifest(out, planner, mode, k, {"started": started_at})
+        _write_manifest(out, driven, mode, k, {"started": started_at})
+    # A fixed pool of workers pulls the sources in order: papers are read when their turn comes
+    # (the first request does not wait for every paper to load) and memory does not grow with
+    # the number of sources beyond one result each.
+    results: list[PaperResult | None] = [None] * len(sources)
+
+    async def prepare(index: int, item: tuple[Source | Paper, str]) -> Prepared:
+        return await run.prepare(*item)
+
+    async def process(index: int, item: tuple[Source | Paper, str], prepared: Prepared) -> None:
+        results[index] = await run.process(item[0], prepared)
+
     try:
-        results = await asyncio.gather(
-            *(
-                run.plan_one(source, paper, error)
-                for source, paper, error in zip(sources, papers, errors, strict=True)
-            )
-        )
+        await in_order(list(zip(sources, ids, strict=True)), concurrency, process, prepare)
     finally:
-        model = getattr(planner, "model", None)
-        if model is not None:
-            await aclose_model(model)
-    summary = RunSummary(list(results), run.usage, time.monotonic() - clock, run.stop_reason)
+        await run.flush(force=True)
+        if driven.model is not None:
+            await aclose_model(driven.model)
+    settled = [result for result in results if result is not None]
+    summary = RunSummary(
+        settled, run.budget.usage, time.monotonic() - clock, run.budget.final_stop_reason()
+    )
     if out is not None:
         _write_manifest(
             out,
-            planner,
+            driven,
             mode,
             k,
             {
@@ -468,5 +522,12 @@ async def run_plans(
 
 
 def run_plans_sync(*args: Any, **kwargs: Any) -> RunSummary:
-    """:func:`run_plans` from synchronous code (the CLI)."""
-    return asyncio.run(run_plans(*args, **kwargs))
+    """:func:`run_plans` from synchronous code (the CLI), in an event loop of its own whose
+    worker threads (file reads and writes, cache, log) keep up with ``concurrency`` papers."""
+
+    async def run() -> RunSummary:
+        threads = max(8, int(kwargs.get("concurrency", 4)) + 4)
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(threads))
+        return await run_plans(*args, **kwargs)
+
+    return asyncio.run(run())

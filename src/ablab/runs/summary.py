@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ablab.errors import ConfigError
-from ablab.render.runs import FAILURES_FILE, read_plans_index
+from ablab.runs.files import FAILURES_FILE, read_plans_index
 from ablab.runs.log import LOG_FILE, read_log
 from ablab.runs.runner import MANIFEST_FILE
 

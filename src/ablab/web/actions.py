@@ -6,13 +6,15 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ablab.api import plan_paper
+from ablab._util.atomic import atomic_write_text
+from ablab.api import PlanSpec, build_planner
+from ablab.errors import PlanError
 from ablab.papers import PaperRef, load_reference
-from ablab.render.runs import atomic_write_text, write_plan
+from ablab.runs import run_plans_sync
 from ablab.schema import Mode, Paper
+from ablab.views.store import RunStore, paper_file
 from ablab.web.choices import OFFLINE_PLANNER, check_choice
 from ablab.web.jobs import JobFunction, JobResult, Progress
-from ablab.web.store import RunStore, paper_file
 from ablab.web.uploads import read_pasted, read_upload, slug
 
 
@@ -85,15 +87,19 @@ def plan_job(store: RunStore, source: PaperInput, request: PlanRequest) -> JobFu
             f"planner {request.planner}{' with ' + request.model if request.model else ''})",
             1,
         )
-        options = {"model": request.model} if request.model else {}
-        plan = plan_paper(paper, mode=request.mode, k=request.k, planner=request.planner, **options)
-        progress.stage("saving the plan", 2)
+        spec = PlanSpec(planner=request.planner, model=request.model)
         out = store.run_dir(request.run_name, create=True)
-        with run_lock(request.run_name):  # plans.json is read, updated and written back
-            # The paper goes first: plans.json, written last by write_plan, marks the plan done.
-            atomic_write_text(paper_file(out, paper.id), paper.model_dump_json() + "\n")
-            write_plan(out, plan)
-        return plan_urls(request.run_name, plan.paper_id)
+        # The paper goes first: the plan's own files mark it done. The batch engine then plans
+        # it like `ablab plan --out`: cache, call log, resume and the run directory's lock.
+        atomic_write_text(paper_file(out, paper.id), paper.model_dump_json() + "\n")
+        summary = run_plans_sync(
+            [paper], build_planner(spec), mode=request.mode, k=request.k, out=out
+        )
+        result = summary.results[0]
+        if result.plan is None:
+            raise PlanError(result.error or f"{paper.id}: no plan")
+        progress.stage("saving the plan", 2)
+        return plan_urls(request.run_name, result.plan.paper_id)
 
     return run
 

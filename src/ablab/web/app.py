@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -16,47 +15,14 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from ablab import __version__
-from ablab.web.digests import digests_available
+from ablab._util.version import __version__
+from ablab.views.digests import digests_available
+from ablab.views.store import NotFound, RunStore
+from ablab.web import routes_api, routes_digests, routes_pages
+from ablab.web.context import AppContext, page
 from ablab.web.jobs import JobManager
-from ablab.web.render import render_template
 from ablab.web.security import BodySizeLimit, SameOriginWrites, SecurityHeaders
-from ablab.web.store import NotFound, RunStore
 from ablab.web.uploads import DEFAULT_MAX_UPLOAD_BYTES
-
-
-@dataclass
-class AppContext:
-    """What every route needs: where runs live, the job queue, the limits."""
-
-    store: RunStore
-    jobs: JobManager
-    max_upload_bytes: int
-    demo_models: bool = False
-    """Offer the offline fake model (``fake/heuristic``) next to the keyed ones."""
-
-    @property
-    def runs_dir(self) -> Path:
-        """The runs directory served."""
-        return self.store.root
-
-
-def context(request: Request) -> AppContext:
-    """The app's context (a FastAPI dependency)."""
-    ctx: AppContext = request.app.state.ablab
-    return ctx
-
-
-def page(request: Request, template: str, status_code: int = 200, **values: object) -> HTMLResponse:
-    """Render a page template with the values every page uses."""
-    html = render_template(
-        template,
-        version=__version__,
-        runs_dir=str(context(request).runs_dir),
-        inline_css=None,
-        **values,
-    )
-    return HTMLResponse(html, status_code=status_code)
 
 
 def _wants_json(request: Request) -> bool:
@@ -78,8 +44,6 @@ def create_app(
     ``demo_models`` adds the offline fake model to the model choices (a keyless demo of the
     language-model planners).
     """
-    from ablab.web import routes_api, routes_pages
-
     root = Path(runs_dir)
     root.mkdir(parents=True, exist_ok=True)
     ctx = AppContext(
@@ -113,8 +77,6 @@ def create_app(
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
     if digests_available():
-        from ablab.web import routes_digests
-
         app.include_router(routes_digests.api)
         app.include_router(routes_digests.pages)
     else:

@@ -7,6 +7,8 @@ import os
 from pydantic import BaseModel, ConfigDict
 
 from ablab.errors import ConfigError
+from ablab.models import fake_models, key_status, list_presets
+from ablab.models.providers import PROVIDERS, split_model_name
 from ablab.planners import available_planners
 from ablab.schema import DEFAULT_K, Mode
 
@@ -75,8 +77,6 @@ def model_options(*, demo: bool = False) -> list[ModelOption]:
     base URL is configured (``ABLAB_OLLAMA_BASE_URL``...), since a server may not be running.
     With ``demo``, the offline fake model is offered too. Key values are never read here.
     """
-    from ablab.models import fake_models, key_status, list_presets
-    from ablab.models.providers import PROVIDERS, split_model_name
 
     keyed = {status.provider for status in key_status() if status.variable is not None}
     configured = {

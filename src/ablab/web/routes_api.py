@@ -15,14 +15,14 @@ from ablab.bench.scoring import PaperScore
 from ablab.errors import AblabError
 from ablab.papers import parse_reference
 from ablab.schema import Ablation, Mode, Plan
+from ablab.views.compare import build_comparison
+from ablab.views.scores import find_eval_run, find_eval_runs, paper_scores, plot_files
+from ablab.views.store import DOWNLOADS, SAFE_NAME, NotFound
 from ablab.web.actions import PLAN_STEPS, PaperInput, PlanRequest, plan_job, plan_urls
-from ablab.web.app import AppContext, context
 from ablab.web.choices import MAX_K, Options, options
+from ablab.web.context import AppContext, context
 from ablab.web.jobs import JobStatus, TooManyJobs
-from ablab.web.scores import find_eval_run, find_eval_runs, paper_scores, plot_files
-from ablab.web.store import DOWNLOADS, SAFE_NAME, NotFound
 from ablab.web.uploads import upload_suffix
-from ablab.web.views import build_comparison
 
 router = APIRouter(prefix="/api", tags=["api"])
 

@@ -8,26 +8,26 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from ablab.digest import Digest, parse_digest
 from ablab.errors import AblabError
-from ablab.web.app import AppContext, context, page
-from ablab.web.choices import check_model, model_options
-from ablab.web.digests import (
-    DIGEST_STEPS,
+from ablab.formats.rpa2.model import Digest
+from ablab.formats.rpa2.parse import parse_digest
+from ablab.views.digests import (
     digest_body,
-    digest_job,
     digest_path,
     digest_urls,
     list_digests,
     split_digest,
 )
+from ablab.views.store import SAFE_NAME, NotFound
+from ablab.web.choices import check_model, model_options
+from ablab.web.context import AppContext, context, page
+from ablab.web.digest_jobs import DIGEST_STEPS, digest_job
 from ablab.web.jobs import JobStatus, TooManyJobs
 from ablab.web.routes_api import (
     NOT_FOUND,
     read_source,
     upload_job_responses,
 )
-from ablab.web.store import SAFE_NAME, NotFound
 from ablab.web.uploads import upload_suffix
 
 

@@ -11,16 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ablab.errors import AblabError
 from ablab.schema import Mode
-from ablab.web.actions import PlanRequest
-from ablab.web.app import AppContext, context, page
-from ablab.web.choices import MAX_K, options
-from ablab.web.digests import digest_urls, digests_for_paper
-from ablab.web.jobs import JobState
-from ablab.web.render import data_uri, evidence_links
-from ablab.web.results import load_results_view, store_results
-from ablab.web.results import read_upload as read_results_upload
-from ablab.web.routes_api import read_source, submit_plan
-from ablab.web.scores import (
+from ablab.views.compare import build_comparison, build_grid
+from ablab.views.digests import digest_urls, digests_for_paper
+from ablab.views.render import data_uri, evidence_links
+from ablab.views.results import load_results_view, store_results
+from ablab.views.results import read_upload as read_results_upload
+from ablab.views.scores import (
     PLOT_TYPES,
     SCORE_COLUMNS,
     SCORE_HEADERS,
@@ -32,8 +28,12 @@ from ablab.web.scores import (
     plot_file,
     plot_files,
 )
-from ablab.web.store import SAFE_NAME, NotFound
-from ablab.web.views import build_comparison, build_grid
+from ablab.views.store import SAFE_NAME, NotFound
+from ablab.web.actions import PlanRequest
+from ablab.web.choices import MAX_K, options
+from ablab.web.context import AppContext, context, page
+from ablab.web.jobs import JobState
+from ablab.web.routes_api import read_source, submit_plan
 
 router = APIRouter(include_in_schema=False)
 

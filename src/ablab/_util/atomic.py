@@ -1,0 +1,61 @@
+"""Atomic file writes: a crash leaves either the old or the new file, whole."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+"""Suffix of the temporary files :func:`atomic_write_text` writes before renaming them."""
+STALE_TEMP_S = 300.0
+"""Age after which a temporary file is taken as left by a killed process and removed."""
+
+
+def temp_prefix(path: Path) -> str:
+    """Name prefix of the temporary files written on the way to ``path`` (hidden, then its name)."""
+    return f".{path.name}."
+
+
+def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file, whole.
+
+    ``fsync=False`` skips the flush to disk: the rename stays atomic for other processes, only a
+    power loss may lose the new content (for caches, whose entries can be fetched again).
+    """
+    atomic_write_bytes(path, text.encode("utf-8"), fsync=fsync)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_write_text`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if fsync:
+                os.fsync(handle.fileno())
+        # mkstemp creates 0600; results are shared files like any other (a web server, a team).
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temp_files(folder: Path, older_than_s: float = STALE_TEMP_S) -> int:
+    """Remove the temporary files of atomic writes that a killed process left in ``folder``.
+
+    Only files older than ``older_than_s`` go: a younger one may belong to a live process.
+    Returns how many were removed.
+    """
+    removed, limit = 0, time.time() - older_than_s
+    for path in folder.glob(f".*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+    return removed

@@ -1,0 +1,1 @@
+"""Benchmarks: datasets, metrics (ablab's and AblationBench's), scoring, leaderboards, plots."""

@@ -1,0 +1,258 @@
+"""Run directories: one plan per paper, written atomically, readable by AblationBench's harness.
+
+Layout of ``<out>/``::
+
+    <paper_id>.jsonl      AblationBench predictions (one ablation per line)
+    <paper_id>.plan.json  the full Plan with reasoning, usage and versions
+    <paper_id>.md         the plan as trajectory Markdown
+    plans.json            {paper_id: {"predictions": "<jsonl text>", "cost": float}}
+    failures.json         papers that failed, with the reason (a rerun tries them again)
+
+A paper's ``.plan.json`` is written after its other files, so it marks the paper complete; the
+shared files (``plans.json``, ``failures.json``, ``run.json``) are updated by read-merge-write
+under an exclusive lock on ``.ablab.lock``, so several processes may work on one directory
+without losing each other's entries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+try:  # POSIX; elsewhere one process per run directory is assumed
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+from ablab._util.atomic import atomic_write_text, remove_stale_temp_files
+from ablab._util.text import reason
+from ablab.errors import AblabError, ConfigError
+from ablab.formats.trajectory import STYLE_BLOCK, render_plan_markdown
+from ablab.schema import Plan
+
+PLANS_INDEX = "plans.json"
+FAILURES_FILE = "failures.json"
+"""Papers that could not be planned, with the reason (and raw model answers)."""
+LOCK_FILE = ".ablab.lock"
+"""Locked while a process updates the shared files of a run directory."""
+
+
+_MAX_ID_BYTES = 200  # file names are limited to 255 bytes; room for ".plan.json" and temp names
+
+
+def is_file_id(paper_id: str) -> bool:
+    """Whether ``paper_id`` can name files in a run directory: one plain path component.
+
+    Ids come from datasets and other untrusted files; ``../x``, ``/tmp/x`` or ``a/b`` would
+    write outside the output directory.
+    """
+    return (
+        paper_id not in ("", ".", "..")
+        and not any(char in "/\\" or ord(char) < 32 for char in paper_id)
+        and len(paper_id.encode("utf-8", "surrogatepass")) <= _MAX_ID_BYTES
+    )
+
+
+def check_file_id(paper_id: str) -> str:
+    """``paper_id`` when :func:`is_file_id` accepts it, else AblabError."""
+    if not is_file_id(paper_id):
+        raise AblabError(f"paper id {paper_id[:80]!r} cannot name a file (path separators, '..')")
+    return paper_id
+
+
+def prepare_output_dir(out: Path) -> Path:
+    """Create the output directory ``out`` (and its parents) or say in one line why it cannot be."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: exists and is not a directory; choose another output folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{out}: cannot create the output folder ({reason(exc)})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ConfigError(f"{out}: the output folder is not writable")
+    remove_stale_temp_files(out)
+    return out
+
+
+@contextlib.contextmanager
+def run_lock(out: Path) -> Iterator[None]:
+    """Hold the exclusive lock of run directory ``out`` (across processes) while inside."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    with (out / LOCK_FILE).open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def index_entry(plan: Plan) -> dict[str, object]:
+    """The ``plans.json`` entry of ``plan`` (AblationBench's fields)."""
+    return {"predictions": plan.to_jsonl(), "cost": plan.usage.cost_usd or 0.0}
+
+
+def _write_json(path: Path, value: Any) -> None:
+    atomic_write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def merge_index(out: Path, name: str, entries: Mapping[str, dict[str, Any]]) -> None:
+    """Add ``entries`` to the index file ``name`` of ``out`` (read, merge, write under the lock).
+
+    ``plans.json`` must be an object of objects (see :func:`read_plans_index`); another index
+    that cannot be read is started afresh.
+    """
+    if not entries:
+        return
+    with run_lock(out):
+        if name == PLANS_INDEX:
+            index = read_plans_index(out)
+        else:
+            data = _read_json(out / name)
+            index = data if isinstance(data, dict) else {}
+        index.update(entries)
+        _write_json(out / name, index)
+
+
+def update_plans_index(out: Path, entries: Mapping[str, dict[str, object]]) -> None:
+    """Add ``entries`` to ``plans.json`` (read, merge, write under the run lock)."""
+    merge_index(out, PLANS_INDEX, entries)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def read_failures(out: Path, name: str = FAILURES_FILE) -> dict[str, dict[str, Any]]:
+    """A failures file by paper id (or source, for papers that could not be read)."""
+    data = _read_json(out / name)
+    return {
+        str(entry.get("paper_id") or entry.get("source")): entry
+        for entry in (data if isinstance(data, list) else [])
+        if isinstance(entry, dict)
+    }
+
+
+def merge_failures(
+    out: Path,
+    name: str,
+    recorded: Mapping[str, dict[str, Any]],
+    cleared: set[str] | frozenset[str],
+) -> None:
+    """Record and clear failures in the failures file ``name`` (read-merge-write under the lock)."""
+    if not recorded and not cleared:
+        return
+    with run_lock(out):
+        entries = read_failures(out, name)
+        if not recorded and not cleared & entries.keys():
+            return
+        for key in cleared:
+            entries.pop(key, None)
+        entries.update(recorded)
+        _write_json(out / name, list(entries.values()))
+
+
+def update_failures(
+    out: Path, recorded: Mapping[str, dict[str, Any]], cleared: set[str] | frozenset[str]
+) -> None:
+    """Record and clear failures in ``failures.json`` (read, merge, write under the run lock)."""
+    merge_failures(out, FAILURES_FILE, recorded, cleared)
+
+
+def plan_files(out: Path, paper_id: str) -> dict[str, Path]:
+    """Paths of the files written for one paper (AblabError for an id that is not a file name)."""
+    check_file_id(paper_id)
+    return {
+        "jsonl": out / f"{paper_id}.jsonl",
+        "json": out / f"{paper_id}.plan.json",
+        "md": out / f"{paper_id}.md",
+    }
+
+
+def read_plans_index(out: Path) -> dict[str, dict[str, object]]:
+    """The ``plans.json`` of a run directory ({} when absent).
+
+    Raises AblabError when it is not an object of objects (hand-edited or damaged): a run that
+    went on would overwrite the index of every paper finished so far.
+    """
+    path = out / PLANS_INDEX
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise AblabError(f"{path}: not a plans index ({reason(exc)}); fix or remove it") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise AblabError(f"{path}: not a plans index (an object of objects); fix or remove it")
+    return data
+
+
+def _written_by_ablab(path: Path, kind: str) -> bool:
+    """Whether the existing ``path`` looks like a run file (a plan ablab or AblationBench wrote)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if kind == "md":
+        return head.startswith(STYLE_BLOCK)
+    first = next((line for line in head.split("\n") if line.strip()), "")
+    if not first:
+        return kind == "jsonl"  # a plan without ablations
+    try:
+        value = json.loads(first if kind == "jsonl" else path.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    keys = ("action",) if kind == "jsonl" else ("paper_id", "ablations")
+    return isinstance(value, dict) and all(key in value for key in keys)
+
+
+def foreign_files(out: Path, paper_id: str) -> list[Path]:
+    """Files a plan of ``paper_id`` would overwrite that ablab did not write (the user's own).
+
+    ``ablab plan paper.md -o .`` names the trajectory ``paper.md``: the paper itself.
+    """
+    return [
+        path
+        for kind, path in plan_files(out, paper_id).items()
+        if path.exists() and not _written_by_ablab(path, kind)
+    ]
+
+
+def write_plan(out: Path, plan: Plan, *, index: bool = True) -> dict[str, Path]:
+    """Write one plan's files (``.plan.json`` last, so it marks completion), then record it in
+    ``plans.json`` unless ``index`` is False (a batch records many entries at once).
+
+    Raises AblabError, writing nothing, when that would overwrite a file ablab did not write.
+    """
+    foreign = foreign_files(out, plan.paper_id)
+    if foreign:
+        raise AblabError(
+            f"{foreign[0]}: not written by ablab; the plan of {plan.paper_id!r} would overwrite "
+            "it (use another --out folder)"
+        )
+    files = plan_files(out, plan.paper_id)
+    # Renames keep every file whole even under kill -9; the per-paper files skip the fsync (a
+    # power cut at worst leaves a .plan.json that does not parse: that paper is planned again),
+    # the shared index keeps it.
+    atomic_write_text(
+        files["jsonl"], plan.to_jsonl() + ("\n" if plan.ablations else ""), fsync=False
+    )
+    atomic_write_text(files["md"], render_plan_markdown(plan), fsync=False)
+    atomic_write_text(files["json"], plan.model_dump_json(indent=2) + "\n", fsync=False)
+    if index:
+        update_plans_index(out, {plan.paper_id: index_entry(plan)})
+    return files
+
+
+def load_plan(path: Path) -> Plan:
+    """Read a ``.plan.json`` file written by :func:`write_plan`."""
+    return Plan.model_validate_json(path.read_text(encoding="utf-8"))
