@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ablab.papers import author_view, load_paper
+from ablab.papers.pdf_layout import unmapped_greek
 from ablab.schema import Paper, SectionRole
 
 from .pdf_templates import (
@@ -154,3 +155,12 @@ def test_running_header_and_page_numbers_removed(
     text = _load(tmp_path, build).full_text()
     assert "Workshop preprint" not in text
     assert not [line for line in text.splitlines() if line.strip().isdigit()]
+
+
+def test_greek_glyphs_without_a_unicode_map_are_read_as_greek() -> None:
+    # LaTeX math fonts reach many PDFs without a Unicode map; PDFium then gives their OML codes
+    # as control characters ("say, \x0f = 0.2"), which would silently lose the symbol.
+    assert unmapped_greek("where \x0f is a hyperparameter, say, \x0f = 0.2") == (
+        "where ϵ is a hyperparameter, say, ϵ = 0.2"
+    )
+    assert unmapped_greek("a\tb\r\nc \x15 \x1c") == "a\tb\r\nc λ τ"

@@ -602,6 +602,18 @@ _KNOB_NOUNS = word_set(
 
 
 _BARE_HEADS = frozenset({"size", "rate", "ratio", "weight", "number", "factor", "coefficient"})
+# A sentence that presents a symbol as something chosen by hand, and one that shows it computed.
+_SET_BY_HAND = re.compile(
+    r"hyper-?parameter|\bcontrols?\b|trade-?off|balanc|\bset\b|\bchosen\b|\bchoose\b|"
+    r"\btuned?\b|\bfixed\b|pre-?defined|pre-?determined|\bconstant\b|\bdefault\b|"
+    r"\bweight(?:s|ing|ed)?\b|scaling factor|\bbudget\b|\bwe use\b",
+    re.IGNORECASE,
+)
+_LEARNED = re.compile(
+    r"\blearn(?:ed|t|able)\b|\bpredict(?:ed|s)\b|\bcomputed?\b|\boutputs?\b|\bestimated?\b|"
+    r"\bderiv|\bparameteri[sz]ed\b",
+    re.IGNORECASE,
+)
 
 
 def _described_knobs(
@@ -622,6 +634,8 @@ def _described_knobs(
             continue
         if len(words_) == 1 and head in _BARE_HEADS:
             continue  # a bare "coefficient β" does not say which one
+        if not _SET_BY_HAND.search(sentence.text) or _LEARNED.search(sentence.text):
+            continue  # a quantity the network computes ("γ is predicted per edge") is no knob
         found.append(
             Hyperparameter(
                 name=description.name,

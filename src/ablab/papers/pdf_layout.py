@@ -96,6 +96,24 @@ def read_layout(data: bytes, name: str) -> list[Page]:
         document.close()
 
 
+# LaTeX's math-italic fonts (OML encoding) often reach a PDF without a Unicode map, so PDFium
+# gives their glyph codes as control characters: ε comes out as U+000F. Control characters are
+# never text, so the ones OML uses for Greek letters are read as those letters (tab, line feed
+# and carriage return, which PDFium itself emits, are left alone; OML's γ at U+000D is lost).
+_OML_GREEK = str.maketrans(
+    {
+        0x0B: "α", 0x0C: "β", 0x0E: "δ", 0x0F: "ϵ", 0x10: "ζ", 0x11: "η", 0x12: "θ",
+        0x13: "ι", 0x14: "κ", 0x15: "λ", 0x16: "μ", 0x17: "ν", 0x18: "ξ", 0x19: "π",
+        0x1A: "ρ", 0x1B: "σ", 0x1C: "τ", 0x1D: "υ", 0x1E: "φ", 0x1F: "χ",
+    }
+)  # fmt: skip
+
+
+def unmapped_greek(text: str) -> str:
+    """``text`` with OML glyph codes PDFium could not map read as the Greek letters they are."""
+    return text.translate(_OML_GREEK)
+
+
 def _read_page(document: pdfium.PdfDocument, index: int) -> Page:
     page = document[index]
     try:
@@ -276,7 +294,9 @@ class _Sampler:
         middle_char = chars[len(chars) // 2]
         obj = pdfium_c.FPDFText_GetTextObject(self._tp, middle_char)
         figure = (ctypes.cast(obj, ctypes.c_void_p).value or 0) in self._figures
-        text = segment.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        text = unmapped_greek(
+            segment.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        )
         cells = self._cells(segment, start, size) if _numeric(text) else None
         return Line(
             text=text,
@@ -306,7 +326,8 @@ class _Sampler:
                 cell_start = index + 1
         cells.append(segment[cell_start:].strip())
         cells = [
-            c.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace") for c in cells
+            unmapped_greek(c.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"))
+            for c in cells
         ]
         return cells if len(cells) > 1 else None
 

@@ -53,11 +53,16 @@ def _already_reported(
     return any(same_target(key, other) for other in existing)
 
 
+_VS_ALTERNATIVE = " vs alternative"
+
+
 def _same_part(a: Candidate, b: Candidate) -> bool:
     """Whether two candidates ablate one part ("renormalization trick" and "renormalized
     propagation", "Elastic View Scheduler" and "Elastic Views")."""
     if a.part == b.part:
         return True
+    if a.part.endswith(_VS_ALTERNATIVE) != b.part.endswith(_VS_ALTERNATIVE):
+        return False  # the paper's own alternative to a part is a question of its own
     if a.family == "sweep" and b.family == "sweep":
         return same_target(target_key(a.match_text), target_key(b.match_text))
     if "sweep" in (a.family, b.family):

@@ -472,10 +472,21 @@ _TITLE_VAGUE = frozenset(
 )
 
 
+_CHOICE_HEADS = frozenset(
+    {"attention", "connection", "connections", "network", "networks", "layer", "layers", "loss",
+     "module", "block", "model", "function", "mechanism", "encoder", "decoder", "objective"}
+)  # fmt: skip
+
+
 def _in_title(choice: str, title: str) -> bool:
-    """Whether the title names the choice ("residual connections" in "Deep Residual Learning")."""
+    """Whether the title names the choice by what sets it apart ("residual connections" in "Deep
+    Residual Learning"; not "multi-head attention" in "Attention Is All You Need")."""
     title_stems = {w.lower()[:6] for w in words(title) if w.lower() not in _TITLE_VAGUE}
-    choice_stems = {w.lower()[:6] for w in words(choice) if w.lower() not in _TITLE_VAGUE}
+    choice_stems = {
+        w.lower()[:6]
+        for w in words(choice)
+        if w.lower() not in _TITLE_VAGUE and w.lower() not in _CHOICE_HEADS
+    }
     return bool(choice_stems) and bool(choice_stems & title_stems)
 
 
