@@ -143,8 +143,8 @@ def test_digest_through_llama_cpp_python_and_model_failures_exit_1(
         )
         forms = [(r.body.get("response_format") or {}).get("type") for r in server.requests]
     assert result.exit_code == 1, result.output
-    # The three section writers ask at once, so each may meet the refusal once; after the
-    # first fallback nothing is asked in the refused form again.
-    first_fallback = forms.index("json_object")
-    assert set(forms[:first_fallback]) == {"json_schema"} and first_fallback <= 3
-    assert "json_schema" not in forms[first_fallback:]
+    # The three section writers ask at once, so each may meet the refusal once (the server may
+    # record a writer's fallback before another writer's first request); after that nothing is
+    # asked in the refused form again.
+    assert 1 <= forms.count("json_schema") <= 3
+    assert forms.count("json_object") >= 1 and forms[-1] == "json_object"
