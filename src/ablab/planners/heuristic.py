@@ -205,7 +205,8 @@ class HeuristicPlanner:
             # setting it never names) is not presented as a plan.
             raise PlanError(
                 f"no sound ablation found in paper {paper.id!r}: every candidate rests on weak "
-                "evidence (see `ablab analyze` for what was found)"
+                "evidence (`ablab analyze` shows what was found; a model plans from the text "
+                "itself: --planner lm --model ...)"
             )
         chosen = select(confident, k)
         # The paper's own task is in its title and abstract; a task named in passing in the

@@ -221,7 +221,10 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
             # stresses it ("crucially, we apply a stop-gradient")
             stressed = any(_STRESSED.search(e.quote) for e in component.evidence)
             named = component.acronym is not None and component.mentions >= 4
-            confidence = 0.5 if named or stressed else 0.35
+            # a named technique without a part head word ("Monte Carlo (MC)", "Supervised
+            # Fine-Tuning (SFT)") is usually a standard procedure the method runs on
+            technique = component.kind == "other"
+            confidence = 0.5 if (named and not technique) or stressed else 0.35
         if modified is not None:
             ablation, why = _without_modifier(component, label, claim, modified)
         else:
@@ -370,8 +373,8 @@ def design_candidates(
         part = f"{label} used in the {used_for}" if used_for else label
         context = " ".join([analysis.title, *(e.quote for e in design.evidence)])
         replacement = [a for a in design.alternatives if _fits(a, context)][:3]
-        if not replacement:
-            continue
+        if not replacement or not _fits(design.choice, context):
+            continue  # ("photometric augmentations" in an event-sequence paper)
         shown = ", ".join(replacement)
         removes = all(a.lower().startswith("no ") for a in replacement)
         verb = "Remove" if removes else "Replace"
@@ -557,7 +560,9 @@ def _sound_alternative(alternative: str) -> bool:
 
 
 def _unnamed(hyperparameter: Hyperparameter) -> bool:
-    return hyperparameter.name.startswith("hyperparameter")
+    # "loss weight" with no loss named says no more than "hyperparameter"
+    bare_weight = hyperparameter.name == "loss weight" and not hyperparameter.component
+    return hyperparameter.name.startswith("hyperparameter") or bare_weight
 
 
 def _symbol_head(hyperparameter: Hyperparameter) -> str | None:
