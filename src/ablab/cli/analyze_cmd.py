@@ -39,26 +39,40 @@ def _where(evidence: list[Evidence]) -> str:
 
 def _tables(analysis: Analysis) -> list[Table]:
     components = Table(title="Components")
-    for column in ("Name", "Kind", "Novel", "Mentions", "Section"):
+    for column in ("Name", "Kind", "Novel", "Mentions", "Conf.", "Section"):
         components.add_column(column)
     for c in analysis.components:
         name = f"{c.name} ({c.acronym})" if c.acronym else c.name
         components.add_row(
-            escape(name), c.kind, "yes" if c.novel else "", str(c.mentions), _where(c.evidence)
+            escape(name),
+            c.kind,
+            "yes" if c.novel else "",
+            str(c.mentions),
+            f"{c.confidence:.1f}",
+            _where(c.evidence),
         )
     hyper = Table(title="Hyperparameters")
-    for column in ("Name", "Symbol", "Value", "Section"):
+    for column in ("Name", "Symbol", "Value", "Conf.", "Section"):
         hyper.add_column(column)
     for h in analysis.hyperparameters:
         hyper.add_row(
-            escape(h.name), escape(h.symbol or ""), escape(h.value or ""), _where(h.evidence)
+            escape(h.name),
+            escape(h.symbol or ""),
+            escape(h.value or "(not stated in this view)"),
+            f"{h.confidence:.1f}",
+            _where(h.evidence),
         )
     design = Table(title="Design choices")
-    for column in ("Choice", "Category", "Alternatives", "Section"):
+    for column in ("Choice", "Category", "Alternatives", "Conf.", "Section"):
         design.add_column(column)
     for d in analysis.design_choices:
+        source = " (named by the paper)" if d.named_by_paper else ""
         design.add_row(
-            escape(d.choice), d.category, escape(", ".join(d.alternatives)), _where(d.evidence)
+            escape(d.choice),
+            d.category,
+            escape(", ".join(d.alternatives)) + source,
+            f"{d.confidence:.1f}",
+            _where(d.evidence),
         )
     metrics = Table(title="Metrics")
     for column in ("Metric", "Mentions", "Section"):
