@@ -637,6 +637,10 @@ def _not_a_part(candidate: _Candidate) -> bool:
         return True
     if tokens[0] in _POINTING_MODIFIERS or any(t in _NOT_A_PART for t in tokens):
         return True
+    if len(set(tokens)) < len(tokens) or (len(tokens) > 5 and not candidate.acronym):
+        # two names run together ("Scaled Dot-Product Attention Multi-Head Attention", labels
+        # of a figure) or a heading-length phrase, not the name of one part
+        return True
     if tokens[0] in _ACTION_GERUNDS:
         return True  # "inserting adapter layers" describes an action, not a part
     if singular(tokens[-1]) in _TASK_HEADS:
