@@ -308,6 +308,8 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         ("full fine-tuning", "adapter layers", "prefix tuning"),
         5,
         triggers=("lora", "low"),
+        # a fine-tuning method family: swapping it compares the paper with its baselines
+        whole_model=True,
     ),
     DesignEntry(
         "shared weights",

@@ -94,7 +94,7 @@ _POINTING_MODIFIERS = word_set(
     "corresponding several various other many some any few most more less same whole entire "
     "typical usual common existing previous prior standard conventional traditional popular "
     "recent modern classical vanilla naive plain simple basic default final original full "
-    "overall following above below aforementioned said latter former"
+    "overall following above below aforementioned said latter former fewer more less new"
 )
 # Heads that turn a method's name into the method itself: "MAE pre-training", "BERT model".
 _WHOLE_METHOD_HEADS = word_set(
@@ -109,7 +109,7 @@ _NOT_A_PART = word_set(
     "libraries toolkit package implementation codebase code hugging huggingface github server "
     "cluster machine dataset datasets benchmark benchmarks corpus corpora split splits "
     "matrix multiply gemm paper section table figure appendix experiment experiments baseline "
-    "baselines competitor competitors"
+    "baselines competitor competitors accuracy latency throughput flops runtime speed"
 )
 # Gerunds of actions on a part ("inserting adapter layers"); "mapping layer" or "gating module"
 # name parts and are not listed.
@@ -123,7 +123,7 @@ _TASK_HEADS = word_set(
     "generation comprehension extraction answering classification recognition detection "
     "segmentation translation summarization summarisation retrieval parsing captioning "
     "reasoning understanding modeling modelling completion forecasting control navigation "
-    "planning synthesis editing localization localisation tracking estimation"
+    "planning synthesis editing localization localisation tracking estimation language"
 )
 # A citation right after a name: the name is someone else's work ("TRPO [Sch+15]", "[cite]").
 _CITED_AFTER = re.compile(

@@ -284,6 +284,7 @@ def _descriptor(text: str) -> str | None:
     return " ".join(tail[-3:])
 
 
+_BY_A_MARGIN = re.compile(r"\bby\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}margins?\s*$", re.I)
 _COUNTED_NOUN = re.compile(r"\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s)\b")
 _OR_NOUN = re.compile(r",?\s+or\s+(?P<noun>[a-z][\w-]*s)\b")
 
@@ -424,6 +425,8 @@ class _Reader:
                 continue
             canonical, _ = NAMED_HYPERPARAMETERS[int(group[1:])]
             surface = match.group(group)
+            if canonical == "margin" and _BY_A_MARGIN.search(text, 0, match.end(group)):
+                continue  # "improves by a large margin of 4.6%": a result, not a setting
             if canonical == "number" and surface.lower().split()[-1] not in COUNTED_PARTS:
                 continue  # "the number of pixels", "of trainable parameters": a measure
             name = surface.lower() if canonical == "number" else canonical

@@ -239,7 +239,8 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
 
 _REPLACE_ONLY = re.compile(
     r"\b(?:strateg(?:y|ies)|schemes?|procedures?|formulations?|process(?:es)?|approach|"
-    r"paradigm|objective|architecture|framework|pipeline|system|problems?)$",
+    r"paradigm|objective|architecture|framework|pipeline|system|problems?|aggregators?|"
+    r"operators?|functions?|distributions?|access cost|cost)$",
     re.IGNORECASE,
 )
 _STRESSED = re.compile(
@@ -471,8 +472,10 @@ _STATED_IN_METHOD = re.compile(
 
 
 _TITLE_VAGUE = frozenset(
-    {"learning", "network", "networks", "model", "models", "deep", "neural", "via", "using", "for"}
-)
+    {"learning", "network", "networks", "model", "models", "deep", "neural", "via", "using", "for",
+     "weight", "weights", "pretrained", "pre-trained", "large", "language", "efficient", "data",
+     "training", "scalable", "simple", "general", "towards", "improving", "better"}
+)  # fmt: skip
 
 
 _CHOICE_HEADS = frozenset(
@@ -556,7 +559,15 @@ def _sound_alternative(alternative: str) -> bool:
     if not tokens or len(tokens) > _MAX_ALTERNATIVE_WORDS:
         return False
     first = tokens[0].lower()
+    if _POINTER.search(alternative):
+        return False  # "lines 4 and 5 in Algorithm 1": a pointer into the paper, not a thing
     return not (first.endswith("ing") and first not in _ING_NOUNS)
+
+
+_POINTER = re.compile(
+    r"\b(?:Algorithm|Alg\.|lines?\s+\d|Eq\.|Equation|Table|Figure|Fig\.|Section|Sec\.|"
+    r"Appendix)\b"
+)
 
 
 def _unnamed(hyperparameter: Hyperparameter) -> bool:
