@@ -80,7 +80,7 @@ def test_eval_accepts_published_trajectories(
     assert result.exit_code == 0, result.output
     records = {r["id"]: r for r in json.loads((tmp_path / "evaluations.json").read_text())}
     assert records["simsiam"]["precision"] > 0.5  # stop-gradient, predictor, batch size...
-    assert records["dit"]["warnings"][0].startswith("scored as an empty plan")
+    assert records["dit"]["warnings"][0].startswith("no plan, scored 0")
 
 
 def test_leaderboard_formats_and_plot(datasets_dir: Path, tmp_path: Path) -> None:

@@ -171,8 +171,10 @@ def _fold(text: str) -> str:
 
 def _same(back: str, original: str) -> bool:
     # A folded field keeps its words; the spaces around a folded break are not kept exactly.
-    return back == original if back == _fold(back) and _fold(original) == original else (
-        back.split() == original.split()
+    return (
+        back == original
+        if back == _fold(back) and _fold(original) == original
+        else (back.split() == original.split())
     )
 
 

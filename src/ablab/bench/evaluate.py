@@ -101,7 +101,8 @@ def judge_task(
     context: PaperContext,
     top_k: int | None = None,
 ) -> tuple[PaperScore, AuthorJudgement | ReviewerJudgement]:
-    """Judge and score one paper's plan (an absent plan is judged as empty)."""
+    """Judge and score one paper's plan (a paper without a plan, e.g. one whose planning failed,
+    scores 0 as in AblationBench, and its record says why)."""
     ablations = list(loaded.ablations if loaded else [])[:top_k]
     plan_cost = loaded.cost if loaded else 0.0
     if mode is Mode.AUTHOR:
@@ -133,7 +134,7 @@ def evaluate_plans(
         score, judgement = judge_task(task, mode, loaded, judge, context, top_k)
         if loaded is None:
             why = plans.problems.get(task.id, "no plan for this paper")
-            warnings.insert(0, f"scored as an empty plan: {why}")
+            warnings.insert(0, f"no plan, scored 0: {why}")
         score.warnings.extend(warnings)
         records.append(score)
         judgements.append(judgement)

@@ -42,7 +42,7 @@ class BenchResult:
     reused: int = 0
     """Papers whose plan was already in the run folder."""
     failures: dict[str, str] = field(default_factory=dict)
-    """Paper id -> why planning failed (those papers are scored as empty plans)."""
+    """Paper id -> why planning failed (those papers have no plan and score 0)."""
 
 
 def _check_config(out: Path, config: dict[str, Any]) -> None:

@@ -79,7 +79,7 @@ def bench_command(
         f"planned {result.planned}, reused {result.reused}, failed {len(result.failures)}; "
         f"results in {escape(str(out))}"
     )
-    if result.failures:  # failed papers are scored as empty plans: the row is not the planner's
+    if result.failures:  # failed papers score 0 (no plan): the row is not the planner's
         raise typer.Exit(EXIT_PARTIAL_FAILURE)
 
 
