@@ -26,6 +26,7 @@ from ablab.digest.checks import extract_numbers
 from ablab.digest.offline_claims import (
     critical_path,
     failure_signatures,
+    is_claim,
     is_footnote,
     is_hope,
     own_limitation,
@@ -76,6 +77,7 @@ _COMPARISON = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with))\s", re.IGNORE
 # Numbers that only name a table, figure, section, equation or citation are not results.
 _REFERENCE_NUMBER = re.compile(
     r"(?:\b(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Eq\.|Equation|Appendix)\s*~?|\[)\s*\d+[\d,\s]*"
+    r"|\([A-Z][^()]{0,80}?(?:19|20)\d\d[a-z]?\)"  # an author-year citation
 )
 _FUTURE = re.compile(
     r"\b(?:future (?:work|research|direction)|in the future|we (?:plan|intend|hope) to|we leave|"
@@ -278,18 +280,18 @@ def open_questions(sentences: Sequence[Sentence]) -> list[OpenQuestion]:
     """Sentences of the closing sections that call out future work or an open question."""
     return [
         OpenQuestion(detail=_cut(s.text))
-        for s in _sentences(sentences, _CLOSING_ROLES)
-        if _FUTURE.search(s.text)
+        for s in _sentences(sentences, _CLOSING_ROLES | {R.APPENDIX})
+        if _FUTURE.search(s.text) and not is_footnote(s.text)
     ]
 
 
-def limitations(sentences: Sequence[Sentence]) -> list[str]:
+def limitations(sentences: Sequence[Sentence], method: str | None = None) -> list[str]:
     """Sentences of limitation sections, and limitation statements of the closing sections."""
     found = []
     for sentence in _sentences(sentences, _CLOSING_ROLES):
         if _FUTURE.search(sentence.text) or len(sentence.text.split()) < 6:
             continue
-        if not own_limitation(sentence):
+        if not own_limitation(sentence, method):
             continue  # a hope, a footnote, another method's shortcoming
         if sentence.role is R.LIMITATIONS or _LIMITATION.search(sentence.text):
             found.append(_cut(sentence.text))
@@ -541,7 +543,10 @@ def digest_offline(
         facts.append(QuickFact(label="Source URL", value=source_url))
     if (count := reference_count(paper)) is not None:
         facts.append(QuickFact(label="Reference count", value=str(count)))
-    primary = [_cut(r) for r in (abstract_results or results)[:1]]
+    # The headline: the abstract's own result, else a key result that claims something (a
+    # comparison from a table, or "achieves", "outperforms"...).
+    claims = [r for r in results if r in from_tables or is_claim(r)]
+    primary = [_cut(r) for r in (abstract_results or claims)[:1]]
     if primary:
         facts.append(QuickFact(label="Primary result", value=primary[0]))
     if analysis.metrics:
@@ -586,7 +591,7 @@ def digest_offline(
     next_checks, first_experiments = _planned(paper, planner, checks, gaps, reproduce)
     questions = open_questions(sentences)
     need("open_questions", questions, "the paper calls out no future work or open question")
-    limits = limitations(sentences)
+    limits = limitations(sentences, _method_name(paper))
     need("limitations", limits, "the paper states no limitation")
     tables = table_index(paper)
     ratings: list[ConfidenceRating] = [rate_result(r, tables, r in from_tables) for r in results]

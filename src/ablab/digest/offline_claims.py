@@ -32,7 +32,8 @@ _HOPE = re.compile(
 )
 # Table notes and footnotes: markers, "denotes", numbers taken from elsewhere.
 _FOOTNOTE = re.compile(
-    r"^\W*(?:[*†‡§¶#]|\(\w\)\s|note\b|notes\b)|\b(?:denotes?|is marked|are marked|"
+    r"^\s*(?:[†‡§¶]|\*(?!\*)|\#(?!\#)|\(\w\)\s|notes?\b)|^\d{1,2}(?=[A-Z][a-z])|"
+    r"\b(?:denotes?|is marked|are marked|"
     r"in bold|bold(?:face)?\b|underlined?|reproduced (?:by|with|using|from|results?)|"
     r"(?:results?|numbers?|values?|scores?) (?:are |were )?(?:taken|copied|quoted|borrowed|"
     r"reported) from|from (?:the )?(?:original )?(?:paper|papers)\b|reported by)",
@@ -41,7 +42,8 @@ _FOOTNOTE = re.compile(
 # A sentence about other work: a citation, "et al.", or prior/existing methods as its subject
 # (a comparison with "the strongest baseline" is still the paper's own result).
 _OTHERS = re.compile(
-    r"\[\d[\d,\s\u2013-]*\]|\bet al\b|\b(?:previous|prior|existing|earlier|conventional|"
+    r"\[\d[\d,\s\u2013-]*\]|\bet al\b|\([A-Z][\w-]+(?:\s+(?:and|&)\s+[A-Z][\w-]+)?,?\s+"
+    r"(?:19|20)\d\d[a-z]?\)|\b(?:previous|prior|existing|earlier|conventional|"
     r"traditional|current|other|competing)\s+(?:work|works|methods?|approach(?:es)?|"
     r"models?|techniques?|systems?|algorithms?|frameworks?|studies)\b",
     re.IGNORECASE,
@@ -52,18 +54,19 @@ _OWN = re.compile(
     re.IGNORECASE,
 )
 _SETTING = re.compile(
-    r"\b(?:we (?:use|used|set|train|trained|employ|employed|adopt|adopted|follow|followed)|"
+    r"\b(?:we (?:use|used|set|train|trained|employ|employed|adopt|adopted|follow|followed|"
+    r"provide|choose|chose|report|describe|omit)|in (?:the )?appendix|dataset splits?|"
     r"(?:is|are|was|were) set to|learning rate|batch size|trained for|dropout rate|"
     r"checkpoints?|warm-?up steps)\b",
     re.IGNORECASE,
 )
 _CLAIM_VERB = re.compile(
-    r"\b(?:achiev|outperform|surpass|improv|exceed|beat|establish|set|reach|match|obtain)\w*",
+    r"\b(?:achiev|outperform|surpass|improv|exceed|beat|establish|reach|match|obtain)\w*",
     re.IGNORECASE,
 )
 _FAILURE = re.compile(
     r"\b(?:fails?|failed|failure|diverg\w+|collaps\w+|unstable|instabilit\w+|degrad\w+|"
-    r"deteriorat\w+|breaks? down|overfit\w*|struggles?|sensitive to|"
+    r"deteriorat\w+|breaks? down|overfit\w*|struggles?|(?<!less )(?<!not )sensitive to|"
     r"drops? (?:sharply|significantly|substantially|dramatically)|hurts?|harms?)\b",
     re.IGNORECASE,
 )
@@ -96,6 +99,11 @@ def is_setting(text: str) -> bool:
     return _SETTING.search(text) is not None and _CLAIM_VERB.search(text) is None
 
 
+def is_claim(text: str) -> bool:
+    """Whether a result sentence claims something (achieves, outperforms, improves...)."""
+    return _CLAIM_VERB.search(text) is not None
+
+
 def own_result(text: str, method: str | None = None) -> bool:
     """Whether a result sentence can stand as one of the paper's own results (``method``: the
     method's name, which makes a sentence the paper's own)."""
@@ -104,15 +112,50 @@ def own_result(text: str, method: str | None = None) -> bool:
     )
 
 
-def own_limitation(sentence: Sentence) -> bool:
-    """Whether a limitation sentence is the paper's own: not a hope, a footnote or another
-    method's shortcoming (a Limitations section speaks for the paper unless it cites)."""
+# A limitation is a negative statement; a Limitations section also lists benefits.
+_NEGATIVE = re.compile(
+    r"\b(?:not|no|cannot|can't|unable|only|limit\w*|drawbacks?|downsides?|however|but|requires?|"
+    r"expensive|costly|overhead|slow\w*|difficult|hard|fails?|(?<!less )(?<!not )sensitive|"
+    r"assum\w+|restrict\w*|challeng\w+|lack\w*|unclear|may not|might not|adds?|"
+    r"increas\w+ (?:the )?(?:training|inference|memory|computation|compute|cost|time|latency))\b",
+    re.IGNORECASE,
+)
+# A benefit ("another benefit is...", "we reduce VRAM usage") unless it also states a cost.
+_BENEFIT = re.compile(
+    r"\b(?:benefits?|advantages?|reduc\w+|sav(?:e|es|ing)|cheaper|faster|speed-?ups?|"
+    r"improv\w+|viable|works? well)\b",
+    re.IGNORECASE,
+)
+_COST = re.compile(
+    r"\b(?:limitations?|drawbacks?|downsides?|cannot|fails?|however|unfortunately|expensive|"
+    r"costly|overhead|at the cost of|increases? (?:the )?(?:training|inference|memory))\b",
+    re.IGNORECASE,
+)
+# "our model overcomes these limitations", "the limitations of MLE": not the paper's own.
+_NOT_OWN_LIMIT = re.compile(
+    r"\b(?:overcom|address|alleviat|avoid|solv|remov|mitigat|circumvent|breakthrough|break through)"
+    r"\w*\b[^.]*\blimitations?\b|\blimitations? of (?!(?:our|this|the proposed|the present)\b)",
+    re.IGNORECASE,
+)
+
+
+def own_limitation(sentence: Sentence, method: str | None = None) -> bool:
+    """Whether a limitation sentence is the paper's own: a negative statement about its method
+    (in a Limitations section, or naming it: ``we``, ``our``, its name), not a hope, a footnote,
+    a citation or another method's shortcoming."""
     text = sentence.text
-    if is_hope(text) or is_footnote(text):
+    if is_hope(text) or is_footnote(text) or _NOT_OWN_LIMIT.search(text):
         return False
-    if _OTHERS.search(text) and not (_OWN.search(text) or sentence.role is R.LIMITATIONS):
+    if re.search(r"\b(?:space|page) limit|\bin (?:the )?appendix", text, re.IGNORECASE):
+        return False  # about the paper's layout, not its method
+    if _BENEFIT.search(text) and not _COST.search(text):
         return False
-    return not (sentence.role is R.LIMITATIONS and re.search(r"\[\d|\bet al\b", text))
+    if _OTHERS.search(text):  # cites or names other work: its limitation, not the paper's
+        return False
+    if _NEGATIVE.search(text) is None:
+        return False
+    named = bool(method and re.search(rf"(?<!\w){re.escape(method)}(?!\w)", text))
+    return sentence.role is R.LIMITATIONS or _OWN.search(text) is not None or named
 
 
 def table_index(paper: Paper) -> NumberIndex:
@@ -197,7 +240,7 @@ def failure_signatures(sentences: Sequence[Sentence], limit: int = 3) -> list[Se
     for sentence in sentences:
         if sentence.role not in _FAILURE_ROLES or not _FAILURE.search(sentence.text):
             continue
-        if is_hope(sentence.text) or is_footnote(sentence.text) or about_others(sentence.text):
+        if is_hope(sentence.text) or is_footnote(sentence.text) or _OTHERS.search(sentence.text):
             continue
         if len(sentence.text.split()) < 6:
             continue
