@@ -24,7 +24,7 @@ def pin_one_core() -> None:
 def paper_sources() -> list[Path]:
     """The bundled example, the dataset paper summaries, and the test fixture papers."""
     sources = sorted(p for p in (REPO / "examples").glob("*.md") if p.name != "README.md")
-    sources += sorted((REPO / "examples" / "datasets" / "papers").glob("*.md"))
+    sources += sorted((REPO / "examples" / "datasets" / "papers").glob("*/*.md"))
     fixtures = REPO / "tests" / "fixtures" / "papers"
     if fixtures.exists():
         sources += sorted(fixtures.rglob("*.md"))

@@ -80,7 +80,7 @@ def test_eval_accepts_published_trajectories(
     assert result.exit_code == 0, result.output
     records = {r["id"]: r for r in json.loads((tmp_path / "evaluations.json").read_text())}
     assert records["simsiam"]["precision"] > 0.5  # stop-gradient, predictor, batch size...
-    assert records["dit"]["warnings"][0].startswith("scored as an empty plan")
+    assert records["dit"]["warnings"][0].startswith("no plan, scored 0")
 
 
 def test_leaderboard_formats_and_plot(datasets_dir: Path, tmp_path: Path) -> None:
@@ -119,3 +119,23 @@ def test_bad_input_is_one_line_and_exit_code_2(datasets_dir: Path, tmp_path: Pat
     assert unknown.exit_code == 2 and "unknown judge 'oracle'" in unknown.stderr
     empty = runner.invoke(app, ["leaderboard", str(tmp_path)])
     assert empty.exit_code == 2 and "no summary.json" in empty.stderr
+
+
+def test_eval_with_ablationbench_metrics_is_labelled_in_the_leaderboard(
+    datasets_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "ab"
+    result = runner.invoke(
+        app,
+        [
+            "eval", "-d", str(datasets_dir / "author.jsonl"),
+            "--plans", str(datasets_dir / "runs" / "demo-author"),
+            "--metrics", "ablationbench", "--top-k", "3", "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "summary.json").read_text())["metrics"] == "ablationbench"
+    board = runner.invoke(app, ["leaderboard", str(out), "-f", "csv"])
+    assert next(csv.DictReader(io.StringIO(board.stdout)))["judge"] == (
+        "offline [ablationbench metrics]"
+    )

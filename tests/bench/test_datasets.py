@@ -20,7 +20,7 @@ def test_author_task(datasets_dir: Path) -> None:
     assert data.kind is DatasetKind.AUTHOR
     assert [t.id for t in data.tasks] == ["simsiam", "swin-transformer", "dit"]
     simsiam = data.tasks[0]
-    assert simsiam.paper_path == "papers/simsiam.md"
+    assert simsiam.paper_path == "papers/simsiam"  # a folder, as AblationBench's harness reads
     assert simsiam.ablations[0].action is Action.REMOVE
     assert simsiam.ablations[2].replacement == ["64", "128", "256", "1024", "2048", "4096"]
 

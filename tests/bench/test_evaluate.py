@@ -106,3 +106,21 @@ def test_wrong_dataset_kinds_are_refused(datasets_dir: Path, tmp_path: Path) -> 
         evaluate_plans(
             labels, load_plans(datasets_dir / "runs" / "demo-author"), get_judge("offline")
         )
+
+
+def test_an_empty_predictions_file_is_a_missing_plan_not_an_empty_one(
+    datasets_dir: Path, tmp_path: Path
+) -> None:
+    # AblationBench's planners leave an empty <id>.jsonl when a paper fails.
+    for name in ("simsiam", "dit"):
+        (tmp_path / f"{name}.jsonl").write_text(
+            (datasets_dir / "runs" / "demo-author" / f"{name}.jsonl").read_text()
+        )
+    (tmp_path / "swin-transformer.jsonl").write_text("")
+    plans = load_plans(tmp_path)
+    assert "empty plan file" in plans.problems["swin-transformer"]
+    data = load_dataset(datasets_dir / "author.jsonl")
+    evaluation = evaluate_plans(data, plans, get_judge("offline"))
+    swin = evaluation.records[1]
+    assert swin.f1_score == 0 and swin.warnings[0].startswith("no plan, scored 0:")
+    assert evaluation.summary.missing_plans == 1

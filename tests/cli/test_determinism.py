@@ -31,8 +31,10 @@ def _plan_files(out: Path, seed: str, mode: str) -> tuple[dict[str, bytes], list
 def test_plans_do_not_depend_on_the_hash_seed(tmp_path: Path, mode: str) -> None:
     first, first_failed = _plan_files(tmp_path / "a", "0", mode)
     second, second_failed = _plan_files(tmp_path / "b", "4242", mode)
-    papers = len(list(PAPERS.glob("*.md")))
+    papers = len(list(PAPERS.glob("*/*.md")))
     assert len(first_failed) < papers / 2  # most papers are planned
-    assert len(first) == 2 * (papers - len(first_failed))
+    # a planned paper has .jsonl and .md; a failed one an empty .jsonl (for AblationBench)
+    assert len(first) == 2 * (papers - len(first_failed)) + len(first_failed)
+    assert sum(content == b"" for content in first.values()) == len(first_failed)
     assert first == second
     assert first_failed == second_failed

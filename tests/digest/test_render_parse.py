@@ -242,6 +242,7 @@ _digest = st.builds(
         st.builds(
             FoundationalConcept,
             concept=_text,
+            description=st.just("") | _text,
             why=st.just("") | _text,
             quick_check=st.none() | _text,
         )
@@ -253,8 +254,18 @@ _digest = st.builds(
         design_tradeoffs=_items(_text),
         failure_signatures=_items(_text),
         first_experiments=_items(_text),
+        notes=st.just("") | _para,
     ),
-    open_questions=_items(st.builds(OpenQuestion, title=st.none() | _text, detail=_text)),
+    open_questions=_items(
+        st.builds(
+            OpenQuestion,
+            title=st.none() | _text,
+            detail=_text,
+            basis=st.none() | _text,
+            why_unresolved=st.none() | _text,
+            resolution=st.none() | _text,
+        )
+    ),
     limitations=_items(_text),
     confidence=_items(
         st.builds(
@@ -295,3 +306,63 @@ def test_separators_inside_items_cannot_split_them() -> None:
     assert parse_digest(render_digest(digest)) == digest
     bare = Digest(title="T", open_questions=[OpenQuestion(detail="**Bold** start: a question")])
     assert parse_digest(render_digest(bare)) == bare  # a bare bold start stays the detail
+
+
+def test_pipeline_variants_parse_into_structure_without_loss() -> None:
+    # The layouts the rpa2 pipeline's writers use (a fixture the project wrote in them).
+    text = (FIXTURES / "pipeline" / "variants.md").read_text(encoding="utf-8")
+    warnings: list[str] = []
+    digest = parse_digest(text, warnings)
+    assert digest.quick_facts[0].label == "arXiv ID" and digest.quick_facts[0].value == "2601.00001"
+    first, second, third = digest.foundational_learning
+    assert (first.concept, first.why) == (
+        "Depthwise convolution", "The cheap branch is a depthwise convolution."
+    )  # fmt: skip
+    assert first.quick_check and first.quick_check.startswith("How many weights")
+    assert second.concept == "Straight-through estimator"
+    assert second.why == "The gate is binary in the forward pass."
+    assert second.quick_check == "Which gradient does the estimator pass back?"
+    assert (third.concept, third.why) == (
+        "Token pruning", "Related methods drop tokens instead of routing them."
+    )  # fmt: skip
+    arch = digest.architecture
+    assert arch.component_map == ["Patch embedding", "gate", "attention or convolution", "MLP"]
+    assert arch.critical_path == ["Gate score", "hard routing", "mixed token update"]
+    assert arch.design_tradeoffs[0].startswith("Gate threshold")
+    assert len(arch.failure_signatures) == 2
+    assert arch.first_experiments[1] == "Sweep the threshold."
+    assert "threshold 0.3" in arch.notes  # an unknown label stays, with a warning
+    assert any("Key hyperparameters" in w for w in warnings)
+    generic, mobile = digest.open_questions
+    assert generic.title is None and generic.detail.startswith("Does the gate transfer")
+    assert mobile.title == "Throughput on mobile hardware"
+    assert mobile.detail.startswith("Is the FLOP saving")
+    assert mobile.basis == "The authors measure only GPU throughput."
+    assert mobile.why_unresolved == "No mobile numbers are reported."
+    assert mobile.resolution == "Latency on two phone chipsets."
+    table_high, table_low, line = digest.confidence
+    assert (table_high.claim, table_high.level, table_high.note) == (
+        "The gate keeps accuracy", "High", "two model sizes; Table 2"
+    )  # fmt: skip
+    assert (table_low.level, table_low.note) == ("Low", "no measurement")
+    assert (line.claim, line.level) == ("Gate learns difficulty", "Medium")
+    assert line.note == "Only qualitative maps support it."
+    # What was read renders in ablab's layout and reads back the same.
+    assert parse_digest(render_digest(digest)) == digest
+
+
+def test_concepts_under_headings_with_field_lines() -> None:
+    body = (
+        "### Concept 1: Label smoothing\n"
+        "- **Why needed:** The loss uses soft targets.\n"
+        "- **Quick check:** What target does the true class get with 0.1 smoothing?\n\n"
+        "### Concept 2: Mixup\n"
+        "- **Why needed here:** Inputs are blended in pairs.\n"
+    )
+    text = f"---\nver: rpa2\ntitle: T\n---\n\n# T\n\n## Foundational Learning\n\n{body}"
+    smoothing, mixup = parse_digest(text).foundational_learning
+    assert (smoothing.concept, smoothing.why) == ("Label smoothing", "The loss uses soft targets.")
+    assert smoothing.quick_check == "What target does the true class get with 0.1 smoothing?"
+    assert (mixup.concept, mixup.why, mixup.quick_check) == (
+        "Mixup", "Inputs are blended in pairs.", None
+    )  # fmt: skip

@@ -161,15 +161,28 @@ _PIECES = st.sampled_from(
 _TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=4)), max_size=10).map("".join)
 
 
+_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def _fold(text: str) -> str:
-    return " ".join(text.split())
+    """What a field becomes in the layout: verbatim unless it holds a line break."""
+    return " ".join(text.split()) if any(b in text for b in _BREAKS) else text
+
+
+def _same(back: str, original: str) -> bool:
+    # A folded field keeps its words; the spaces around a folded break are not kept exactly.
+    return (
+        back == original
+        if back == _fold(back) and _fold(original) == original
+        else (back.split() == original.split())
+    )
 
 
 @st.composite
 def _ablations(draw: st.DrawFn) -> Ablation:
     action = draw(st.sampled_from(list(Action)))
     # ", " joins metrics in the layout, so a metric holding it cannot come back as one metric.
-    metric = _TEXT.filter(lambda m: _fold(m) != "" and ", " not in _fold(m))
+    metric = _TEXT.filter(lambda m: m.strip() != "" and ", " not in _fold(m))
     return Ablation(
         name=draw(_TEXT),
         ablated_part=draw(_TEXT),
@@ -188,13 +201,62 @@ def test_any_plan_survives_render_then_parse(
     back = parse_trajectory(render_plan_markdown(plan)).to_plan()
     assert back.mode is mode
     assert back.reasoning == reasoning
-    assert [a.to_bench_dict() for a in back.ablations] == [
-        {
-            "name": _fold(a.name),
-            "ablated_part": _fold(a.ablated_part),
-            "action": a.action.value,
-            "replacement": None if a.replacement is None else [_fold(r) for r in a.replacement],
-            "metrics": [_fold(m) for m in a.metrics],
-        }
-        for a in ablations
-    ]
+    assert len(back.ablations) == len(ablations)
+    for got, want in zip(back.ablations, ablations, strict=True):
+        assert got.action is want.action
+        assert _same(got.name, want.name) and _same(got.ablated_part, want.ablated_part)
+        assert len(got.replacement or []) == len(want.replacement or [])
+        for x, y in zip(got.replacement or [], want.replacement or [], strict=True):
+            assert _same(x, y)
+        assert len(got.metrics) == len(want.metrics)
+        assert all(_same(x, y) for x, y in zip(got.metrics, want.metrics, strict=True))
+
+
+def _published(block: str) -> str:
+    """A trajectory in the published layout with one hand-written plan block."""
+    return (
+        render_trajectory(
+            Trajectory(
+                planner="lm-planner", model="m", paper_id="p", mode=Mode.AUTHOR,
+                reasoning="r", ablations=[],
+            )
+        ).removesuffix(f"{_CLOSE}")
+        .removesuffix("\n\n")
+        + f"{block}\n\n{_CLOSE}"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("block", "check"),
+    [
+        # a model's leading space survives after "  - " and after "**Metrics**:"
+        (
+            "### A\n- **Ablated Part**: x\n- **Action**: REPLACE\n- **Replacement**: \n"
+            "  -  y\n- **Metrics**:  m1, m2",
+            lambda a: a.replacement == [" y"] and a.metrics == [" m1", "m2"],
+        ),
+        # a TAB a model left inside a formula ("\text" read as a TAB escape)
+        (
+            "### B\n- **Ablated Part**: net ($G_{\text{r}}$)\n- **Action**: REMOVE\n"
+            "- **Metrics**: m",
+            lambda a: "\t" in a.ablated_part,
+        ),
+        # ADD with no alternatives: no Replacement line at all
+        (
+            "### C\n- **Ablated Part**: x\n- **Action**: ADD\n- **Metrics**: m",
+            lambda a: a.replacement == [],
+        ),
+    ],
+)
+def test_published_quirks_round_trip_byte_for_byte(block: str, check: object) -> None:
+    text = _published(block)
+    trajectory = parse_trajectory(text)
+    assert check(trajectory.ablations[0])  # type: ignore[operator]
+    assert render_trajectory(trajectory) == text
+
+
+def test_empty_replacement_list_writes_no_replacement_line() -> None:
+    plan = _plan(
+        ablations=[Ablation(name="Add X", ablated_part="X", action=Action.ADD, metrics=["m"])]
+    )
+    assert "Replacement" not in render_plan_markdown(plan)

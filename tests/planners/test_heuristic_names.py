@@ -17,7 +17,7 @@ from ablab.papers import load_paper
 from ablab.schema import Action, Mode, Plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-PAPERS = sorted((EXAMPLES / "datasets" / "papers").glob("*.md")) + [EXAMPLES / "tide.md"]
+PAPERS = sorted((EXAMPLES / "datasets" / "papers").glob("*/*.md")) + [EXAMPLES / "tide.md"]
 _LINK = re.compile(r" (?:used in|in|of|for) the ")
 _VERB = re.compile(r"^(?:Remove|Replace|Vary|Add) (?:the |an? )?")
 _DOUBLED = re.compile(r"\b(\w+) \1\b", re.IGNORECASE)

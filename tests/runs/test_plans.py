@@ -85,7 +85,10 @@ def test_ids_in_plans_json_never_name_files_outside_the_folder(tmp_path: Path) -
     run.mkdir()
     row = {"name": "secret", "ablated_part": "s", "action": "REMOVE", "replacement": None}
     (tmp_path / "outside.jsonl").write_text(json.dumps(row) + "\n")
-    index = {"../outside": {"predictions": "", "cost": 0.0}, "ok": {"predictions": "", "cost": 1}}
+    index = {
+        "../outside": {"predictions": "", "cost": 0.0},
+        "ok": {"predictions": json.dumps(row), "cost": 1},
+    }
     (run / "plans.json").write_text(json.dumps(index))
     found = load_plans(run)
     assert "../outside" not in found.plans

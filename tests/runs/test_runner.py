@@ -15,6 +15,7 @@ from ablab.planners.hybrid import HybridPlanner
 from ablab.planners.lm import LMPlanner
 from ablab.runs import read_log, run_plans_sync, summarise_run
 from ablab.runs.files import read_plans_index
+from ablab.runs.plans import load_plans
 from ablab.schema import Analysis, Mode
 from lm_server import LocalOpenAIServer, Reply, plan_answer
 
@@ -88,12 +89,20 @@ def test_failed_paper_keeps_raw_answers_and_is_retried_later(
     assert [f["paper_id"] for f in failures] == ["paper-03"]
     assert failures[0]["raw_responses"] == ["not a plan", "not a plan"]
     assert "no valid plan" in failures[0]["error"]
+    # AblationBench's harness reads <id>.jsonl for every paper: an empty one, as its planners
+    # leave; ablab's readers report the failure instead of scoring an empty plan.
+    assert (out / "paper-03.jsonl").read_text() == ""
+    loaded = load_plans(out)
+    assert "paper-03" not in loaded.plans
+    assert loaded.problems["paper-03"].startswith("planning failed: ")
 
     with PlanningServer() as server:
         second = run_plans_sync(papers, _planner(server), mode=Mode.AUTHOR, out=out)
         assert dict(server.per_paper) == {"03": 1}  # only the failed paper is asked again
     assert second.count("skipped") == 5 and second.count("done") == 1
     assert json.loads((out / "failures.json").read_text()) == []
+    assert (out / "paper-03.jsonl").read_text().strip() != ""
+    assert "paper-03" in load_plans(out).plans
     report = summarise_run(out)
     assert report.planned == 6 and report.failed == 0
 

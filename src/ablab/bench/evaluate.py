@@ -4,7 +4,8 @@ Output folder:
 
     evaluations.json   one record per paper: id, precision, recall, f1_score, ndcg_score, cost,
                        plus ndcg_ranked, sizes, warnings, AblationBench's true/pred label vectors
-                       and the judge's decisions (matches or per-item verdicts)
+                       (its harness's, from which its precision and F1 follow) and the judge's
+                       decisions (matches or per-item verdicts)
     <paper_id>.jsonl   the judge's decisions in AblationBench's judge format (what
                        ``ablab eval-judge`` reads)
     summary.json       macro means with standard deviation and bootstrap 95% intervals
@@ -22,11 +23,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ablab._util.atomic import atomic_write_text
 from ablab._util.jsonl import json_line
 from ablab._util.text import reason
+from ablab.bench.ablationbench import (
+    METRICS,
+    bench_labels,
+    score_author_bench,
+    score_reviewer_bench,
+)
 from ablab.bench.datasets import Dataset, DatasetKind, PaperTask
 from ablab.bench.metrics import Aggregate, aggregate
 from ablab.bench.paper_files import load_task_paper
 from ablab.bench.scoring import PaperScore, score_author, score_reviewer
-from ablab.errors import DatasetError
+from ablab.errors import ConfigError, DatasetError
 from ablab.judges.base import AuthorJudgement, Judge, PaperContext, ReviewerJudgement
 from ablab.runs.files import check_file_id, prepare_output_dir
 from ablab.runs.plans import LoadedPlan, PlanSet
@@ -56,7 +63,11 @@ class EvaluationSummary(BaseModel):
     plans: str = ""
     """Where the plans were read from."""
     top_k: int | None = None
-    """Only the first ``top_k`` planned ablations were judged (None = all)."""
+    """Only the first ``top_k`` planned ablations were scored (None = all)."""
+    metrics: str = "ablab"
+    """Scoring definitions: ``ablab`` (the plan cut to top_k, then judged; precision over plan
+    items) or ``ablationbench`` (the harness's: the whole plan judged, matches past top_k
+    dropped; precision over matched ground-truth items and unmatched plan names)."""
     papers: int
     """Papers scored."""
     missing_plans: int = 0
@@ -100,15 +111,28 @@ def judge_task(
     judge: Judge,
     context: PaperContext,
     top_k: int | None = None,
+    metrics: str = "ablab",
 ) -> tuple[PaperScore, AuthorJudgement | ReviewerJudgement]:
-    """Judge and score one paper's plan (an absent plan is judged as empty)."""
-    ablations = list(loaded.ablations if loaded else [])[:top_k]
+    """Judge and score one paper's plan (a paper without a plan, e.g. one whose planning failed,
+    scores 0 as in AblationBench, and its record says why).
+
+    ``metrics="ablab"`` judges the plan cut to ``top_k``; ``"ablationbench"`` judges the whole
+    plan and scores it as the harness does (see :mod:`ablab.bench.ablationbench`).
+    """
+    if metrics not in METRICS:
+        raise ConfigError(f"unknown metrics {metrics!r}; choose one of: {', '.join(METRICS)}")
+    bench = metrics == "ablationbench"
+    ablations = list(loaded.ablations if loaded else [])
+    if not bench:
+        ablations = ablations[:top_k]
     plan_cost = loaded.cost if loaded else 0.0
     if mode is Mode.AUTHOR:
         author = judge.judge_author(task.ablations, ablations, context)
-        return score_author(author, k=top_k, plan_cost=plan_cost), author
+        score_a = score_author_bench if bench else score_author
+        return score_a(author, k=top_k, plan_cost=plan_cost), author
     reviewer = judge.judge_reviewer(task.reviews, task.num_ablation_suggestions, ablations, context)
-    return score_reviewer(reviewer, k=top_k, plan_cost=plan_cost), reviewer
+    score_r = score_reviewer_bench if bench else score_reviewer
+    return score_r(reviewer, k=top_k, plan_cost=plan_cost), reviewer
 
 
 def evaluate_plans(
@@ -120,8 +144,10 @@ def evaluate_plans(
     papers_dir: Path | None = None,
     plans_source: str = "",
     on_done: Callable[[PaperScore], None] | None = None,
+    metrics: str = "ablab",
 ) -> Evaluation:
-    """Judge every dataset paper's plan and aggregate the scores (macro over papers)."""
+    """Judge every dataset paper's plan and aggregate the scores (macro over papers), with
+    ablab's or AblationBench's scoring definitions (``metrics``)."""
     if dataset.kind not in (DatasetKind.AUTHOR, DatasetKind.REVIEWER):
         raise DatasetError(f"{dataset.name} is a judge-evaluation set; use `ablab eval-judge`")
     mode = dataset.kind.mode
@@ -130,10 +156,10 @@ def evaluate_plans(
     for task in dataset.tasks:
         loaded = plans.plans.get(task.id)
         context, warnings = _context(task, dataset, papers_dir)
-        score, judgement = judge_task(task, mode, loaded, judge, context, top_k)
+        score, judgement = judge_task(task, mode, loaded, judge, context, top_k, metrics)
         if loaded is None:
             why = plans.problems.get(task.id, "no plan for this paper")
-            warnings.insert(0, f"scored as an empty plan: {why}")
+            warnings.insert(0, f"no plan, scored 0: {why}")
         score.warnings.extend(warnings)
         records.append(score)
         judgements.append(judgement)
@@ -148,6 +174,7 @@ def evaluate_plans(
         model=known[0].model if known else "",
         plans=plans_source,
         top_k=top_k,
+        metrics=metrics,
         papers=len(records),
         missing_plans=sum(t.id not in plans.plans for t in dataset.tasks),
         scores=summarise(records),
@@ -167,28 +194,15 @@ def summarise(records: list[PaperScore]) -> dict[str, Aggregate]:
     return result
 
 
-def bench_labels(judgement: AuthorJudgement | ReviewerJudgement) -> tuple[list[bool], list[bool]]:
-    """AblationBench's ``true_labels`` / ``pred_labels`` vectors for a judgement."""
-    if isinstance(judgement, AuthorJudgement):
-        extra = judgement.matched_plan().count(False)
-        return (
-            [True] * len(judgement.reference) + [False] * extra,
-            judgement.matched_reference() + [True] * extra,
-        )
-    found = min(sum(judgement.appears()), judgement.num_requested)
-    absent = judgement.appears().count(False)
-    return (
-        [True] * judgement.num_requested + [False] * absent,
-        [True] * found + [False] * (judgement.num_requested - found) + [True] * absent,
-    )
-
-
 def evaluation_records(evaluation: Evaluation) -> list[dict[str, Any]]:
     """The ``evaluations.json`` records."""
     rows = []
+    k = evaluation.summary.top_k if evaluation.summary.metrics == "ablationbench" else None
     for score, judgement in zip(evaluation.records, evaluation.judgements, strict=True):
         row: dict[str, Any] = score.model_dump(mode="json")
-        row["true_labels"], row["pred_labels"] = bench_labels(judgement)
+        # The harness's label vectors; its precision and F1 (`--metrics ablationbench`) are
+        # computed from them, ablab's are not (see ablab.bench.ablationbench).
+        row["true_labels"], row["pred_labels"] = bench_labels(judgement, k)
         if isinstance(judgement, AuthorJudgement):
             row["matches"] = [m.model_dump(mode="json") for m in judgement.matches]
         else:

@@ -31,6 +31,13 @@ def entry_name(summary: EvaluationSummary) -> str:
     return Path(summary.plans).name if summary.plans else "plans"
 
 
+def judge_label(summary: EvaluationSummary) -> str:
+    """The judge, and the scoring definitions when they are AblationBench's."""
+    if summary.metrics == "ablab":
+        return summary.judge
+    return f"{summary.judge} [{summary.metrics} metrics]"
+
+
 def sort_rows(summaries: Iterable[EvaluationSummary]) -> list[EvaluationSummary]:
     """Best mean F1 first."""
     return sorted(
@@ -70,7 +77,7 @@ def rich_table(summaries: Iterable[EvaluationSummary], title: str = "Leaderboard
             cells.append("—" if value is None else f"{value.mean:.2f}\n[dim]±{value.std:.2f}[/]")
         table.add_row(
             escape(entry_name(summary)),
-            escape(summary.judge),
+            escape(judge_label(summary)),
             summary.task.value,
             str(summary.papers),
             *cells,
@@ -84,7 +91,7 @@ def _flat_rows(summaries: Iterable[EvaluationSummary]) -> list[dict[str, str]]:
     for summary in sort_rows(summaries):
         row = {
             "planner": entry_name(summary),
-            "judge": summary.judge,
+            "judge": judge_label(summary),
             "task": summary.task.value,
             "dataset": summary.dataset,
             "papers": str(summary.papers),
@@ -124,7 +131,7 @@ def to_markdown(summaries: Iterable[EvaluationSummary]) -> str:
     for summary in sort_rows(summaries):
         cells = [
             _md_escape(entry_name(summary)),
-            _md_escape(summary.judge),
+            _md_escape(judge_label(summary)),
             summary.task.value,
             str(summary.papers),
         ]

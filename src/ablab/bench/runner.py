@@ -42,7 +42,7 @@ class BenchResult:
     reused: int = 0
     """Papers whose plan was already in the run folder."""
     failures: dict[str, str] = field(default_factory=dict)
-    """Paper id -> why planning failed (those papers are scored as empty plans)."""
+    """Paper id -> why planning failed (those papers have no plan and score 0)."""
 
 
 def _check_config(out: Path, config: dict[str, Any]) -> None:
@@ -71,8 +71,10 @@ def run_bench(
     papers_dir: Path | None = None,
     planner_options: dict[str, Any] | None = None,
     on_paper: Callable[[str, str], None] | None = None,
+    metrics: str = "ablab",
 ) -> BenchResult:
-    """Plan, judge and summarise ``dataset`` with ``planner`` and ``judge`` in folder ``out``."""
+    """Plan, judge and summarise ``dataset`` with ``planner`` and ``judge`` in folder ``out``
+    (scored with ablab's or AblationBench's definitions, ``metrics``)."""
     if dataset.kind not in (DatasetKind.AUTHOR, DatasetKind.REVIEWER):
         raise DatasetError(f"{dataset.name} is a judge-evaluation set; bench needs a task dataset")
     options = dict(planner_options or {})
@@ -107,7 +109,7 @@ def run_bench(
         plans = PlanSet()
     plans.problems.update({pid: f"planning failed: {why}" for pid, why in failures.items()})
     evaluation = evaluate_plans(
-        dataset, plans, judge, papers_dir=papers_dir, plans_source=str(plans_dir)
+        dataset, plans, judge, papers_dir=papers_dir, plans_source=str(plans_dir), metrics=metrics
     )
     evaluation.summary.planner = planner
     evaluation.summary.model = str(options.get("model") or evaluation.summary.model or "offline")

@@ -20,7 +20,14 @@ from ablab.cli._common import (
     out_console,
     write_stdout,
 )
-from ablab.cli.eval_cmd import DATASET_HELP, JUDGE_HELP, JUDGE_MODEL_HELP, build_judge
+from ablab.cli.eval_cmd import (
+    DATASET_HELP,
+    JUDGE_HELP,
+    JUDGE_MODEL_HELP,
+    METRICS_HELP,
+    Metrics,
+    build_judge,
+)
 from ablab.errors import ConfigError, DatasetError
 from ablab.planners import available_planners
 from ablab.runs.files import prepare_output_dir
@@ -49,6 +56,7 @@ def bench_command(
         Path("runs/bench"), "--out", "-o", help="Run folder (resumable: plans are reused)."
     ),
     fmt: BoardFormat = typer.Option(BoardFormat.table, "--format", "-f", help="Row format."),
+    metrics: Metrics = typer.Option(Metrics.ablab, "--metrics", help=METRICS_HELP),
 ) -> None:
     """Plan every paper of a dataset, judge the plans and print a leaderboard row.
 
@@ -67,19 +75,20 @@ def bench_command(
     result = run_bench(
         data,
         planner=planner,
-        judge=build_judge(judge, judge_model),
+        judge=build_judge(judge, judge_model, metrics.value),
         out=out,
         k=k,
         papers_dir=papers,
         planner_options=options,
         on_paper=progress,
+        metrics=metrics.value,
     )
     _print_board([result.evaluation.summary], fmt)
     err_console.print(
         f"planned {result.planned}, reused {result.reused}, failed {len(result.failures)}; "
         f"results in {escape(str(out))}"
     )
-    if result.failures:  # failed papers are scored as empty plans: the row is not the planner's
+    if result.failures:  # failed papers score 0 (no plan): the row is not the planner's
         raise typer.Exit(EXIT_PARTIAL_FAILURE)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -23,14 +24,27 @@ DATASET_HELP = (
     "name (ai-coscientist/researcher-ablation-bench; needs the `hub` extra)."
 )
 JUDGE_HELP = "Judge: " + ", ".join(available_judges()) + " (offline needs no network)."
+METRICS_HELP = (
+    "Scoring definitions: ablab (plan cut to --top-k, then judged; precision over plan items) or "
+    "ablationbench (its harness's: the whole plan judged, matches past --top-k dropped, precision "
+    "over matched ground-truth items and unmatched plan names, majority vote per ground-truth "
+    "item), to compare with the published leaderboard."
+)
 JUDGE_MODEL_HELP = (
     "Model of the lm judge (provider/model). For majority, repeat it once per voter; "
     "'offline' is a voter too."
 )
 
 
-def build_judge(name: str, models: list[str]) -> Judge:
-    """The judge the command line asks for."""
+class Metrics(StrEnum):
+    """Scoring definitions (see ablab.bench.ablationbench)."""
+
+    ablab = "ablab"
+    ablationbench = "ablationbench"
+
+
+def build_judge(name: str, models: list[str], metrics: str = "ablab") -> Judge:
+    """The judge the command line asks for (AblationBench's majority vote with its metrics)."""
     if name == "offline":
         if models:
             raise ConfigError("the offline judge takes no --judge-model")
@@ -42,7 +56,8 @@ def build_judge(name: str, models: list[str]) -> Judge:
     if name == "majority":
         if len(models) < 2:
             raise ConfigError("the majority judge needs at least two --judge-model voters")
-        return get_judge("majority", voters=models)
+        vote = "item" if metrics == "ablationbench" else "pair"
+        return get_judge("majority", voters=models, vote=vote)
     return get_judge(name)
 
 
@@ -58,8 +73,9 @@ def eval_command(
     judge_model: list[str] = typer.Option([], "--judge-model", help=JUDGE_MODEL_HELP),
     split: str | None = typer.Option(None, "--split", help="Dataset split (default: test)."),
     top_k: int | None = typer.Option(
-        None, "--top-k", min=1, help="Judge only the first K ablations of each plan."
+        None, "--top-k", min=1, help="Score only the first K ablations of each plan."
     ),
+    metrics: Metrics = typer.Option(Metrics.ablab, "--metrics", help=METRICS_HELP),
     papers: Path | None = typer.Option(
         None, "--papers", help="Folder holding the papers (<id>.md, <id>/...), for the judge."
     ),
@@ -75,6 +91,9 @@ def eval_command(
 
       ablab eval -d examples/datasets/reviewer.jsonl \\
         --plans examples/datasets/runs/demo-reviewer -o out/eval
+
+      ablab eval -d examples/datasets/author.jsonl \\
+        --plans examples/datasets/runs/demo-author --metrics ablationbench --top-k 3
     """
     if papers is not None and not papers.is_dir():
         raise ConfigError(f"{papers}: no such folder of papers")
@@ -82,9 +101,15 @@ def eval_command(
         prepare_output_dir(out)  # before the judging, which may cost money
     data = load_dataset(dataset, split)
     plan_set = load_plans(plans, data.kind.mode)
-    chosen = build_judge(judge, judge_model)
+    chosen = build_judge(judge, judge_model, metrics.value)
     evaluation = evaluate_plans(
-        data, plan_set, chosen, top_k=top_k, papers_dir=papers, plans_source=str(plans)
+        data,
+        plan_set,
+        chosen,
+        top_k=top_k,
+        papers_dir=papers,
+        plans_source=str(plans),
+        metrics=metrics.value,
     )
     per_paper = Table(title=escape(f"{data.name} — judge {chosen.name}"))
     for column in ("Paper", "P", "R", "F1", "nDCG set", "nDCG ranked", "Notes"):

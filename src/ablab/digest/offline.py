@@ -4,8 +4,12 @@ Deterministic and without a model. It copies rather than paraphrases: summaries 
 own sentences, results are its sentences and table cells with numbers exactly as printed, the
 component map comes from the analysed components in the order the method text introduces them,
 open questions and limitations from the paper's future-work and limitation passages, and the next
-checks from the heuristic planner. What it cannot fill honestly (critical path, failure
-signatures, confidence) is left as a gap with the reason, never invented.
+checks from the heuristic planner. Confidence, the critical path and failure signatures come
+from the paper's evidence (:mod:`ablab.digest.offline_claims`): a result its tables report is
+rated High, one only its text states Medium, generality its limitations qualify Low; the critical
+path is the parts its ablations vary or it introduces; failure signatures are its own sentences
+about failing. What has no evidence is left as a gap with the reason, never invented. Only the
+paper's own claims are used: no hopes, table footnotes or other methods' shortcomings.
 """
 
 from __future__ import annotations
@@ -19,9 +23,22 @@ from ablab.analysis import analyze
 from ablab.analysis.sentences import Sentence, iter_sentences
 from ablab.analysis.terms import STOPWORDS, content_tokens
 from ablab.digest.checks import extract_numbers
+from ablab.digest.offline_claims import (
+    critical_path,
+    failure_signatures,
+    is_claim,
+    is_footnote,
+    is_hope,
+    own_limitation,
+    own_result,
+    rate_generality,
+    rate_result,
+    table_index,
+)
 from ablab.errors import AblabError
 from ablab.formats.rpa2.model import (
     ArchitectureOnboarding,
+    ConfidenceRating,
     Digest,
     FoundationalConcept,
     OpenQuestion,
@@ -36,12 +53,16 @@ R = SectionRole
 NEEDS_MODEL = "run `ablab digest --model MODEL` for this section"
 MAX_ITEM_CHARS = 320
 """Longest list item copied from the paper; longer sentences are cut at a word."""
-MAX_KEY_RESULTS = 8
+MAX_KEY_RESULTS = 3
+"""The rpa2 pipeline asks for two or three terse Key Results bullets."""
+MAX_LIMITATIONS = 3
 MAX_TAGS = 8
 MAX_COMPONENTS = 8
 MAX_CONCEPTS = 6
 PLANNED_CHECKS = 3
-"""Ablations taken from the planner for Next Checks and for First experiments."""
+"""Next Checks and First experiments each hold three items, as the rpa2 pipeline asks."""
+OFFLINE_MODEL = "offline"
+"""The ``model`` front-matter value of offline digests (the pipeline names the writer)."""
 
 _RESULT_ROLES = frozenset({R.ABSTRACT, R.EXPERIMENTS, R.RESULTS, R.ABLATIONS})
 _CLOSING_ROLES = frozenset(
@@ -56,6 +77,7 @@ _COMPARISON = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with))\s", re.IGNORE
 # Numbers that only name a table, figure, section, equation or citation are not results.
 _REFERENCE_NUMBER = re.compile(
     r"(?:\b(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Eq\.|Equation|Appendix)\s*~?|\[)\s*\d+[\d,\s]*"
+    r"|\([A-Z][^()]{0,80}?(?:19|20)\d\d[a-z]?\)"  # an author-year citation
 )
 _FUTURE = re.compile(
     r"\b(?:future (?:work|research|direction)|in the future|we (?:plan|intend|hope) to|we leave|"
@@ -223,12 +245,13 @@ def core_contribution(sentences: Sequence[Sentence]) -> str:
 
 
 def executive_summary(sentences: Sequence[Sentence]) -> str:
-    """The abstract (at most eight sentences), else the opening of the introduction."""
+    """The abstract (at most eight sentences), else the opening of the introduction; never a
+    hope or a footnote."""
     texts = (
         _abstract_sentences(sentences)
         or [s.text for s in _sentences(sentences, (R.INTRODUCTION,))][:4]
     )
-    return " ".join(texts[:8])
+    return " ".join([t for t in texts if not (is_hope(t) or is_footnote(t))][:8])
 
 
 def method_summary(sentences: Sequence[Sentence], analysis: Analysis) -> str:
@@ -257,20 +280,22 @@ def open_questions(sentences: Sequence[Sentence]) -> list[OpenQuestion]:
     """Sentences of the closing sections that call out future work or an open question."""
     return [
         OpenQuestion(detail=_cut(s.text))
-        for s in _sentences(sentences, _CLOSING_ROLES)
-        if _FUTURE.search(s.text)
+        for s in _sentences(sentences, _CLOSING_ROLES | {R.APPENDIX})
+        if _FUTURE.search(s.text) and not is_footnote(s.text)
     ]
 
 
-def limitations(sentences: Sequence[Sentence]) -> list[str]:
+def limitations(sentences: Sequence[Sentence], method: str | None = None) -> list[str]:
     """Sentences of limitation sections, and limitation statements of the closing sections."""
     found = []
     for sentence in _sentences(sentences, _CLOSING_ROLES):
         if _FUTURE.search(sentence.text) or len(sentence.text.split()) < 6:
             continue
+        if not own_limitation(sentence, method):
+            continue  # a hope, a footnote, another method's shortcoming
         if sentence.role is R.LIMITATIONS or _LIMITATION.search(sentence.text):
             found.append(_cut(sentence.text))
-    return found
+    return list(dict.fromkeys(found))[:MAX_LIMITATIONS]
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -370,10 +395,13 @@ def table_results(paper: Paper) -> list[str]:
     return items
 
 
-def sentence_results(sentences: Sequence[Sentence]) -> list[str]:
-    """Sentences of the abstract and result sections that report a number."""
+def sentence_results(sentences: Sequence[Sentence], method: str | None = None) -> list[str]:
+    """Sentences of the abstract and result sections that report one of the paper's own results
+    (not a setting, a footnote or another method's number)."""
     return [
-        _cut(s.text) for s in _sentences(sentences, _RESULT_ROLES) if _is_result_sentence(s.text)
+        _cut(s.text)
+        for s in _sentences(sentences, _RESULT_ROLES)
+        if _is_result_sentence(s.text) and own_result(s.text, method)
     ]
 
 
@@ -381,7 +409,7 @@ def key_results(
     paper: Paper, sentences: Sequence[Sentence], limit: int = MAX_KEY_RESULTS
 ) -> list[str]:
     """The abstract's results, then one per table, then result sentences, without repeats."""
-    found = sentence_results(sentences)
+    found = sentence_results(sentences, _method_name(paper))
     abstract = {_cut(s) for s in _abstract_sentences(sentences)}
     ordered = [s for s in found if s in abstract]
     ordered += table_results(paper)
@@ -502,7 +530,12 @@ def digest_offline(
     source_url = source_url_of(paper, arxiv_id)
     sentences = list(iter_sentences(paper))  # split once, read by every section
     results = key_results(paper, sentences)
-    abstract_results = [s for s in _abstract_sentences(sentences) if _is_result_sentence(s)]
+    from_tables = set(table_results(paper))
+    abstract_results = [
+        s
+        for s in _abstract_sentences(sentences)
+        if _is_result_sentence(s) and own_result(s, _method_name(paper))
+    ]
     facts = []
     if arxiv_id:
         facts.append(QuickFact(label="arXiv ID", value=arxiv_id))
@@ -510,8 +543,12 @@ def digest_offline(
         facts.append(QuickFact(label="Source URL", value=source_url))
     if (count := reference_count(paper)) is not None:
         facts.append(QuickFact(label="Reference count", value=str(count)))
-    if primary := (abstract_results or results)[:1]:
-        facts.append(QuickFact(label="Primary result", value=_cut(primary[0])))
+    # The headline: the abstract's own result, else a key result that claims something (a
+    # comparison from a table, or "achieves", "outperforms"...).
+    claims = [r for r in results if r in from_tables or is_claim(r)]
+    primary = [_cut(r) for r in (abstract_results or claims)[:1]]
+    if primary:
+        facts.append(QuickFact(label="Primary result", value=primary[0]))
     if analysis.metrics:
         facts.append(
             QuickFact(label="Metrics", value=", ".join(m.name for m in analysis.metrics[:5]))
@@ -536,20 +573,32 @@ def digest_offline(
     components = component_map(paper, analysis)
     tradeoffs = design_tradeoffs(analysis)
     need("architecture.component_map", components, "no method components identified")
-    gaps["architecture.critical_path"] = "which steps the gain depends on is a judgement; " + (
-        NEEDS_MODEL
+    path = critical_path(components, analysis)
+    need(
+        "architecture.critical_path",
+        path,
+        "the paper neither ablates nor introduces a part of the component map; " + NEEDS_MODEL,
     )
     need("architecture.design_tradeoffs", tradeoffs, "no design choice with known alternatives")
-    gaps["architecture.failure_signatures"] = "the paper states no failure symptoms; " + NEEDS_MODEL
+    failures = [_cut(s.text) for s in failure_signatures(sentences)]
+    need(
+        "architecture.failure_signatures",
+        failures,
+        "the paper states no failure symptoms; " + NEEDS_MODEL,
+    )
 
-    next_checks, first_experiments = _planned(paper, planner, checks, gaps)
+    reproduce = [f"Reproduce: {r}" for r in (primary + [r for r in results if r not in primary])]
+    next_checks, first_experiments = _planned(paper, planner, checks, gaps, reproduce)
     questions = open_questions(sentences)
     need("open_questions", questions, "the paper calls out no future work or open question")
-    limits = limitations(sentences)
+    limits = limitations(sentences, _method_name(paper))
     need("limitations", limits, "the paper states no limitation")
-    gaps["confidence"] = "rating the claims is a judgement the offline mode does not make; " + (
-        NEEDS_MODEL
-    )
+    tables = table_index(paper)
+    ratings: list[ConfidenceRating] = [rate_result(r, tables, r in from_tables) for r in results]
+    if (generality := rate_generality(limits)) is not None:
+        ratings.append(generality)
+    need("confidence", ratings, "the paper reports no result and no limitation to rate")
+    source = None if arxiv_id else _source_name(paper)
 
     return Digest(
         title=paper.title,
@@ -565,20 +614,38 @@ def digest_offline(
         foundational_learning=concepts,
         architecture=ArchitectureOnboarding(
             component_map=components,
+            critical_path=path,
             design_tradeoffs=tradeoffs,
+            failure_signatures=failures,
             first_experiments=first_experiments,
         ),
         open_questions=questions,
         limitations=limits,
+        confidence=ratings,
         next_checks=next_checks,
         gaps=gaps,
+        # The pipeline names the writer, and its numeric check finds the paper's text by the
+        # digest's source (arxiv_id, else the file name).
+        extra_frontmatter={"model": OFFLINE_MODEL, **({"source": source} if source else {})},
     )
 
 
+def _source_name(paper: Paper) -> str:
+    """The name of the paper's source text: its file name (never a full local path)."""
+    if paper.source_path:
+        return paper.source_path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return paper.id
+
+
 def _planned(
-    paper: Paper, planner: str, k: int, gaps: dict[str, str]
+    paper: Paper, planner: str, k: int, gaps: dict[str, str], reproduce: Sequence[str] = ()
 ) -> tuple[list[str], list[str]]:
-    """Next checks (the missing ablations, reviewer mode) and first experiments (author mode)."""
+    """Next Checks and First experiments, ``k`` each when the evidence allows.
+
+    Next Checks are the missing ablations (reviewer mode), topped up with author-mode ablations.
+    First experiments reproduce the primary result, then run the author-mode ablations Next
+    Checks do not hold, then reproduce the other key results (``reproduce``).
+    """
     planned: dict[Mode, list[Ablation]] = {}
     for mode in (Mode.REVIEWER, Mode.AUTHOR):
         try:
@@ -587,16 +654,25 @@ def _planned(
             planned[mode] = []
             key = "next_checks" if mode is Mode.REVIEWER else "architecture.first_experiments"
             gaps[key] = f"the {planner} planner proposed nothing ({exc})"
-    checks = planned[Mode.REVIEWER]
+    checks = list(planned[Mode.REVIEWER])
     taken = {_ablation_key(a) for a in checks} | {a.name.lower() for a in checks}
-    first = [
+    spare = [
         a
         for a in planned[Mode.AUTHOR]
         if _ablation_key(a) not in taken and a.name.lower() not in taken
     ]
-    if not first and "architecture.first_experiments" not in gaps:
-        gaps["architecture.first_experiments"] = "the planner's ablations are all in Next Checks"
-    return [ablation_line(a) for a in checks], [ablation_line(a) for a in first]
+    # Ablations go to Next Checks first: reproducing a result is a first experiment too.
+    topped = max(0, k - len(checks))
+    checks += spare[:topped]
+    first = [ablation_line(a) for a in spare[topped:]]
+    first = (list(reproduce[:1]) + first + list(reproduce[1:]))[:k]
+    if first:
+        gaps.pop("architecture.first_experiments", None)
+    else:
+        gaps.setdefault("architecture.first_experiments", "no result to reproduce, no ablation")
+    if checks:
+        gaps.pop("next_checks", None)
+    return [ablation_line(a) for a in checks[:k]], first
 
 
 def _ablation_key(ablation: Ablation) -> str:

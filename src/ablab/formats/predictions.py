@@ -51,3 +51,27 @@ def parse_predictions(text: str, where: str) -> list[Ablation]:
             raise DatasetError(f"{where}:{number}: not a JSON line: {exc}") from None
         ablations.append(parse_ablation(raw, f"{where}:{number}"))
     return ablations
+
+
+def unique_names(ablations: list[Ablation]) -> list[Ablation]:
+    """``ablations`` with names unique within the plan: a repeated name gets `` (2)``, `` (3)``...
+
+    AblationBench's harness matches a judge's decisions to plan items *by name*, so two items
+    with one name would be scored as one. Names are compared as the harness compares them
+    (exactly); the first item keeps its name.
+    """
+    taken = {a.name for a in ablations}
+    seen: set[str] = set()
+    result = []
+    for ablation in ablations:
+        name = ablation.name
+        if name in seen:
+            number = 2
+            while f"{name} ({number})" in taken:
+                number += 1
+            name = f"{name} ({number})"
+            taken.add(name)
+            ablation = ablation.model_copy(update={"name": name})
+        seen.add(name)
+        result.append(ablation)
+    return result

@@ -57,9 +57,17 @@ _CLOSE = "</div>"
 _MOJIBAKE_MARK = "ðŸ§  Reasoning Trace"  # the reasoning box title once decoded as cp1252
 
 
+# Every character str.splitlines() breaks on: a field must stay on its line.
+_LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+
+
 def _one_line(text: str) -> str:
-    """Fields are single lines in the layout; fold any newline a model produced."""
-    return " ".join(text.split())
+    """Fields are single lines in the layout: fold each line break a model produced (and the
+    whitespace around it) into one space. Anything else is kept verbatim, as the published
+    files keep it (a TAB inside a formula, a double space after ``-``)."""
+    if not _LINE_BREAK.search(text):
+        return text
+    return _LINE_BREAK.sub(" ", text).strip()
 
 
 def _render_ablation(ablation: Ablation) -> str:
@@ -68,7 +76,9 @@ def _render_ablation(ablation: Ablation) -> str:
         f"- **Ablated Part**: {_one_line(ablation.ablated_part)}",
         f"- **Action**: {ablation.action.value}",
     ]
-    if ablation.action is not Action.REMOVE:
+    # The published layout writes the Replacement line only when it lists something (an ADD
+    # without alternatives has none).
+    if ablation.action is not Action.REMOVE and ablation.replacement:
         lines.append("- **Replacement**: ")
         lines.extend(f"  - {_one_line(item)}" for item in ablation.replacement or [])
     lines.append(f"- **Metrics**: {', '.join(_one_line(m) for m in ablation.metrics)}")

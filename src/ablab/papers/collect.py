@@ -35,6 +35,15 @@ def _is_latex_project(directory: Path) -> bool:
     )
 
 
+def paper_in_folder(directory: Path) -> Path | None:
+    """``<dir>/<dir>.md`` when ``directory`` is one paper in AblationBench's layout (its Markdown
+    named after the folder, images beside it, no ``.tex``), else None."""
+    named = directory / f"{directory.name}.md"
+    if named.is_file() and not any(directory.glob("*.tex")):
+        return named
+    return None
+
+
 def _is_paper_file(path: Path) -> bool:
     name = path.name.lower()
     return path.is_file() and not name.startswith(".") and name.endswith(PAPER_SUFFIXES)
@@ -57,10 +66,10 @@ def collect_sources(inputs: Iterable[str | Path]) -> list[Path | PaperRef]:
     """Expand the user's inputs into paper sources.
 
     A folder holding ``.tex`` files and no Markdown or text papers is one LaTeX project; any
-    other folder is a collection whose paper files and LaTeX-project subfolders are taken in name
-    order. An input that is not an existing path may be an arXiv id or link or an OpenReview
-    link; a ``.txt`` file whose every line is such a reference (``#`` starts a comment) stands for
-    the papers it lists.
+    other folder is a collection whose paper files, LaTeX-project subfolders and paper folders
+    (``<id>/<id>.md``, AblationBench's layout) are taken in name order. An input that is not an
+    existing path may be an arXiv id or link or an OpenReview link; a ``.txt`` file whose every
+    line is such a reference (``#`` starts a comment) stands for the papers it lists.
     """
     sources: list[Path | PaperRef] = []
     for given in inputs:
@@ -81,7 +90,10 @@ def collect_sources(inputs: Iterable[str | Path]) -> list[Path | PaperRef]:
         if path.is_dir() and not _is_latex_project(path):
             children = sorted(path.iterdir())
             found = [
-                c for c in children if _is_paper_file(c) or (c.is_dir() and _is_latex_project(c))
+                c
+                for c in children
+                if _is_paper_file(c)
+                or (c.is_dir() and (_is_latex_project(c) or paper_in_folder(c) is not None))
             ]
             found = _without_digests_of_siblings(found)
             if not found:

@@ -52,8 +52,9 @@ def paper_from_digest(
     taken for the paper's own words. A malformed digest raises PaperError.
     """
 
+    warnings: list[str] = []
     try:
-        digest = parse_digest(text)
+        digest = parse_digest(text, warnings)
     except DigestFormatError as exc:
         raise PaperError(f"{source_path or paper_id}: {exc}") from None
     metadata = frontmatter_strings(
@@ -74,10 +75,13 @@ def paper_from_digest(
         doc.sections.append(
             RawSection(heading=heading, level=2, text=body, role=digest_role(heading))
         )
-    return build_paper(
+    paper = build_paper(
         doc,
         paper_id=paper_id,
         source_kind=SourceKind.DIGEST,
         source_path=source_path,
         content_hash=content_hash or sha256_hex(text.encode("utf-8")),
     )
+    if warnings:  # parts of the digest read as plain text
+        paper = paper.model_copy(update={"warnings": [*paper.warnings, *warnings]})
+    return paper

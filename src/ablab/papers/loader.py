@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ablab._util.hashing import sha256_hex
+from ablab.papers.collect import paper_in_folder
 from ablab.papers.digest import paper_from_digest
 from ablab.papers.latex import paper_from_latex_archive, paper_from_latex_dir, paper_from_latex_file
 from ablab.papers.limits import DEFAULT_MAX_BYTES
@@ -49,7 +50,10 @@ def load_paper(
     path = Path(path)
     paper_id = paper_id or default_paper_id(path)
     if path.is_dir():
-        return paper_from_latex_dir(path, paper_id=paper_id, max_bytes=max_bytes)
+        named = paper_in_folder(path)  # AblationBench's <id>/<id>.md
+        if named is None:
+            return paper_from_latex_dir(path, paper_id=paper_id, max_bytes=max_bytes)
+        path = named
     data = read_source_bytes(path, max_bytes)
     lowered = path.name.lower()
     if lowered.endswith(".pdf") or data.startswith(b"%PDF-"):

@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ablab._util.version import __version__
 from ablab.errors import ConfigError, PlanError
+from ablab.formats.predictions import unique_names
 from ablab.models.base import Model
 from ablab.papers.views import paper_view
 from ablab.schema import Mode, Paper, Plan
@@ -174,13 +175,14 @@ def get_planner(name: str, **options: Any) -> Planner:
 def finish_plan(plan: Plan, paper: Paper, k: int) -> Plan:
     """Check a planner's output and stamp its provenance (paper hash, title, k, ablab version).
 
-    Raises PlanError for an empty plan: an empty plan is never presented as a result.
+    Names are made unique within the plan (AblationBench's harness matches by name). Raises
+    PlanError for an empty plan: an empty plan is never presented as a result.
     """
     if not plan.ablations:
         raise PlanError(f"planner {plan.planner!r} found no ablation to propose for {paper.id!r}")
     return plan.model_copy(
         update={
-            "ablations": plan.ablations[:k],
+            "ablations": unique_names(plan.ablations[:k]),
             "k": k,
             "paper_title": plan.paper_title or paper.title,
             "paper_hash": paper.content_hash,

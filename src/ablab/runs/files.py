@@ -6,7 +6,9 @@ Layout of ``<out>/``::
     <paper_id>.plan.json  the full Plan with reasoning, usage and versions
     <paper_id>.md         the plan as trajectory Markdown
     plans.json            {paper_id: {"predictions": "<jsonl text>", "cost": float}}
-    failures.json         papers that failed, with the reason (a rerun tries them again)
+    failures.json         papers that failed, with the reason (a rerun tries them again); a
+                          failed paper also leaves an empty <paper_id>.jsonl, as AblationBench's
+                          own planners do, so its harness scores it (as 0) instead of stopping
 
 A paper's ``.plan.json`` is written after its other files, so it marks the paper complete; the
 shared files (``plans.json``, ``failures.json``, ``run.json``) are updated by read-merge-write
@@ -165,6 +167,21 @@ def update_failures(
 ) -> None:
     """Record and clear failures in ``failures.json`` (read, merge, write under the run lock)."""
     merge_failures(out, FAILURES_FILE, recorded, cleared)
+
+
+def mark_failed(out: Path, paper_id: str) -> None:
+    """Leave an empty ``<paper_id>.jsonl`` for a paper that failed, unless a file is there.
+
+    AblationBench's harness reads ``<id>.jsonl`` for every dataset paper and stops at a missing
+    one; its own planners write an empty file when a paper fails. ablab's readers know the paper
+    failed from its ``failures.json`` entry and never score the file as a plan. An existing file
+    (an earlier plan, the user's own file) is left alone; ``O_EXCL`` makes the check and the
+    creation one step, so a plan another process writes meanwhile is never replaced.
+    """
+    if not is_file_id(paper_id):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(out / f"{paper_id}.jsonl", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
 
 
 def plan_files(out: Path, paper_id: str) -> dict[str, Path]:

@@ -3,6 +3,10 @@
 - A run directory holds ``<paper_id>.jsonl`` per paper (AblationBench predictions) and usually
   ``plans.json`` (``{id: {"predictions": "<jsonl>", "cost": float}}``); ablab also writes
   ``<paper_id>.plan.json`` with the full plan, which is preferred when present.
+- A paper that failed has an entry in ``failures.json`` and, for AblationBench's harness, an
+  empty ``<paper_id>.jsonl``: it is reported as a problem ("planning failed: ..."), never read as
+  an empty plan. So is an empty predictions file without such an entry (AblationBench's planners
+  write one when a paper fails).
 - Trajectory Markdown (the benchmark's published plans): one ``.md`` file, or a folder of them;
   the paper id is the last part of each file's title line.
 """
@@ -17,7 +21,7 @@ from pydantic import ValidationError
 from ablab.errors import AblabError, DatasetError
 from ablab.formats.predictions import parse_predictions
 from ablab.formats.trajectory import parse_trajectory
-from ablab.runs.files import PLANS_INDEX, is_file_id, load_plan, read_plans_index
+from ablab.runs.files import PLANS_INDEX, is_file_id, load_plan, read_failures, read_plans_index
 from ablab.schema import Ablation, Mode, Plan
 
 
@@ -64,7 +68,12 @@ def _from_run_dir(folder: Path) -> PlanSet:
         index = read_plans_index(folder)
     except AblabError as exc:
         raise DatasetError(str(exc)) from None
-    ids = {p.name.removesuffix(".jsonl") for p in folder.glob("*.jsonl")} | set(index)
+    failed = {
+        str(entry["paper_id"]): str(entry.get("error") or "failed").splitlines()[0]
+        for entry in read_failures(folder).values()
+        if entry.get("paper_id")
+    }
+    ids = {p.name.removesuffix(".jsonl") for p in folder.glob("*.jsonl")} | set(index) | set(failed)
     for paper_id in sorted(ids):
         if not is_file_id(paper_id):  # a key of plans.json must not choose a file elsewhere
             result.problems[paper_id] = (
@@ -82,6 +91,9 @@ def _from_run_dir(folder: Path) -> PlanSet:
                     paper_id, plan.ablations, cost, str(full), plan, plan.planner, plan.model
                 )
                 continue
+            if paper_id in failed:
+                result.problems[paper_id] = f"planning failed: {failed[paper_id]}"
+                continue
             jsonl = folder / f"{paper_id}.jsonl"
             if jsonl.is_file():
                 text, source = jsonl.read_text(encoding="utf-8"), str(jsonl)
@@ -89,9 +101,11 @@ def _from_run_dir(folder: Path) -> PlanSet:
                 text, source = str(entry.get("predictions") or ""), f"{folder / PLANS_INDEX}"
             else:
                 continue
-            result.plans[paper_id] = LoadedPlan(
-                paper_id, parse_predictions(text, source), cost, source
-            )
+            ablations = parse_predictions(text, source)
+            if not ablations:  # what AblationBench's planners leave when a paper fails
+                result.problems[paper_id] = f"{source}: empty plan file (planning failed?)"
+                continue
+            result.plans[paper_id] = LoadedPlan(paper_id, ablations, cost, source)
         except UnicodeDecodeError:
             result.problems[paper_id] = f"{folder / paper_id}: a plan file is not UTF-8 text"
         except (AblabError, ValidationError, OSError) as exc:

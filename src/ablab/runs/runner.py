@@ -9,14 +9,16 @@ planner, model, mode, k, prompt version and settings) and does the rest, without
 second and at the end (:mod:`ablab.runs.engine`), so their cost stays linear in the number of
 papers and several processes may share one directory.
 
-Failures are recorded in ``failures.json`` with the model's raw answers, never as empty plans;
-a rerun tries them again. With a budget, no new paper starts once the money spent in this run
+Failures are recorded in ``failures.json`` with the model's raw answers, never as plans (the
+empty ``<id>.jsonl`` a failed paper leaves is for AblationBench's harness); a rerun tries them
+again. With a budget, no new paper starts once the money spent in this run
 reaches it (papers in flight finish), and the papers left are reported as not started.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import stat
@@ -45,6 +47,7 @@ from ablab.runs.files import (
     index_entry,
     is_file_id,
     load_plan,
+    mark_failed,
     plan_files,
     prepare_output_dir,
     read_plans_index,
@@ -409,6 +412,9 @@ class _Run:
                 **extra,
             },
         )
+        if self.out is not None and paper_id is not None:
+            with contextlib.suppress(OSError):  # failures.json records the failure anyway
+                mark_failed(self.out, paper_id)
         self._log_paper(result, **{k: v for k, v in extra.items() if k != "raw_responses"})
         return self._settle(result)
 

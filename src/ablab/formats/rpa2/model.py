@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 RPA2: Literal["rpa2"] = "rpa2"
 """The format version this module reads and writes."""
@@ -73,23 +73,41 @@ class QuickFact(_Model):
 
 
 class FoundationalConcept(_Model):
-    """Background a reader needs: ``- **concept**: why; quick check: how to verify``."""
+    """Background a reader needs: ``- **concept**: why; quick check: how to verify``, or, when
+    it also has a description, ``- **concept**: description; why needed: why; quick check: ...``.
+    """
 
     concept: BoldFree
     """The concept or technique."""
+    description: Line = ""
+    """What it is, when the digest says so apart from why it is needed."""
     why: Line = ""
     """Why the method needs it."""
     quick_check: Line | None = None
-    """A quick way to check it is in place and working, if given."""
+    """A quick way to check it is in place and working (often a question), if given."""
+
+    @model_validator(mode="after")
+    def _one_text_is_why(self) -> FoundationalConcept:
+        # A description alone is written (and read back) as the why: keep one spelling.
+        if self.description and not self.why:
+            self.why, self.description = self.description, ""
+        return self
 
 
 class OpenQuestion(_Model):
-    """A question the paper leaves open: ``- **title**: detail`` (or ``- detail``)."""
+    """A question the paper leaves open: ``- **title**: detail`` (or ``- detail``), with the
+    rpa2 pipeline's optional field lines below it (``  - Basis in paper: ...``)."""
 
     title: BoldFree | None = None
     """Short topic (``Multi-class extension``); None when only the detail is known."""
     detail: Line
     """The question, in the paper's terms."""
+    basis: Line | None = None
+    """Where the paper raises it (``Basis in paper``)."""
+    why_unresolved: Line | None = None
+    """Why the paper leaves it open (``Why unresolved``)."""
+    resolution: Line | None = None
+    """What evidence would resolve it (``What would resolve it``)."""
 
 
 ConfidenceLevel = Literal["High", "Medium", "Low"]
@@ -119,6 +137,9 @@ class ArchitectureOnboarding(_Model):
     """Symptoms of a broken implementation and their likely cause."""
     first_experiments: list[Line] = Field(default_factory=list)
     """First experiments to run, in order."""
+    notes: Paragraphs = ""
+    """Text of the section outside the five parts (an unknown label, an introduction), kept
+    as written so nothing is lost; rendered before the parts."""
 
 
 class ExtraSection(_Model):

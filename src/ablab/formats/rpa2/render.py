@@ -28,6 +28,13 @@ GAP_SUFFIX = "_"
 ARROW = " -> "
 TRADEOFF_SEPARATOR = "; "
 QUICK_CHECK = "quick check: "
+WHY_NEEDED = "why needed: "
+QUESTION_FIELDS = (
+    ("basis", "Basis in paper"),
+    ("why_unresolved", "Why unresolved"),
+    ("resolution", "What would resolve it"),
+)
+"""(field, label) of an open question's field lines, in order."""
 
 # How each Architecture Onboarding part is written: inline joined, or as a list below the label.
 _INLINE_PARTS = {"component_map": ARROW, "critical_path": ARROW, "design_tradeoffs": "; "}
@@ -57,8 +64,11 @@ def render_frontmatter(digest: Digest) -> str:
 
 
 def _escape_paragraphs(text: str) -> str:
-    # A paragraph starting with '#' would read back as a heading; a backslash keeps it text.
-    return "\n\n".join("\\" + p if p.startswith("#") else p for p in text.split("\n\n"))
+    # A paragraph starting with '# ' or '## ' would read back as the title or a section; a
+    # backslash keeps it text. Deeper headings (### Mechanism 1) are the section's own.
+    return "\n\n".join(
+        "\\" + p if p.startswith("#") and not p.startswith("###") else p for p in text.split("\n\n")
+    )
 
 
 def _bullets(items: list[str]) -> str:
@@ -74,7 +84,9 @@ def _quick_fact(fact: QuickFact) -> str:
 
 
 def _concept(concept: FoundationalConcept) -> str:
-    parts = [concept.why] if concept.why else []
+    parts = [concept.description] if concept.description else []
+    if concept.why:
+        parts.append(WHY_NEEDED + concept.why if concept.description else concept.why)
     if concept.quick_check is not None:
         parts.append(QUICK_CHECK + concept.quick_check)
     rest = TRADEOFF_SEPARATOR.join(parts)
@@ -83,9 +95,15 @@ def _concept(concept: FoundationalConcept) -> str:
 
 def _question(question: OpenQuestion) -> str:
     if question.title:
-        return f"**{question.title}**: {question.detail}"
-    # A bare detail that opens in bold would read back as a title: escape the first star.
-    return "\\" + question.detail if question.detail.startswith("**") else question.detail
+        line = f"**{question.title}**: {question.detail}"
+    else:
+        # A bare detail that opens in bold would read back as a title: escape the first star.
+        line = "\\" + question.detail if question.detail.startswith("**") else question.detail
+    for key, label in QUESTION_FIELDS:
+        value = getattr(question, key)
+        if value is not None:
+            line += f"\n  - {label}: {value}"
+    return line
 
 
 def _rating(rating: ConfidenceRating) -> str:
@@ -96,7 +114,9 @@ def _rating(rating: ConfidenceRating) -> str:
 
 
 def _architecture(digest: Digest) -> str:
-    blocks: list[str] = []
+    # Text outside the five parts goes first: after a part it would read back as that part's.
+    notes = digest.architecture.notes
+    blocks: list[str] = [_escape_paragraphs(notes)] if notes else []
     for key, label in ARCHITECTURE_PARTS:
         items: list[str] = getattr(digest.architecture, key)
         gap = digest.gaps.get(f"architecture.{key}")
