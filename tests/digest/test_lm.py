@@ -307,6 +307,7 @@ def test_cli_with_a_model_shows_cost_and_resumes(server: LocalOpenAIServer, tmp_
     assert "cost $" in result.output and f"{len(WRITERS)} requests" in result.output
     digest = parse_digest((out / "tide.digest.md").read_text(encoding="utf-8"))
     assert digest.key_results == GOOD_RESULTS
+    assert digest.extra_frontmatter["model"] == "openai/gpt-4o-mini"  # the writer, not 'offline'
     record = json.loads((out / "tide.digest.json").read_text(encoding="utf-8"))
     assert record["model"] == "openai/gpt-4o-mini" and record["usage"]["requests"] == 3
     log = list(read_log(out))

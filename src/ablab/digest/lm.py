@@ -465,6 +465,11 @@ class LMDigestWriter:
         base = await asyncio.to_thread(
             digest_offline, paper, analysis=analysis, planner=self.planner
         )
+        # The pipeline names the digest's writer in the front matter: this model, not the
+        # offline writer the base digest came from.
+        base = base.model_copy(
+            update={"extra_frontmatter": {**base.extra_frontmatter, "model": self.model.name}}
+        )
         index = NumberIndex.of_paper(paper)
         outcome = DigestOutcome(digest=base, model=self.model.name)
         state = _State(structured=self.model.supports_json_schema)
