@@ -210,3 +210,57 @@ def build_unstyled_pdf(path: Path) -> Path:
             lead = ""
     pdf.output(str(path))
     return path
+
+
+UNIT_FONT_TITLE = "Scaled Glyphs for Sequence Labelling"
+
+
+def build_unit_font_pdf(path: Path) -> Path:
+    """A one-page paper written as some producers (Acrobat Distiller) write text: every font set
+    at size 1 and scaled by the text matrix (``/F1 1 Tf 14 0 0 14 x y Tm``). Hand-written, since
+    fpdf2 always sets the real size in ``Tf``."""
+    lines: list[tuple[str, float, float]] = [(UNIT_FONT_TITLE, 16, 760)]  # text, size, y
+    y = 720.0
+    for heading, body in (
+        ("Abstract", PROSE),
+        ("1 Introduction", PROSE * 3),
+        ("2 Method", METHOD_SENTENCE + " " + PROSE * 3),
+        ("3 Experiments", EXPERIMENT_SENTENCE + " " + PROSE * 2),
+    ):
+        lines.append((heading, 12, y))
+        y -= 18
+        words, row = body.split(), ""
+        for word in words:
+            if len(row) + len(word) > 90:
+                lines.append((row, 10, y))
+                row, y = "", y - 12
+            row = f"{row} {word}".strip()
+        lines.append((row, 10, y))
+        y -= 22
+    content = "".join(
+        f"BT /F{2 if size == 12 else 1} 1 Tf {size} 0 0 {size} 72 {ypos} Tm ({text}) Tj ET\n"
+        for text, size, ypos in lines
+    ).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path

@@ -16,10 +16,12 @@ from .pdf_templates import (
     EXPERIMENT_SENTENCE,
     METHOD_SENTENCE,
     TABLE_ROWS,
+    UNIT_FONT_TITLE,
     build_appendix_pdf,
     build_caps_pdf,
     build_run_in_pdf,
     build_two_column_pdf,
+    build_unit_font_pdf,
     build_unstyled_pdf,
 )
 
@@ -164,3 +166,11 @@ def test_greek_glyphs_without_a_unicode_map_are_read_as_greek() -> None:
         "where ϵ is a hyperparameter, say, ϵ = 0.2"
     )
     assert unmapped_greek("a\tb\r\nc \x15 \x1c") == "a\tb\r\nc λ τ"
+
+
+def test_fonts_scaled_by_the_text_matrix(tmp_path: Path) -> None:
+    # Every font at size 1, sized by the text matrix: the title and headings are still found.
+    paper = _load(tmp_path, build_unit_font_pdf)
+    assert paper.title == UNIT_FONT_TITLE
+    assert [title for _, title, _ in _tree(paper)] == ["Introduction", "Method", "Experiments"]
+    assert METHOD_SENTENCE in _flat(paper.sections[1].text)

@@ -7,6 +7,7 @@ analyzer; none is copied from a paper.
 from __future__ import annotations
 
 from ablab.analysis import analyze
+from ablab.analysis.design import find_design_choices
 from ablab.analysis.hyperparameters import find_hyperparameters
 from ablab.analysis.metrics import find_metrics
 from ablab.analysis.sentences import Sentence, iter_sentences
@@ -35,6 +36,13 @@ def sentences_of(*sections: Section) -> list[Sentence]:
 
 def _plan(paper: Paper, k: int = 5) -> list[Ablation]:
     return HeuristicPlanner().plan(paper, mode=Mode.AUTHOR, k=k).ablations
+
+
+def _candidates(paper: Paper) -> list[Ablation]:
+    """Every candidate the planner considers, sound or not (a plan may be empty)."""
+    planner = HeuristicPlanner()
+    found = planner.candidates(paper, analyze(paper, mode=Mode.AUTHOR), Mode.AUTHOR)
+    return [c.ablation for c in found]
 
 
 def _parts(ablations: list[Ablation]) -> str:
@@ -250,3 +258,90 @@ def test_a_knob_the_method_describes_is_swept_relative_to_its_hidden_value() -> 
     (sweep,) = [a for a in _plan(paper) if a.name.startswith("Vary")]
     assert sweep.name == "Vary the neighborhood size ρ"
     assert sweep.replacement == ["ρ at half the paper's value", "ρ at twice its value"]
+
+
+# Second round on real papers: the method named only by an announced acronym, variants and terms
+# named after the method, choices the paper rules out, loose loss vocabulary.
+
+
+def test_method_announced_with_an_acronym_is_not_removed() -> None:
+    method = section(
+        "Method",
+        "Adaptive Token Weighting (ATW) scores every token with a small scorer network. The ATW "
+        "scorer is updated with the main model. ATW is cheap. We train ATW with a reward from "
+        "the development set, and ATW needs no extra data.",
+    )
+    paper = _paper(
+        "Training Translation Models with Learned Rewards",
+        "We propose a cheap alternative - Adaptive Token Weighting (ATW) - that learns how much "
+        "every token counts.",
+        method,
+    )
+    assert not any(
+        a.action == "REMOVE" and "token weighting" in a.ablated_part.lower()
+        for a in _candidates(paper)
+    )
+
+
+def test_variant_named_after_the_method_is_compared_with_the_method() -> None:
+    method = section(
+        "Method",
+        "Gated Residual Scaling (GRSNorm) rescales activations by a learned gate. We also propose "
+        "partial GRSNorm (pGRSNorm), which computes the statistics on a fraction of the inputs. "
+        "The partial GRSNorm is faster, and partial GRSNorm keeps the accuracy of GRSNorm.",
+    )
+    paper = _paper(
+        "Gated Residual Scaling Normalization",
+        "We propose GRSNorm, a normalization without re-centering.",
+        method,
+    )
+    plan = _plan(paper)
+    variant = [a for a in plan if "partial grsnorm" in a.ablated_part.lower()]
+    assert variant and all(a.action == "REPLACE" for a in variant)
+    assert variant[0].replacement == ["GRSNorm"]
+
+
+def test_the_term_a_method_is_named_after_is_not_removed() -> None:
+    method = section(
+        "Method",
+        "We introduce the flatness penalty on the worst nearby loss. Flatness-Seeking "
+        "Descent adds the flatness penalty to the cross-entropy loss; the flatness penalty is "
+        "estimated with one extra gradient step and weighted by rho. The cross-entropy loss "
+        "stays unchanged.",
+    )
+    paper = _paper(
+        "Flatness-Seeking Descent for Better Generalization",
+        "We introduce Flatness-Seeking Descent, which minimises loss value and flatness together.",
+        method,
+    )
+    assert not any(
+        a.action == "REMOVE" and "flatness penalty" in a.ablated_part.lower()
+        for a in _candidates(paper)
+    )
+
+
+def test_choices_the_paper_rules_out_are_not_its_choices() -> None:
+    method = section(
+        "Augmenting event sequences",
+        "Augmentations made for images, such as color jitter or random gray scale [cite], are "
+        "not applicable to discrete events. We therefore sample sub-sequences of the events as "
+        "views, and the sub-sequence sampler is the only augmentation we use.",
+    )
+    paper = _paper(
+        "Contrastive Views of Event Sequences",
+        "We learn embeddings of event sequences from sub-sequence views.",
+        method,
+    )
+    assert "photometric" not in _parts(_candidates(paper))
+
+
+def test_squared_distances_in_a_kernel_are_not_a_loss() -> None:
+    sentences = sentences_of(
+        section(
+            "Graph construction",
+            "Edges connect every vertex to its eight neighbours, weighted by a Gaussian kernel "
+            "whose width is half the average squared Euclidean distance between neighbours.",
+        )
+    )
+    choices = find_design_choices(sentences)
+    assert "mean squared error" not in {c.choice.lower() for c in choices}

@@ -98,7 +98,8 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "mean squared error",
         "distance",
         r"\bmean[- ]squared[- ]error\b|(?-i:\bMSE\b)|\b(?:L2|ℓ2|\\ell_2)[- ](?:loss|distance)\b"
-        r"|\bsquared (?:L2|ℓ2|Euclidean) distance\b",
+        r"|\bsquared (?:L2|ℓ2|Euclidean) (?:distance|norm) (?:loss|objective)\b"
+        r"|\bminimi[sz]\w* the squared (?:L2|ℓ2|Euclidean) (?:distance|norm)\b",
         ("L1 loss", "smooth L1 (Huber) loss", "cosine distance"),
         6,
         triggers=("mse", "squared", "l2", "ℓ2", "ell"),

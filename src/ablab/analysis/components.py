@@ -123,7 +123,7 @@ _TASK_HEADS = word_set(
     "generation comprehension extraction answering classification recognition detection "
     "segmentation translation summarization summarisation retrieval parsing captioning "
     "reasoning understanding modeling modelling completion forecasting control navigation "
-    "planning synthesis editing localization localisation tracking estimation language"
+    "planning synthesis editing localization localisation tracking estimation language analysis"
 )
 # A citation right after a name: the name is someone else's work ("TRPO [Sch+15]", "[cite]").
 _CITED_AFTER = re.compile(

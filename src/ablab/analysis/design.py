@@ -27,6 +27,12 @@ _HEAD = (
     r"embeddings?|distributions?|outputs?|logits|training|optimization|optimisation|updates?)"
 )
 # "... for the consistency loss", "... in the feature misalignment loss"
+# Said after the mention: the sentence rules the choice out for this method.
+_DISMISSED = re.compile(
+    r"\b(?:(?:is|are)\s+not\s+(?:applicable|suitable|appropriate|feasible)|"
+    r"cannot\s+be\s+(?:applied|used)|do(?:es)?\s+not\s+(?:apply|transfer))\b",
+    re.IGNORECASE,
+)
 _USED_FOR_AFTER = re.compile(
     rf"^[^.;]{{0,40}}?\b(?:for|in|of|inside|within|as)\s+(?:the|our|each|every|a|an)\s+"
     rf"((?:[\w-]+\s+){{0,3}}?{_HEAD})\b",
@@ -156,6 +162,8 @@ def find_design(
             item = found.get(key)
             if item is None:
                 item = found[key] = _Found(entry, choice, sentence.index)
+            if _DISMISSED.search(text, match.end):
+                continue  # "X, such as color jitter [cite], are not applicable to events"
             negation = negation_at(text, match.start)
             if negation is not None:
                 if negation == "absent" and item.absent is None:

@@ -25,6 +25,8 @@ _ANNOUNCED = re.compile(
     r"(?:(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
     r"|(?P<phrase>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})\s+\((?P<acronym>[A-Z][A-Za-z0-9-]{1,11})\))"
 )
+_PROPOSES = re.compile(r"\b[Ww]e\s+(?:propose|introduce|present|develop|devise|call)\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _NAME_ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9-]{1,11})\)")
 
 
@@ -42,6 +44,15 @@ def method_names(title: str, abstract: str = "") -> frozenset[str]:
                 names.add(after.group("acronym"))
         else:  # "which we call proximal policy optimization (PPO)"
             names.update((match.group("phrase"), match.group("acronym")))
+    # "We propose an efficient alternative - Differentiable Data Selection (DDS) -": an acronym
+    # defined in the sentence where the abstract announces its proposal names the method.
+    for sentence in _SENTENCE_END.split(abstract):
+        if _PROPOSES.search(sentence):
+            for definition in find_definitions(sentence):
+                names.add(definition.acronym)
+                capitals = sum(ch.isupper() for ch in definition.acronym)
+                if len(_WORD.findall(definition.expansion)) == capitals:
+                    names.add(definition.expansion)  # a clean expansion, one word per letter
     # "masked autoencoders (MAE)" in the abstract of "Masked Autoencoders Are ...": an acronym
     # whose expansion is spelled out by the title names the paper's method.
     title_words = {w.lower() for w in _WORD.findall(title)}

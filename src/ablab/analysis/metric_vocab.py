@@ -155,6 +155,11 @@ TASK_FALLBACK_METRICS: tuple[tuple[str, str], ...] = (
         r"\brepresentation learning|\bself-supervised|\bunsupervised pre-?training",
         "linear-probe accuracy",
     ),
+    (r"\bsentiment\b", "accuracy"),
+    (r"\bquestion answering\b", "exact match"),
+    (r"\bspeech recognition\b|\bASR\b", "WER"),
+    (r"\b(?:entity|relation|information|triplet) extraction\b|\bnamed entit", "F1"),
+    (r"\blink prediction\b|\bknowledge graph completion\b", "MRR"),
     (r"\bclassif", "accuracy"),
     (r"\bregress", "RMSE"),
 )

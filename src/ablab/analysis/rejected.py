@@ -44,6 +44,11 @@ _ALTERNATIVE_TO = re.compile(
     rf"\bas\s+an\s+alternative\s+to\s+(?:the\s+)?(?P<choice>{_PHRASE})(?=[,.;:()])"
     rf".{{0,80}}?\bis\s+to\s+(?:use\s+|add\s+)?(?P<alternative>{_PHRASE})(?=[,.;:()]|\s+and\b|$)"
 )
+# A sentence that turns an alternative down says what the method does instead.
+_METHOD_ACTS = re.compile(
+    r"\b(?:[Ww]e|[Oo]ur|use[sd]?|using|adopt\w*|employ\w*|appl(?:y|ies|ied)|predict\w*|"
+    r"comput\w+|learn\w*|choose|chose|opt|train\w*|defin\w+|parameteri[sz]\w+|model(?:s|ed))\b"
+)
 _VAGUE_TITLE_WORDS = word_set(
     """
     method methods model models architecture architectures overview details detail training
@@ -114,6 +119,8 @@ def find_rejected_alternatives(sentences: Sequence[Sentence]) -> list[DesignChoi
             title = sentence.section_title
             if not _names_one_part(title):
                 continue
+            if match.re is _INSTEAD_OF and not _METHOD_ACTS.search(sentence.text):
+                continue  # "the focus is X rather than Y" describes; it makes no choice
             choice = title
         if choice in found or len(words(alternative)) < 2 or len(words(choice)) > 8:
             continue

@@ -23,6 +23,7 @@ STOPWORDS = word_set(
     who whom whose what when where while how why also only not no so very more most less least
     there here thus hence however therefore further furthermore moreover instead rather just
     using use used uses based given let if else since because after before during until upon
+    although though whereas unless whether
     within among along about above below up down out off again once one two three four five six
     seven eight nine ten many much few several other another same own itself themselves it's
     """

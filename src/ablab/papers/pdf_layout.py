@@ -10,6 +10,7 @@ plot legends, axis labels and diagram labels come from.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from array import array
 from collections.abc import Iterator
@@ -251,6 +252,7 @@ class _Sampler:
         self._name = ctypes.create_string_buffer(_NAME_BUFFER)
         self._flags = ctypes.c_int()
         self._box = pdfium_c.FS_RECTF()
+        self._matrix = pdfium_c.FS_MATRIX()
         self._bold_cache: dict[bytes, bool] = {}
 
     def _char(self, text_index: int) -> int:
@@ -269,6 +271,15 @@ class _Sampler:
             self._bold_cache[name] = cached
         return cached
 
+    def _size(self, index: int) -> float:
+        """The glyph's size on the page: the font size times the text matrix's scale (some
+        producers, Acrobat Distiller among them, set every font at size 1 and scale by matrix)."""
+        size = float(pdfium_c.FPDFText_GetFontSize(self._tp, index))
+        matrix = self._matrix
+        if pdfium_c.FPDFText_GetMatrix(self._tp, index, matrix):
+            size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+        return size
+
     def _rect(self, index: int) -> tuple[float, float, float, float]:
         box = self._box
         pdfium_c.FPDFText_GetLooseCharBox(self._tp, index, box)
@@ -284,7 +295,7 @@ class _Sampler:
             middle += 1
         samples = sorted({first, middle, last})
         chars = [self._char(start + i) for i in samples]
-        sizes = sorted(pdfium_c.FPDFText_GetFontSize(self._tp, c) for c in chars)
+        sizes = sorted(self._size(c) for c in chars)
         size = round(sizes[len(sizes) // 2], 1)
         bolds = [self._bold(c) for c in chars]
         bold = all(bolds)

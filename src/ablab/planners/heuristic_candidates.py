@@ -117,7 +117,9 @@ _DESCRIPTIVE_PARTICIPLES = frozenset(
 
 
 _STEM = 5
-_GENERIC_HEADS = frozenset({"mechanism", "module", "layer", "block", "unit", "component"})
+_GENERIC_HEADS = frozenset(
+    {"mechanism", "module", "layer", "block", "unit", "component", "term", "penalty", "loss"}
+)
 
 
 def names_the_method(name: str, title: str) -> bool:
@@ -132,7 +134,30 @@ def names_the_method(name: str, title: str) -> bool:
     ]
     stems = [s for s in stems if s not in ("multi", "singl")]
     shared = sum(s in title_stems for s in stems)
-    return bool(stems) and 3 * shared >= 2 * len(stems)
+    if bool(stems) and 3 * shared >= 2 * len(stems):
+        return True
+    tokens = words(name)
+    return bool(tokens) and _coined_from_title(tokens[-1], title)
+
+
+def _coined_from_title(word: str, title: str) -> bool:
+    """Whether ``word`` is a coined name built from the title's initials ("RMSNorm" for "Root
+    Mean Square Layer Normalization")."""
+    initials = "".join(w[0] for w in words(title) if w.lower() not in _TITLE_VAGUE).lower()
+    return (
+        word[1:] != word[1:].lower()
+        and len(initials) >= 3
+        and any(word.lower().startswith(initials[i : i + 3]) for i in range(len(initials) - 2))
+    )
+
+
+def method_variant(name: str, title: str) -> tuple[str, str] | None:
+    """For a variant of the method named after it ("partial RMSNorm"), the method itself as
+    both base and plain variant: the informative comparison is with the unmodified method."""
+    tokens = name.split()
+    if len(tokens) >= 2 and _coined_from_title(tokens[-1], title):
+        return tokens[-1], tokens[-1]
+    return None
 
 
 def modifier_ablation(name: str) -> tuple[str, str] | None:
@@ -202,7 +227,9 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
     for rank, component in enumerate(analysis.components):
         if not _removable(component):
             continue
-        modified = modifier_ablation(part_name(component.name))
+        modified = modifier_ablation(part_name(component.name)) or method_variant(
+            part_name(component.name), analysis.title
+        )
         if modified is None and names_the_method(component.name, analysis.title):
             continue  # "retention" in "Retentive Network": removing it removes the method
         if modified is None and _REPLACE_ONLY.search(component.name):
