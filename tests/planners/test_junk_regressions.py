@@ -345,3 +345,21 @@ def test_squared_distances_in_a_kernel_are_not_a_loss() -> None:
     )
     choices = find_design_choices(sentences)
     assert "mean squared error" not in {c.choice.lower() for c in choices}
+
+
+def test_a_part_the_paper_does_not_call_its_own_is_not_removed() -> None:
+    method = section(
+        "Method",
+        "Particles are weighted by a sequential weighting sampler (SWS). The SWS keeps one weight "
+        "per particle, the SWS resamples when weights degenerate, and the SWS runs every step. "
+        "We propose the Neural Summary Gate, which compresses each particle; the Neural "
+        "Summary Gate is trained jointly and the Neural Summary Gate is small.",
+    )
+    paper = _paper(
+        "Amortized Particle Samplers with Learned Summaries",
+        "We propose amortized particle samplers that learn summaries of particles.",
+        method,
+    )
+    removed = [a.ablated_part.lower() for a in _plan(paper) if a.action == "REMOVE"]
+    assert any("summary gate" in part for part in removed)
+    assert not any("weighting sampler" in part for part in removed)

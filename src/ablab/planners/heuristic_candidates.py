@@ -252,6 +252,11 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
             # Fine-Tuning (SFT)") is usually a standard procedure the method runs on
             technique = component.kind == "other"
             confidence = 0.5 if (named and not technique) or stressed else 0.35
+            if modified is None:
+                # On real papers every removal of a part the paper does not call its own was
+                # junk (a background sampler, the only loss, another model's block): such parts
+                # are compared with alternatives, not removed.
+                confidence = min(confidence, 0.4)
         if modified is not None:
             ablation, why = _without_modifier(component, label, claim, modified)
         else:
