@@ -363,3 +363,20 @@ def test_a_part_the_paper_does_not_call_its_own_is_not_removed() -> None:
     removed = [a.ablated_part.lower() for a in _plan(paper) if a.action == "REMOVE"]
     assert any("summary gate" in part for part in removed)
     assert not any("weighting sampler" in part for part in removed)
+
+
+def test_metrics_from_the_tasks_the_introduction_takes_on() -> None:
+    intro = section(
+        "Introduction",
+        "Earlier gates were built for document summarization. We summarize our contributions "
+        "below. We evaluate the gate on machine translation.",
+        SectionRole.INTRODUCTION,
+    )
+    method = section(
+        "Method",
+        "We introduce the Folding Gate (FG), which mixes heads; the FG is cheap and the FG is "
+        "applied in every block.",
+    )
+    paper = _paper("Folding Gates", "We propose folding gates for attention.", intro, method)
+    plan = _plan(paper)
+    assert plan and all(a.metrics == ["BLEU"] for a in plan)

@@ -148,7 +148,8 @@ TASK_FALLBACK_METRICS: tuple[tuple[str, str], ...] = (
     (r"\bdetect", "mAP"),
     (r"\b(?:image|video) (?:generation|synthesis)|\bdiffusion\b|\bGANs?\b", "FID"),
     (r"\btranslation\b", "BLEU"),
-    (r"\bsummari[sz]", "ROUGE-L"),
+    # not "we summarize our contributions"
+    (r"\bsummari[sz]ation\b|\bsummari[sz]\w* (?:documents|articles|news|text)", "ROUGE-L"),
     (r"\blanguage model", "perplexity"),
     (r"\bretriev|\brecommend", "recall@k"),
     (

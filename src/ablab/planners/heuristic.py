@@ -6,6 +6,7 @@ It needs no model and is deterministic: the same paper always gives the same pla
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -27,7 +28,7 @@ from ablab.planners.heuristic_focus import focus
 from ablab.planners.heuristic_reasoning import build_reasoning
 from ablab.planners.heuristic_scale import model_size_varied, scale_candidate
 from ablab.planners.offline_design import design_plan
-from ablab.schema import Analysis, Mode, Paper, Plan
+from ablab.schema import Analysis, Mode, Paper, Plan, SectionRole
 
 PLANNER_VERSION = "3"
 """Bump when a change to the rules changes plans."""
@@ -125,6 +126,16 @@ def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
     )
 
 
+_OWN = re.compile(r"\b(?:[Ww]e|[Oo]ur)\b")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def own_introduction(paper: Paper) -> str:
+    """The introduction's sentences about the paper itself ("we evaluate on translation")."""
+    text = " ".join(s.text for s in paper.walk() if s.role is SectionRole.INTRODUCTION)
+    return " ".join(s for s in _SENTENCE_BREAK.split(text) if _OWN.search(s))
+
+
 def _short_note(k: int, chosen: Sequence[Candidate]) -> str:
     """Why a plan holds fewer than ``k`` ablations (empty when it is full)."""
     if len(chosen) >= k:
@@ -212,6 +223,8 @@ class HeuristicPlanner:
         # The paper's own task is in its title and abstract; a task named in passing in the
         # related work ("unlike translation models") says nothing about its metrics.
         metrics, metrics_note = choose_metrics(analysis, f"{paper.title}\n{paper.abstract}")
+        if not metrics:  # else the tasks the introduction says the paper itself takes on
+            metrics, metrics_note = choose_metrics(analysis, own_introduction(paper))
         ablations = [c.ablation.model_copy(update={"metrics": list(metrics)}) for c in chosen]
         method = method_names(paper.title, paper.abstract)
         ablations = design_plan(chosen, ablations, analysis, paper, method)
