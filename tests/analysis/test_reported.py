@@ -56,3 +56,29 @@ def test_half_of_the_distinctive_words_is_enough() -> None:
         section("Ablation study", "Removing the contrastive term hurts.", SectionRole.ABLATIONS)
     )
     assert index.covers("InfoNCE contrastive loss")
+
+
+def test_a_section_captioned_as_an_ablation_reports_every_part_it_names() -> None:
+    index = _index(
+        section(
+            "Evaluation of the mixing rule",
+            "The rule of our full model is denoted by the folding trick (in bold).",
+            SectionRole.RESULTS,
+            tables=[Table(caption="Comparison of mixing models.", header=["rule", "acc"])],
+        ),
+        section(
+            "Speed",
+            "The gated fusion block is the slowest part.",
+            SectionRole.RESULTS,
+            tables=[Table(caption="Comparison of training time per epoch.", header=["s"])],
+        ),
+        section(
+            "Comparison with attention variants",
+            "Our memory bank is cheaper than every baseline.",
+            SectionRole.RESULTS,
+        ),
+    )
+    assert index.covers("folding trick")
+    # a comparison of costs, or with baselines, reports no ablation of the parts it names
+    assert not index.covers("gated fusion block")
+    assert not index.covers("memory bank")

@@ -38,6 +38,13 @@ _VARIATION = re.compile(
     r"(?:dropping|disabling|adding)\s+the|comparisons?\s+of)\b",
     re.IGNORECASE,
 )
+# Titles and captions of a section that reports an ablation throughout.
+_ABLATION_HEAD = re.compile(
+    r"\b(?:ablat\w*|w/o|without|(?:effect|impact|influence|importance|role)s?\s+of|sensitiv\w*|"
+    r"comparisons?\s+of\s+(?:[\w-]+\s+){0,2}(?:models|variants|architectures|designs|"
+    r"strateg(?:y|ies)|schemes|mechanisms|choices|objectives|losses))\b",
+    re.IGNORECASE,
+)
 _ROW_CHANGE = re.compile(r"^\s*(?:w/o|wo/|without|no\b|[-−+]\s*\w)", re.IGNORECASE)
 _GREEK = re.compile(GREEK_SYMBOL)
 _LATIN_SYMBOL = re.compile(r"(?<![\w\\])([A-Za-z])(?:_\{?\w+\}?)?(?![\w'’-])")
@@ -50,10 +57,18 @@ _WEAK = word_set(
 
 
 def _units_of(section: Section) -> Iterable[str]:
-    if _VARIATION.search(section.title) or section.role is SectionRole.ABLATIONS:
+    # A section titled or captioned as a comparison ("Comparison of propagation models") is
+    # about varying something throughout: every sentence of it may name what was varied.
+    # A comparison with baselines ("Comparison with Transformer variants") or of costs
+    # ("Comparison of training time") is not: only the cues of an ablation count here.
+    whole = section.role is SectionRole.ABLATIONS or any(
+        _ABLATION_HEAD.search(text)
+        for text in (section.title, *(t.caption for t in section.tables))
+    )
+    if whole or _VARIATION.search(section.title):
         yield section.title
     for sentence in split_sentences(section.text):
-        if _VARIATION.search(sentence):
+        if whole or _VARIATION.search(sentence):
             yield sentence
     for table in section.tables:
         labels = [row[0] for row in table.rows if row]
