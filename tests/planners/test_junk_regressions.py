@@ -380,3 +380,22 @@ def test_metrics_from_the_tasks_the_introduction_takes_on() -> None:
     paper = _paper("Folding Gates", "We propose folding gates for attention.", intro, method)
     plan = _plan(paper)
     assert plan and all(a.metrics == ["BLEU"] for a in plan)
+
+
+def test_reviewer_mode_does_not_tune_the_testbed() -> None:
+    method = section(
+        "Method",
+        "We introduce the Folding Gate (FG), which mixes heads; the FG is cheap and the FG is "
+        "applied in every block. The gate keeps the top k = 4 heads of every block.",
+    )
+    setup = section(
+        "Experimental setup",
+        "Our testbed is a Transformer with 8 attention heads, trained with beam size 4 for "
+        "decoding. We report results on the test split.",
+        SectionRole.EXPERIMENTS,
+    )
+    paper = _paper("Folding Gates", "We propose folding gates for attention.", method, setup)
+    plan = HeuristicPlanner().plan(paper, mode=Mode.REVIEWER, k=5).ablations
+    parts = _parts(plan)
+    assert "number of heads k" in parts  # the method's own knob
+    assert "attention heads" not in parts and "beam size" not in parts

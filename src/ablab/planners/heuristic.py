@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ablab.analysis import analyze, same_target, target_key
@@ -126,6 +127,25 @@ def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
     )
 
 
+_SETUP_ROLES = frozenset(
+    {SectionRole.EXPERIMENTS, SectionRole.RESULTS, SectionRole.ABLATIONS, SectionRole.APPENDIX}
+)
+TESTBED_CONFIDENCE = 0.4
+"""Confidence of a sweep whose setting only the experimental setup states (below the bar)."""
+
+
+def _testbed_setting(candidate: Candidate, paper: Paper) -> Candidate:
+    """A sweep of a setting only the experiments state ("the Transformer testbed has 8 heads")
+    tunes the testbed, not the method: it falls below the bar in reviewer mode, where the
+    setup is visible (in author mode the setup is cut and every setting is the method's)."""
+    if candidate.family != "sweep" or not candidate.ablation.evidence:
+        return candidate
+    roles = {s.id: s.role for s in paper.walk()}
+    if all(roles.get(e.section_id or "") in _SETUP_ROLES for e in candidate.ablation.evidence):
+        return replace(candidate, confidence=min(candidate.confidence, TESTBED_CONFIDENCE))
+    return candidate
+
+
 _OWN = re.compile(r"\b(?:[Ww]e|[Oo]ur)\b")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
@@ -195,6 +215,8 @@ class HeuristicPlanner:
                 *addition_candidates(paper.full_text()),
             ]
         )
+        if reviewer:
+            found = [_testbed_setting(c, paper) for c in found]
         absent = [part.name for part in analysis.absent_parts]
         found = focus(found, paper.title, paper.abstract, method, absent)
         return sorted(found, key=lambda c: -c.score)  # stable: ties keep generation order
