@@ -399,3 +399,16 @@ def test_reviewer_mode_does_not_tune_the_testbed() -> None:
     parts = _parts(plan)
     assert "number of heads k" in parts  # the method's own knob
     assert "attention heads" not in parts and "beam size" not in parts
+
+
+def test_a_quantity_named_by_an_acronym_is_not_a_part() -> None:
+    method = section(
+        "Method",
+        "We propose to replay transitions more often when their reward-prediction (RP) error is "
+        "large. The RP error is recomputed after every update, and a high RP error marks a "
+        "surprising transition. We introduce the Replay Gate (RG); the RG is cheap.",
+    )
+    paper = _paper("Surprise-Driven Replay", "We propose surprise-driven replay.", method)
+    names = {c.name.lower() for c in analyze(paper).components}
+    assert "replay gate" in names
+    assert not any("reward-prediction" in n for n in names)

@@ -125,6 +125,10 @@ _TASK_HEADS = word_set(
     "reasoning understanding modeling modelling completion forecasting control navigation "
     "planning synthesis editing localization localisation tracking estimation language analysis"
 )
+# A measured quantity right after an acronym's parenthesis: the expansion only modifies it.
+_QUANTITY_AFTER = re.compile(
+    r"\s+(?:errors?|scores?|values?|signals?|rates?|distances?|estimates?|statistics?)\b"
+)
 # A citation right after a name: the name is someone else's work ("TRPO [Sch+15]", "[cite]").
 _CITED_AFTER = re.compile(
     r"^\s*\)?\s*(?:\[(?:cite|[\w\s,.+&-]{1,40})\]|\((?:[A-Z][^()]{0,60}?(?:19|20)\d\d[a-z]?)\))"
@@ -299,6 +303,8 @@ class _Collector:
             defined_spans.append((definition.start, definition.end))
             if acronym in STANDARD_ACRONYMS or acronym.lower() in self.title_words:
                 continue  # a standard technique, or the method itself (named in the title)
+            if _QUANTITY_AFTER.match(text, definition.end):
+                continue  # "temporal-difference (TD) error": a quantity, not a part
             novel = bool(
                 (sentence_novel and sentence_novel.start() < definition.start)
                 or _NOVEL_BEFORE.search(text[max(0, definition.start - 80) : definition.start])
