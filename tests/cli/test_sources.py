@@ -26,8 +26,16 @@ def test_a_folder_with_tex_files_is_one_project(tmp_path: Path) -> None:
     (tmp_path / "main.tex").write_text("\\documentclass{article}")
     (tmp_path / "intro.tex").write_text("\\section{Intro}")
     (tmp_path / "README.md").write_text("# how to build")
+    (tmp_path / "LICENSE.txt").write_text("Attribution 4.0 International")
     (tmp_path / "figure.pdf").write_bytes(b"%PDF")
     assert collect_sources([tmp_path]) == [tmp_path]
+
+
+def test_a_folder_of_papers_does_not_plan_its_licence(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A")
+    (tmp_path / "LICENSE.md").write_text("# MIT")
+    (tmp_path / "CHANGELOG.txt").write_text("v1")
+    assert [p.name for p in collect_sources([tmp_path])] == ["a.md"]
 
 
 def test_markdown_papers_with_one_tex_paper_are_a_collection(tmp_path: Path) -> None:

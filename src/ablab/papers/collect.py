@@ -28,9 +28,7 @@ def _is_latex_project(directory: Path) -> bool:
     if not any(directory.glob("*.tex")):
         return False
     return not any(
-        _is_paper_file(path)
-        and path.name.lower().endswith(_TEXT_PAPER_SUFFIXES)
-        and not path.name.lower().startswith("readme")
+        _is_paper_file(path) and path.name.lower().endswith(_TEXT_PAPER_SUFFIXES)
         for path in directory.iterdir()
     )
 
@@ -44,8 +42,20 @@ def paper_in_folder(directory: Path) -> Path | None:
     return None
 
 
+# A repository's own files beside a paper: never papers themselves (a LaTeX project with a
+# LICENSE.txt is still one project, and a folder of papers does not plan its licence).
+_REPOSITORY_FILES = frozenset(
+    {
+        "readme", "license", "licence", "copying", "notice", "changelog", "changes",
+        "authors", "contributing", "requirements", "citation", "code_of_conduct", "todo",
+    }
+)  # fmt: skip
+
+
 def _is_paper_file(path: Path) -> bool:
     name = path.name.lower()
+    if name.split(".")[0].replace("-", "_") in _REPOSITORY_FILES:
+        return False
     return path.is_file() and not name.startswith(".") and name.endswith(PAPER_SUFFIXES)
 
 
