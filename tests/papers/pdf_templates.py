@@ -215,23 +215,27 @@ def build_unstyled_pdf(path: Path) -> Path:
 UNIT_FONT_TITLE = "Scaled Glyphs for Sequence Labelling"
 
 
-def build_unit_font_pdf(path: Path) -> Path:
+def build_unit_font_pdf(path: Path, *, wrapped: bool = False) -> Path:
     """A one-page paper written as some producers (Acrobat Distiller) write text: every font set
     at size 1 and scaled by the text matrix (``/F1 1 Tf 14 0 0 14 x y Tm``). Hand-written, since
-    fpdf2 always sets the real size in ``Tf``."""
+    fpdf2 always sets the real size in ``Tf``.
+
+    With ``wrapped`` the page is drawn as one form XObject as narrow as the text block (as
+    arXiv's stamping leaves pages), with a stamp beside it.
+    """
     lines: list[tuple[str, float, float]] = [(UNIT_FONT_TITLE, 16, 760)]  # text, size, y
     y = 720.0
     for heading, body in (
         ("Abstract", PROSE),
         ("1 Introduction", PROSE * 3),
         ("2 Method", METHOD_SENTENCE + " " + PROSE * 3),
-        ("3 Experiments", EXPERIMENT_SENTENCE + " " + PROSE * 2),
+        ("3 Experiments", EXPERIMENT_SENTENCE + " " + PROSE * (9 if wrapped else 2)),
     ):
         lines.append((heading, 12, y))
         y -= 18
         words, row = body.split(), ""
         for word in words:
-            if len(row) + len(word) > 90:
+            if len(row) + len(word) > (70 if wrapped else 90):  # a narrow text block
                 lines.append((row, 10, y))
                 row, y = "", y - 12
             row = f"{row} {word}".strip()
@@ -241,15 +245,27 @@ def build_unit_font_pdf(path: Path) -> Path:
         f"BT /F{2 if size == 12 else 1} 1 Tf {size} 0 0 {size} 72 {ypos} Tm ({text}) Tj ET\n"
         for text, size, ypos in lines
     ).encode("latin-1")
+    fonts = b"/Font << /F1 5 0 R /F2 6 0 R >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        page + b"/Resources << " + fonts + b" >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
     ]
+    if wrapped:
+        stamp = b"q /Fm1 Do Q\nBT /F1 1 Tf 8 0 0 8 20 400 Tm (arXiv:2401.00001v1) Tj ET\n"
+        objects[2] = page + b"/Resources << " + fonts + b" /XObject << /Fm1 7 0 R >> >> >>"
+        objects[3] = b"<< /Length %d >>\nstream\n" % len(stamp) + stamp + b"endstream"
+        objects.append(
+            b"<< /Type /XObject /Subtype /Form /BBox [70 30 470 800] /Resources << "
+            + fonts
+            + b" >> /Length %d >>\nstream\n" % len(content)
+            + content
+            + b"endstream"
+        )
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

@@ -174,3 +174,10 @@ def test_fonts_scaled_by_the_text_matrix(tmp_path: Path) -> None:
     assert paper.title == UNIT_FONT_TITLE
     assert [title for _, title, _ in _tree(paper)] == ["Introduction", "Method", "Experiments"]
     assert METHOD_SENTENCE in _flat(paper.sections[1].text)
+
+
+def test_a_page_drawn_as_one_narrow_form_is_read(tmp_path: Path) -> None:
+    # arXiv-stamped PDFs draw each page as one form as narrow as the text block: not a figure.
+    paper = load_paper(build_unit_font_pdf(tmp_path / "paper.pdf", wrapped=True))
+    assert paper.title == UNIT_FONT_TITLE
+    assert [title for _, title, _ in _tree(paper)] == ["Introduction", "Method", "Experiments"]

@@ -33,6 +33,7 @@ _TABLE_CHARS = re.compile(r"[0-9%±✓✗×↑↓\-.]")
 # publishers wrap whole pages in one form to add a stamp.
 _PAGE_WRAPPER_WIDTH = 0.7
 _PAGE_WRAPPER_HEIGHT = 0.6
+_WRAPPED_PAGE_OBJECTS = 3
 _NAME_BUFFER = 128
 
 
@@ -135,6 +136,11 @@ def _figure_text_objects(raw_page: object, width: float, height: float) -> set[i
     found: set[int] = set()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
 
+    count = pdfium_c.FPDFPage_CountObjects(raw_page)
+    # A page drawn as one form (with at most a stamp beside it) is a wrapper even when the form
+    # is only as wide as a narrow text block (ICLR's, 0.65 of the page).
+    sole = count <= _WRAPPED_PAGE_OBJECTS
+
     def visit(obj: Any, inside_figure: bool) -> None:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
@@ -146,11 +152,10 @@ def _figure_text_objects(raw_page: object, width: float, height: float) -> set[i
                 pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
                 wide = right.value - left.value >= _PAGE_WRAPPER_WIDTH * width
                 tall = top.value - bottom.value >= _PAGE_WRAPPER_HEIGHT * height
-                figure = not (wide and tall)
+                figure = not ((wide or sole) and tall)
             for child in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
                 visit(pdfium_c.FPDFFormObj_GetObject(obj, child), figure)
 
-    count = pdfium_c.FPDFPage_CountObjects(raw_page)
     get_type = pdfium_c.FPDFPage_GetObject
     for position in range(count):
         obj = get_type(raw_page, position)
