@@ -10,8 +10,10 @@ from ablab.analysis import analyze
 from ablab.analysis.design import find_design_choices
 from ablab.analysis.hyperparameters import find_hyperparameters
 from ablab.analysis.metrics import find_metrics
+from ablab.analysis.rejected import find_rejected_alternatives
 from ablab.analysis.sentences import Sentence, iter_sentences
 from ablab.planners.heuristic import HeuristicPlanner, choose_metrics
+from ablab.planners.heuristic_candidates import sound_alternative
 from ablab.schema import Ablation, Mode, Paper, Section, SectionRole, SourceKind
 
 
@@ -412,3 +414,29 @@ def test_a_quantity_named_by_an_acronym_is_not_a_part() -> None:
     names = {c.name.lower() for c in analyze(paper).components}
     assert "replay gate" in names
     assert not any("reward-prediction" in n for n in names)
+
+
+def test_the_method_spelled_out_in_the_title_is_not_made_single() -> None:
+    method = section(
+        "Multi-Robot Value Critic",
+        "We propose the Multi-Robot Value Critic, which conditions every critic on all robots' "
+        "actions. The Multi-Robot Value Critic is trained centrally.",
+    )
+    paper = _paper(
+        "Multi-Robot Value-Critic for Shared Warehouses",
+        "We propose a multi-robot value critic for warehouses.",
+        method,
+    )
+    assert "single-robot" not in _parts(_candidates(paper))
+
+
+def test_a_formula_or_a_clause_is_no_alternative() -> None:
+    sentences = sentences_of(
+        section(
+            "Gradient noise",
+            "Instead of $\\mathcal{F}_t$, we sample the batch from the stream. Rather than by "
+            "optimizing $L_{\\rm hybrid}$ directly, we resample the timesteps.",
+        )
+    )
+    alternatives = [a for d in find_rejected_alternatives(sentences) for a in d.alternatives]
+    assert alternatives and not any(sound_alternative(a) for a in alternatives)

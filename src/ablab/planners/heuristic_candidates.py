@@ -142,6 +142,17 @@ def names_the_method(name: str, title: str) -> bool:
     return bool(tokens) and _coined_from_title(tokens[-1], title)
 
 
+def _spelled_out_in_title(name: str, title: str) -> bool:
+    """Whether every word of a multi-word part name, hyphenated parts included, is in the title
+    ("Multi-Agent Actor Critic" in "Multi-Agent Actor-Critic for Mixed ... Environments")."""
+
+    def stems(text: str) -> set[str]:
+        return {p.lower()[:_STEM] for w in words(text) for p in w.split("-") if p}
+
+    own = stems(name)
+    return len(own) >= 3 and own <= stems(title)
+
+
 def _coined_from_title(word: str, title: str) -> bool:
     """Whether ``word`` is a coined name built from the title's initials ("RMSNorm" for "Root
     Mean Square Layer Normalization")."""
@@ -171,7 +182,7 @@ def modifier_ablation(name: str) -> tuple[str, str] | None:
     if len(tokens) < 2 and not name.lower().startswith("multi-"):
         return None
     if tokens[0].lower().startswith("multi-") and len(tokens[0]) > 6:
-        single = "single-" + tokens[0][6:]
+        single = ("Single-" if tokens[0][0].isupper() else "single-") + tokens[0][6:]
         base = " ".join([tokens[0][6:], *tokens[1:]])
         return base, " ".join([single, *tokens[1:]])
     first = tokens[0].lower()
@@ -234,6 +245,8 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
         )
         if modified is None and names_the_method(component.name, analysis.title):
             continue  # "retention" in "Retentive Network": removing it removes the method
+        if _spelled_out_in_title(component.name, analysis.title):
+            continue  # "Multi-Agent Actor Critic" in a title of that name: the method itself
         if modified is None and _REPLACE_ONLY.search(component.name):
             continue  # a strategy or scheme is replaced by another one, never removed
         if modified is None and component.kind == "loss" and not _extra_loss(component, losses):
@@ -392,7 +405,7 @@ def design_candidates(
             continue  # the model size is varied by its own rule (heuristic_scale)
         if _names_method(design.choice, method):
             continue  # "replace LoRA" in the LoRA paper compares the method with its baselines
-        if design.named_by_paper and not all(_sound_alternative(a) for a in design.alternatives):
+        if design.named_by_paper and not all(sound_alternative(a) for a in design.alternatives):
             continue
         # the paper itself named the alternative ("instead of X", "we also tried Y")
         named = design.named_by_paper or entry is None
@@ -586,7 +599,7 @@ _ING_NOUNS = frozenset(
 _MAX_ALTERNATIVE_WORDS = 8
 
 
-def _sound_alternative(alternative: str) -> bool:
+def sound_alternative(alternative: str) -> bool:
     """A paper-named alternative that reads as a thing to try: short, not a clause ("seeking
     out parameter values w that simply have low training loss value")."""
     tokens = words(alternative)
@@ -595,7 +608,14 @@ def _sound_alternative(alternative: str) -> bool:
     first = tokens[0].lower()
     if _POINTER.search(alternative):
         return False  # "lines 4 and 5 in Algorithm 1": a pointer into the paper, not a thing
+    if _MARKUP.search(alternative) or first in _CLAUSE_STARTS:
+        return False  # "$\mathcal{F}$", "by optimizing L": a formula or a clause, not a thing
     return not (first.endswith("ing") and first not in _ING_NOUNS)
+
+
+# Raw math or markup left in a phrase, and words that start a clause rather than a name.
+_MARKUP = re.compile(r"[$\\{}^_]")
+_CLAUSE_STARTS = frozenset({"by", "with", "for", "to", "from", "of", "in", "on", "via", "as"})
 
 
 _POINTER = re.compile(
