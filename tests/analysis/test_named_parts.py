@@ -33,6 +33,22 @@ def test_a_title_phrase_that_is_a_standard_part_is_not_novel() -> None:
     assert not any(c.novel for c in found.components)
 
 
+def test_capitals_plural_and_procedure_titles_name_no_part_of_their_own() -> None:
+    blocks = section("MODULAR BUILDING BLOCKS", "Two building blocks are stacked in every layer.")
+    strategy = section("META-TRAINING STRATEGY", "Tasks are sampled in episodes of five classes.")
+    gate = section("FOLDING GATE", "The folding gate mixes the heads of every block.")
+    found = find_parts(
+        sentences_of(blocks, strategy, gate),
+        headings=[
+            _heading("MODULAR BUILDING BLOCKS"),
+            _heading("META-TRAINING STRATEGY", 91),
+            _heading("FOLDING GATE", 92),
+        ],
+    )
+    novel = {c.name.lower() for c in found.components if c.novel}
+    assert novel == {"folding gate"}
+
+
 def test_a_module_named_with_a_symbol_is_kept_with_one_mention() -> None:
     text = "A prediction MLP h maps one view to the other. The loss is symmetric."
     (mlp,) = find_parts(sentences_of(section("Method", text))).components

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ablab.analysis.acronyms import find_definitions
 from ablab.analysis.alternatives import STANDARD_ACRONYMS
@@ -128,6 +128,11 @@ _TASK_HEADS = word_set(
 # A measured quantity right after an acronym's parenthesis: the expansion only modifies it.
 _QUANTITY_AFTER = re.compile(
     r"\s+(?:errors?|scores?|values?|signals?|rates?|distances?|estimates?|statistics?)\b"
+)
+# Section-title heads that name a procedure or an account of one, not a part.
+_PROCEDURE_HEADS = word_set(
+    "strategy strategies procedure procedures details setup overview recipe protocol scheme "
+    "formulation preliminaries implementation training inference"
 )
 # A citation right after a name: the name is someone else's work ("TRPO [Sch+15]", "[cite]").
 _CITED_AFTER = re.compile(
@@ -337,11 +342,14 @@ class _Collector:
             # A method subsection titled after a part ("Feature Alignment Module", "Shifted
             # window attention") presents it as the paper's own, unless it is a standard part
             # such as an encoder.
+            head = words(phrase)[-1].lower()
             if (
                 heading
                 and (whole or _is_capitalised(phrase))
                 and candidate.kind != "data"
-                and singular(words(phrase)[-1]) not in STANDARD_PART_HEADS
+                and singular(head) not in STANDARD_PART_HEADS
+                and singular(head) == head  # "building blocks": several parts, not one
+                and head not in _PROCEDURE_HEADS
             ):
                 candidate.novel = True
 
@@ -558,6 +566,9 @@ def find_parts(
         collector.read(sentence)
     for heading in headings:
         if heading.role in _METHOD_ROLES:
+            if heading.text.isupper():
+                # ICLR-style "MODULAR BUILDING BLOCKS": capitals say nothing about naming
+                heading = replace(heading, text=heading.text.lower())
             collector.read(heading, heading=True)
     _add_title_mechanism(collector, title, sentences)
     by_key = collector.by_key
