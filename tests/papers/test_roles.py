@@ -21,6 +21,8 @@ from ablab.schema import SectionRole as R
         ("Our Approach", R.METHOD),
         ("Proposed Framework", R.METHOD),
         ("Experiments", R.EXPERIMENTS),
+        ("Experiments1", R.EXPERIMENTS),  # a footnote mark glued on by the PDF
+        ("Results∗", R.RESULTS),
         ("Experimental Setup", R.EXPERIMENTS),
         ("Evaluation", R.EXPERIMENTS),
         ("Results", R.RESULTS),

@@ -89,6 +89,7 @@ _STRONG = {
     R.LIMITATIONS: re.compile(_LIMITATIONS),
 }
 
+_FOOTNOTE_MARK = re.compile(r"(?<=[a-z])(?:\d{1,2}|[*∗†‡§¶])+$")
 _LETTER_NUMBER = re.compile(r"^[A-Z](?:\.\d+)*$")
 _METHOD_PREFIX = frozenset({R.INTRODUCTION, R.RELATED_WORK, R.BACKGROUND, R.METHOD})
 _AFTER_METHOD = EXPERIMENT_ROLES | {
@@ -105,7 +106,8 @@ def heading_role(title: str, *, nested: bool = False) -> SectionRole | None:
 
     ``nested`` limits the answer to the strong roles a subsection may claim over its parent.
     """
-    text = " ".join(title.lower().split())
+    # "Experiments1", "Results*": a footnote mark glued to the heading's last word
+    text = _FOOTNOTE_MARK.sub("", " ".join(title.lower().split()))
     if nested:
         return next((role for role, rx in _STRONG.items() if rx.search(text)), None)
     return next((role for role, rx in _COMPILED if rx.search(text)), None)
