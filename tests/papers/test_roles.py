@@ -22,6 +22,8 @@ from ablab.schema import SectionRole as R
         ("Proposed Framework", R.METHOD),
         ("Experiments", R.EXPERIMENTS),
         ("Experiments1", R.EXPERIMENTS),  # a footnote mark glued on by the PDF
+        ("Empirical convergence", R.EXPERIMENTS),
+        ("Empirical Risk Minimization", None),
         ("Results∗", R.RESULTS),
         ("Experimental Setup", R.EXPERIMENTS),
         ("Evaluation", R.EXPERIMENTS),

@@ -31,7 +31,10 @@ _ABLATION = "|".join(
     )
 )
 _RESULTS = r"(?<!theoretical )\bresults?\b|\bfindings\b"
-_EXPERIMENTS = r"\bexperiment(?:s|al|ation)?\b"
+_EXPERIMENTS = (
+    r"\bexperiment(?:s|al|ation)?\b"
+    r"|^empirical (?:stud(?:y|ies)|analysis|convergence|validation|comparisons?)\b"
+)
 _LIMITATIONS = r"\blimitations?\b"
 
 # (role, alternatives) in precedence order; patterns run on the lower-cased title without numbering.
