@@ -96,11 +96,22 @@ def test_swapped_and_unknown_ids_in_the_answer() -> None:
 
 
 def test_unusable_answers_raise_a_judge_error() -> None:
-    with pytest.raises(JudgeError, match="simsiam"):
-        LMJudge(FakeModel(script=["I think they match."])).judge_author(REFERENCE, PLAN, CONTEXT)
+    model = FakeModel(script=["I think they match.", '{"matches": []}'])
+    with pytest.raises(JudgeError, match="simsiam: no usable judgement after one re-ask"):
+        LMJudge(model).judge_author(REFERENCE, PLAN, CONTEXT)
+    assert len(model.calls) == 2
     assert parse_pairs('```json\n{"pairs": [{"a": "A1", "b": "B2", "reason": "r"}]}\n```') == [
         ("A1", "B2", "r")
     ]
+
+
+def test_an_unusable_answer_is_asked_again_once() -> None:
+    model = FakeModel(script=["I think they match.", json.dumps({"pairs": []})])
+    judgement = LMJudge(model).judge_author(REFERENCE, PLAN, CONTEXT)
+    assert judgement.matches == [] and judgement.usage.requests == 2
+    retry = model.calls[1].messages
+    assert retry[-2] == Message(role="assistant", content="I think they match.")
+    assert "not a JSON object" in retry[-1].content
 
 
 def test_reviewer_judge_maps_shuffled_ids_back() -> None:

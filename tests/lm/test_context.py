@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ablab.models.tokens import estimate_tokens
-from ablab.planners.lm_context import SHORTENED_MARK, paper_context, role_rank
 from ablab.schema import Mode, Paper, SectionRole
+from ablab.tasks.context import SHORTENED_MARK, paper_context, role_rank
 
 
 def _long(paper: Paper, role: SectionRole, repeat: int) -> Paper:

@@ -12,55 +12,46 @@ from importlib import resources
 from typing import Any
 
 import jinja2
-from json_repair import repair_json
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ablab._util.aio import run_sync
-from ablab.design.model import StudyDesign
+from ablab.design.model import Group, StudyDesign
 from ablab.errors import PlanError
-from ablab.models.base import Message, Model, ModelError, ResponseSchema
+from ablab.models.base import Completion, Message, Model
 from ablab.models.cache import aclose_model
-from ablab.planners.lm import RESERVED_OUTPUT_TOKENS
-from ablab.planners.lm_context import paper_context
+from ablab.models.tokens import estimate_tokens
 from ablab.planners.lm_prompts import quote_paper
 from ablab.schema import Ablation, Mode, Paper
+from ablab.tasks.answers import AnswerError, json_object
+from ablab.tasks.context import paper_budget, paper_context
+from ablab.tasks.schema import response_schema
+from ablab.tasks.structured import TaskFailure, ask_structured
 
-_LIST = {"type": "array", "items": {"type": "string"}}
-DESIGN_SCHEMA = ResponseSchema(
-    name="ablation_design",
-    json_schema={
-        "type": "object",
-        "properties": {
-            "research_objective": {"type": "string"},
-            "groups": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string"},
-                        "description": {"type": "string"},
-                        "control": {"type": "boolean"},
-                    },
-                    "required": ["name", "description", "control"],
-                    "additionalProperties": False,
-                },
-            },
-            **{key: _LIST for key in ("datasets", "procedure", "metrics", "controls", "missing")},
-        },
-        "required": [
-            "research_objective",
-            "groups",
-            "datasets",
-            "procedure",
-            "metrics",
-            "controls",
-            "missing",
-        ],
-        "additionalProperties": False,
-    },
-)
+
+class DesignAnswer(BaseModel):
+    """A design answer: the parts of a :class:`StudyDesign` the model writes."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    research_objective: str
+    """What the study finds out, in one or two sentences."""
+    groups: list[Group]
+    """The full method (control: true) and each variant."""
+    datasets: list[str]
+    """Datasets, as the paper names them."""
+    procedure: list[str]
+    """Steps, in order."""
+    metrics: list[str]
+    """What to report."""
+    controls: list[str]
+    """What stays fixed across groups."""
+    missing: list[str]
+    """What the paper does not say and the design therefore leaves open."""
+
+
+DESIGN_SCHEMA = response_schema("ablation_design", DesignAnswer)
 """Structured output of a design answer (OpenAI strict-mode compatible)."""
-_FIELDS = tuple(DESIGN_SCHEMA.json_schema["required"])
+_FIELDS = tuple(DesignAnswer.model_fields)
 
 
 class DesignFailure(PlanError):
@@ -92,13 +83,11 @@ def _draft_json(draft: StudyDesign) -> str:
 
 
 def read_answer(text: str, draft: StudyDesign, model_name: str) -> StudyDesign:
-    """The design in an answer; ValueError with a reason a model can act on."""
-    value = repair_json(text or "", return_objects=True)
-    if not isinstance(value, dict):
-        raise ValueError("the answer is not one JSON object")
+    """The design in an answer; AnswerError with a reason a model can act on."""
+    value = json_object(text)
     missing = [key for key in _FIELDS if key not in value]
     if missing:
-        raise ValueError(f"the object lacks {', '.join(missing)}")
+        raise AnswerError(f"the object lacks {', '.join(missing)}")
     try:
         return StudyDesign(
             paper_id=draft.paper_id,
@@ -111,49 +100,42 @@ def read_answer(text: str, draft: StudyDesign, model_name: str) -> StudyDesign:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{where}: {first['msg']}") from None
+        raise AnswerError(f"{where}: {first['msg']}") from None
 
 
 async def alm_design(
     paper: Paper, ablation: Ablation, draft: StudyDesign, model: Model
 ) -> StudyDesign:
     """Ask ``model`` for the design of ``ablation`` (``draft`` is the offline one)."""
-    structured = model.supports_json_schema
-    budget = model.context_window - RESERVED_OUTPUT_TOKENS if model.context_window else None
-    paper_text, _ = paper_context(paper, Mode.REVIEWER, budget and max(budget - 2_000, 500))
     described = json.dumps(ablation.model_dump(exclude={"evidence"}), ensure_ascii=False)
-    messages = [
-        Message(role="system", content=_render("system.md.j2", structured=structured)),
-        Message(
-            role="user",
-            content=_render(
-                "user.md.j2",
-                ablation=described,
-                draft=_draft_json(draft),
-                paper_text=quote_paper(paper_text),
-            ),
-        ),
-    ]
-    schema = DESIGN_SCHEMA if structured else None
-    answers: list[str] = []
+
+    def build(structured: bool) -> list[Message]:
+        system = _render("system.md.j2", structured=structured)
+        variables = {"ablation": described, "draft": _draft_json(draft)}
+        skeleton = _render("user.md.j2", paper_text="", **variables)
+        budget = paper_budget(
+            context_window=model.context_window,
+            overhead=estimate_tokens(system) + estimate_tokens(skeleton),
+        )
+        paper_text, _ = paper_context(paper, Mode.REVIEWER, budget)
+        user = _render("user.md.j2", paper_text=quote_paper(paper_text), **variables)
+        return [Message(role="system", content=system), Message(role="user", content=user)]
+
+    def re_ask(error: AnswerError, answer: Completion, structured: bool) -> Message:
+        return Message(role="user", content=_render("repair.md.j2", error=str(error)))
+
     try:
-        for attempt in range(2):
-            answer = await model.generate(messages, schema=schema)
-            answers.append(answer.text)
-            try:
-                return read_answer(answer.text, draft, model.name)
-            except ValueError as exc:
-                if attempt:
-                    raise DesignFailure(
-                        f"no usable design after one re-ask: {exc}", answers
-                    ) from None
-                messages += [
-                    Message(role="assistant", content=answer.text or "(empty answer)"),
-                    Message(role="user", content=_render("repair.md.j2", error=str(exc))),
-                ]
-    except ModelError as exc:
-        raise DesignFailure(str(exc), answers) from None
-    raise AssertionError("unreachable")  # pragma: no cover
+        answer = await ask_structured(
+            model,
+            schema=DESIGN_SCHEMA,
+            build=build,
+            read=lambda text: read_answer(text, draft, model.name),
+            re_ask=re_ask,
+            what="usable design",
+        )
+    except TaskFailure as exc:
+        raise DesignFailure(str(exc), exc.raw_responses) from None
+    return answer.value
 
 
 def lm_design(paper: Paper, ablation: Ablation, draft: StudyDesign, model: Model) -> StudyDesign:

@@ -20,7 +20,9 @@ import json
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from ablab.analysis import analyze
 from ablab.digest.checks import (
@@ -34,23 +36,15 @@ from ablab.digest.offline import digest_offline, table_results
 from ablab.digest.outcome import DigestOutcome
 from ablab.errors import AblabError, ConfigError
 from ablab.formats.rpa2.model import GAP_KEYS, Digest
-from ablab.models.base import (
-    Completion,
-    GenerateParams,
-    Message,
-    Model,
-    ModelRequestError,
-    ResponseSchema,
-    StructuredOutputUnsupported,
-    quoted_answer,
-)
-from ablab.models.cache import forget
+from ablab.models.base import Completion, GenerateParams, Message, Model, ResponseSchema
 from ablab.models.registry import get_model
 from ablab.models.tokens import estimate_tokens
-from ablab.planners.lm_context import paper_context
 from ablab.planners.lm_prompts import environment
 from ablab.schema import Analysis, Mode, Paper, Section, SectionRole, Usage
-from ablab.tasks.answers import NoJSONObject, json_object
+from ablab.tasks.answers import AnswerError, json_object
+from ablab.tasks.context import paper_budget, paper_context
+from ablab.tasks.schema import strict_json_schema
+from ablab.tasks.structured import StructuredSession, TaskFailure
 
 R = SectionRole
 
@@ -58,10 +52,6 @@ DEFAULT_REPAIRS = 2
 """Repair rounds after the first answers (the issue's limit)."""
 DEFAULT_PAPER_TOKENS = 12_000
 """Paper tokens each writer receives at most, unless the caller allows more."""
-RESERVED_OUTPUT_TOKENS = 4_096
-"""Tokens of the context window kept free for the answer."""
-MIN_PAPER_TOKENS = 500
-"""Below this budget for the paper text a writer is not worth asking."""
 OUTPUT_FORMAT_VERSION = "1"
 """Changes whenever the answer format changes (part of the prompt version)."""
 MAX_HINTS = 10
@@ -114,51 +104,67 @@ WRITERS: tuple[Writer, ...] = (
 )
 """The section writers, in the order their answers are applied."""
 
-_STRING: dict[str, Any] = {"type": "string"}
-_STRINGS: dict[str, Any] = {"type": "array", "items": _STRING}
+
+class Concept(BaseModel):
+    """One item of Foundational Learning."""
+
+    concept: str
+    why: str
+    quick_check: str
 
 
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    # OpenAI strict mode: every property required, nothing else allowed.
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
+class OpenQuestion(BaseModel):
+    """One open question."""
+
+    title: str
+    detail: str
 
 
-FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
-    "core_contribution": _STRING,
-    "tags": _STRINGS,
-    "primary_result": _STRING,
-    "executive_summary": _STRING,
-    "key_results": _STRINGS,
-    "method_summary": _STRING,
-    "mechanism": _STRING,
-    "foundational_learning": {
-        "type": "array",
-        "items": _object({"concept": _STRING, "why": _STRING, "quick_check": _STRING}),
-    },
-    "component_map": _STRINGS,
-    "critical_path": _STRINGS,
-    "design_tradeoffs": _STRINGS,
-    "failure_signatures": _STRINGS,
-    "first_experiments": _STRINGS,
-    "open_questions": {"type": "array", "items": _object({"title": _STRING, "detail": _STRING})},
-    "limitations": _STRINGS,
-    "confidence": {
-        "type": "array",
-        "items": _object(
-            {
-                "claim": _STRING,
-                "level": {"type": "string", "enum": ["High", "Medium", "Low"]},
-                "note": _STRING,
-            }
-        ),
-    },
-}
+class Rating(BaseModel):
+    """One confidence rating."""
+
+    claim: str
+    level: Literal["High", "Medium", "Low"]
+    note: str
+
+
+class DigestSections(BaseModel):
+    """Every field a writer may answer (each writer answers its own; see :data:`WRITERS`); the
+    prompt templates (``_digest_fields.md.j2``) tell the model what each one holds."""
+
+    core_contribution: str
+    tags: list[str]
+    primary_result: str
+    executive_summary: str
+    key_results: list[str]
+    method_summary: str
+    mechanism: str
+    foundational_learning: list[Concept]
+    component_map: list[str]
+    critical_path: list[str]
+    design_tradeoffs: list[str]
+    failure_signatures: list[str]
+    first_experiments: list[str]
+    open_questions: list[OpenQuestion]
+    limitations: list[str]
+    confidence: list[Rating]
+
+
+FIELD_SCHEMAS: dict[str, dict[str, Any]] = strict_json_schema(DigestSections)["properties"]
 """JSON schema of every field a writer answers."""
+_TEXT_FIELDS = frozenset(
+    name for name, schema in FIELD_SCHEMAS.items() if schema["type"] == "string"
+)
+"""Fields answered with one string (the others are lists)."""
+
+
+class _NotFilled(BaseModel):
+    section: str
+    reason: str
+
+
+_NOT_FILLED = strict_json_schema(_NotFilled)
+
 
 _ARCHITECTURE_FIELDS = (
     "component_map",
@@ -176,15 +182,24 @@ _PROBLEM_FIELD = {"quick_facts": "primary_result", "architecture": "component_ma
 def answer_schema(fields: Sequence[str]) -> ResponseSchema:
     """The structured-output schema for an answer holding ``fields`` and ``not_filled``."""
     properties = {name: FIELD_SCHEMAS[name] for name in fields}
-    properties["not_filled"] = {
-        "type": "array",
-        "items": _object({"section": {"type": "string", "enum": list(fields)}, "reason": _STRING}),
-    }
-    return ResponseSchema(name="digest_sections", json_schema=_object(properties))
+    sections = {**_NOT_FILLED["properties"]["section"], "enum": list(fields)}
+    not_filled = {**_NOT_FILLED, "properties": {**_NOT_FILLED["properties"], "section": sections}}
+    properties["not_filled"] = {"type": "array", "items": not_filled}
+    return ResponseSchema(
+        name="digest_sections",
+        json_schema={
+            "type": "object",
+            "properties": properties,
+            "required": list(properties),
+            "additionalProperties": False,
+        },
+    )
 
 
 def _prompt_version() -> str:
     digest = hashlib.sha256(OUTPUT_FORMAT_VERSION.encode())
+    # The field schemas are generated from the answer models: a changed field changes the ask.
+    digest.update(json.dumps(FIELD_SCHEMAS, sort_keys=True).encode())
     package = resources.files("ablab.prompts")
     for entry in sorted(package.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".j2") and "digest" in entry.name:
@@ -194,7 +209,7 @@ def _prompt_version() -> str:
 
 
 PROMPT_VERSION = _prompt_version()
-"""Hash of the digest templates and the answer format; part of the cache and resume keys."""
+"""Hash of the digest templates, field schemas and answer format; part of the resume keys."""
 
 
 def _render(template: str, **variables: Any) -> str:
@@ -204,16 +219,10 @@ def _render(template: str, **variables: Any) -> str:
 # --- reading answers ---------------------------------------------------------------------------
 
 
-class AnswerError(ValueError):
-    """An answer holds no JSON object; the message is meant for the model."""
-
-
 def read_answer(text: str) -> dict[str, Any]:
-    """The JSON object of an answer, mended if broken (fences, prose around it, trailing commas)."""
-    try:
-        return json_object(text)
-    except NoJSONObject as exc:
-        raise AnswerError(str(exc)) from None
+    """The JSON object of an answer, mended if broken (fences, prose around it, trailing commas);
+    AnswerError when there is none."""
+    return json_object(text)
 
 
 def _text(value: Any) -> str:
@@ -250,7 +259,7 @@ def _records(value: Any, keys: tuple[str, ...]) -> list[dict[str, str]]:
 
 def field_value(name: str, value: Any) -> Any:
     """An answer field coerced to what the Digest expects (lenient about form, not content)."""
-    if FIELD_SCHEMAS[name] is _STRING:
+    if name in _TEXT_FIELDS:
         return _text(value)
     if name == "foundational_learning":
         return [
@@ -290,7 +299,7 @@ def _digest_data(base: Digest, values: dict[str, Any], gaps: dict[str, str]) -> 
     for name in FIELD_SCHEMAS:
         if name == "primary_result":
             continue
-        value = values.get(name, "" if FIELD_SCHEMAS[name] is _STRING else [])
+        value = values.get(name, "" if name in _TEXT_FIELDS else [])
         if name in _ARCHITECTURE_FIELDS:
             data["architecture"][name] = value
         else:
@@ -410,21 +419,6 @@ class LMDigestWriter:
             "planner": self.planner,
         }
 
-    def _paper_budget(self, overhead: int) -> int:
-        limits = [self.paper_tokens]
-        if self.model.context_window:
-            reserved = self.params.max_output_tokens or RESERVED_OUTPUT_TOKENS
-            limits.append(self.model.context_window - reserved - overhead)
-        if self.max_input_tokens:
-            limits.append(self.max_input_tokens - overhead)
-        budget = min(limits)
-        if budget < MIN_PAPER_TOKENS:
-            raise ConfigError(
-                f"the input budget leaves only {budget} tokens for the paper; allow at least "
-                f"{overhead + MIN_PAPER_TOKENS} input tokens"
-            )
-        return budget
-
     def build_messages(
         self, writer: Writer, paper: Paper, analysis: Analysis, *, structured: bool
     ) -> tuple[list[Message], str]:
@@ -436,7 +430,13 @@ class LMDigestWriter:
             "hints": _hints(writer, paper, analysis),
         }
         skeleton = _render("digest_section.md.j2", paper_text="", note=_SHORTENED_NOTE, **variables)
-        budget = self._paper_budget(estimate_tokens(system) + estimate_tokens(skeleton))
+        budget = paper_budget(
+            context_window=self.model.context_window,
+            overhead=estimate_tokens(system) + estimate_tokens(skeleton),
+            max_output_tokens=self.params.max_output_tokens,
+            max_input_tokens=self.max_input_tokens,
+            cap=self.paper_tokens,
+        )
         part = paper_part(paper, writer.roles)
         text, report = paper_context(part, Mode.REVIEWER, budget, include_tables=True)
         shortened = bool(report.dropped or report.shortened)
@@ -452,14 +452,9 @@ class LMDigestWriter:
         messages = [Message(role="system", content=system), Message(role="user", content=user)]
         return messages, note
 
-    async def _ask(
-        self, messages: list[Message], fields: Sequence[str], structured: bool
-    ) -> Completion:
-        schema = answer_schema(fields) if structured else None
-        return await self.model.generate(messages, schema=schema, params=self.params)
-
     async def awrite(self, paper: Paper, *, analysis: Analysis | None = None) -> DigestOutcome:
-        """Write the digest of ``paper``; raise ModelError when the model cannot be reached."""
+        """Write the digest of ``paper``; raise DigestFailure when a model request fails for
+        good (with the answers received and what they cost)."""
         if analysis is None:
             analysis = await asyncio.to_thread(analyze, paper)
         base = await asyncio.to_thread(
@@ -472,26 +467,25 @@ class LMDigestWriter:
         )
         index = NumberIndex.of_paper(paper)
         outcome = DigestOutcome(digest=base, model=self.model.name)
-        state = _State(structured=self.model.supports_json_schema)
+        # One session for the three writers: they share the output protocol and the usage.
+        session = StructuredSession(self.model, self.params)
+        outcome.completions = session.completions
+        state = _State()
 
         async def first(writer: Writer) -> None:
-            messages, note = await asyncio.to_thread(
-                self.build_messages, writer, paper, analysis, structured=state.structured
-            )
-            outcome.notes.append(note)
-            try:
-                completion = await self._ask(messages, writer.fields, state.structured)
-            except StructuredOutputUnsupported as exc:
-                state.refused = state.refused + exc.usage
-                state.structured = False
-                messages, _ = await asyncio.to_thread(
-                    self.build_messages, writer, paper, analysis, structured=False
-                )
-                completion = await self._ask(messages, writer.fields, False)
-            state.conversations[writer.name] = [*messages]
-            self._take(state, outcome, writer, writer.fields, completion)
+            notes: list[str] = []
 
-        await self._all(outcome, [first(w) for w in WRITERS], state)
+            def build(structured: bool) -> list[Message]:
+                messages, note = self.build_messages(writer, paper, analysis, structured=structured)
+                notes.append(note)
+                return messages
+
+            messages, completion = await session.first(build, answer_schema(writer.fields))
+            outcome.notes.append(notes[0])
+            state.conversations[writer.name] = messages
+            self._take(session, state, writer, writer.fields, completion)
+
+        await self._all(session, [first(w) for w in WRITERS])
         digest, problems = self._assemble(base, state, index)
 
         for round_number in range(1, self.repairs + 1):
@@ -500,53 +494,47 @@ class LMDigestWriter:
                 break
             outcome.repair_rounds = round_number
             await self._all(
-                outcome,
-                [self._repair(state, outcome, w, f, msgs) for w, (f, msgs) in failing.items()],
-                state,
+                session,
+                [self._repair(session, state, w, f, msgs) for w, (f, msgs) in failing.items()],
             )
             digest, problems = self._assemble(base, state, index)
 
         outcome.digest, outcome.problems = self._settle(digest, problems, index)
-        outcome.usage = sum((c.usage for c in outcome.completions), Usage()) + state.refused
+        outcome.usage = session.usage
         return outcome
 
     async def _all(
-        self, outcome: DigestOutcome, calls: list[Coroutine[Any, Any, None]], state: _State
+        self, session: StructuredSession, calls: list[Coroutine[Any, Any, None]]
     ) -> None:
-        """Run writer calls together; if one fails for good, fail the paper with what it cost."""
+        """Run writer calls together; if one fails for good, fail the paper with what it cost
+        (a rerun must ask again, not replay half a digest: the session forgets every answer)."""
         errors = [e for e in await asyncio.gather(*calls, return_exceptions=True) if e is not None]
         if not errors:
             return
-        for completion in outcome.completions:
-            forget(self.model, completion)  # a rerun must ask again, not replay half a digest
-        usage = sum((c.usage for c in outcome.completions), Usage()) + state.refused
-        for error in errors:  # every attempt of a call that failed for good was a request
-            if isinstance(error, ModelRequestError):
-                usage = usage + error.usage
         first = errors[0]
-        if not isinstance(first, Exception):
-            raise first  # KeyboardInterrupt, cancellation: not ours to handle
         if not isinstance(first, AblabError):
-            raise first
+            raise first  # a bug, KeyboardInterrupt, cancellation: not ours to handle
+        failure: TaskFailure = session.failure(str(first))
         raise DigestFailure(
-            str(first), usage=usage, raw_responses=[c.text for c in outcome.completions]
+            str(first), usage=failure.usage, raw_responses=failure.raw_responses
         ) from first
 
     def _take(
         self,
+        session: StructuredSession,
         state: _State,
-        outcome: DigestOutcome,
         writer: Writer,
         fields: Sequence[str],
         completion: Completion,
     ) -> None:
         """Record ``completion`` as the writer's answer for ``fields``."""
-        outcome.completions.append(completion)
-        state.last_answer[writer.name] = completion.text
+        state.last_answer[writer.name] = completion
         try:
-            answer = read_answer(completion.text)
+            # A cut-off answer is still read: every field is checked, and what is missing or
+            # wrong goes back to the writer in a repair round.
+            answer = session.read(completion, read_answer, partial_ok=True)
         except AnswerError as exc:
-            forget(self.model, completion)  # never replay an unusable answer from the cache
+            session.forget(completion)  # never replay an unusable answer from the cache
             state.unreadable[writer.name] = str(exc)
             return
         state.unreadable.pop(writer.name, None)
@@ -595,23 +583,21 @@ class LMDigestWriter:
 
     async def _repair(
         self,
+        session: StructuredSession,
         state: _State,
-        outcome: DigestOutcome,
         writer: Writer,
         fields: list[str],
         problems: list[str],
     ) -> None:
         request = _render("digest_repair.md.j2", problems=problems, fields=fields)
-        conversation = [
-            *state.conversations[writer.name],
-            Message(
-                role="assistant", content=quoted_answer(state.last_answer.get(writer.name) or "")
-            ),
+        conversation, completion = await session.again(
+            state.conversations[writer.name],
+            state.last_answer[writer.name],
             Message(role="user", content=request),
-        ]
+            answer_schema(fields),
+        )
         state.conversations[writer.name] = conversation
-        completion = await self._ask(conversation, fields, state.structured)
-        self._take(state, outcome, writer, fields, completion)
+        self._take(session, state, writer, fields, completion)
 
     def _settle(
         self, digest: Digest, problems: list[Problem], index: NumberIndex
@@ -652,11 +638,8 @@ def _has_content(data: dict[str, Any], key: str) -> bool:
 class _State:
     """What the writers answered so far, for one paper."""
 
-    structured: bool
     values: dict[str, Any] = field(default_factory=dict)
     gaps: dict[str, str] = field(default_factory=dict)
     unreadable: dict[str, str] = field(default_factory=dict)
-    last_answer: dict[str, str] = field(default_factory=dict)
+    last_answer: dict[str, Completion] = field(default_factory=dict)
     conversations: dict[str, list[Message]] = field(default_factory=dict)
-    refused: Usage = field(default_factory=Usage)
-    """Requests that got no answer (a refused output format, a call that failed for good)."""

@@ -5,7 +5,8 @@ the ground truth is drawn at random per paper, and items are shuffled within eac
 model can favour neither side nor an order; ids are mapped back afterwards. The model answers
 with structured output (a JSON list of id pairs) when the endpoint supports it, else with JSON
 text. Reviewer task: the reviews (shuffled) and the planned ablations (shuffled, anonymous ids);
-the model says for each ablation whether a review requests it.
+the model says for each ablation whether a review requests it. In both, an unusable answer is
+asked again once (:mod:`ablab.tasks.structured`).
 
 The random draws are seeded by the judge's ``seed`` and the paper id, so a rerun sends the same
 prompt (and hits the response cache).
@@ -14,27 +15,28 @@ prompt (and hits the response cache).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ablab._util.aio import run_sync
 from ablab.errors import JudgeError
 from ablab.judges.base import AuthorJudgement, PaperContext, ReviewDecision, ReviewerJudgement
 from ablab.judges.lm_prompts import PAIRS_SCHEMA, VERDICTS_SCHEMA, describe, render
 from ablab.matching.match import Match
-from ablab.models import (
-    GenerateParams,
-    Message,
-    ResponseSchema,
-    StructuredOutputUnsupported,
-    get_model,
-)
+from ablab.models import GenerateParams, Message, ResponseSchema, get_model
 from ablab.schema import Ablation
-from ablab.tasks.answers import NoJSONObject, json_object
+from ablab.tasks.answers import AnswerError, NoJSONObject, json_object
+from ablab.tasks.structured import TaskAnswer, TaskFailure, ask_structured
 
 if TYPE_CHECKING:
     from ablab.models import Completion, Model
+
+T = TypeVar("T")
+
+
+class UnusableJudgement(JudgeError, AnswerError):
+    """The judge's answer cannot be read (the message is sent back in the one re-ask)."""
 
 
 @dataclass(frozen=True)
@@ -87,14 +89,14 @@ def _json_object(text: str) -> dict[str, Any]:
     try:
         return json_object(text)
     except NoJSONObject:
-        raise JudgeError(f"the judge's answer is not a JSON object: {text[:80]!r}") from None
+        raise UnusableJudgement(f"the judge's answer is not a JSON object: {text[:80]!r}") from None
 
 
 def parse_pairs(text: str) -> list[tuple[str, str, str]]:
     """(a, b, reason) triples of an author-task answer."""
     pairs = _json_object(text).get("pairs")
     if not isinstance(pairs, list):
-        raise JudgeError("the judge's answer has no 'pairs' list")
+        raise UnusableJudgement("the judge's answer has no 'pairs' list")
     return [
         (str(p.get("a", "")).strip(), str(p.get("b", "")).strip(), str(p.get("reason", "")))
         for p in pairs
@@ -106,7 +108,7 @@ def parse_verdicts(text: str) -> dict[str, tuple[bool, str]]:
     """id -> (requested, evidence) of a reviewer-task answer."""
     verdicts = _json_object(text).get("verdicts")
     if not isinstance(verdicts, list):
-        raise JudgeError("the judge's answer has no 'verdicts' list")
+        raise UnusableJudgement("the judge's answer has no 'verdicts' list")
     found: dict[str, tuple[bool, str]] = {}
     for verdict in verdicts:
         if isinstance(verdict, dict) and "id" in verdict:
@@ -128,22 +130,37 @@ class LMJudge:
         self.temperature = temperature
         self.name = f"lm:{model.name}"
 
-    def _ask(self, user: str, schema_name: str, schema: dict[str, Any]) -> Completion:
+    def _ask(
+        self,
+        user: str,
+        schema_name: str,
+        schema: dict[str, Any],
+        read: Callable[[str], T],
+        context: PaperContext,
+    ) -> TaskAnswer[T]:
+        """One judgement: structured output when supported, one re-ask on an unusable answer."""
         messages = [
             Message(role="system", content=render("system.md.j2")),
             Message(role="user", content=user),
         ]
-        structured = (
-            ResponseSchema(name=schema_name, json_schema=schema)
-            if self.model.supports_json_schema
-            else None
-        )
-        params = GenerateParams(temperature=self.temperature)
+
+        def re_ask(error: AnswerError, answer: Completion, structured: bool) -> Message:
+            return Message(role="user", content=render("repair.md.j2", error=str(error)).strip())
+
         try:
-            return run_sync(self.model.generate(messages, schema=structured, params=params))
-        except StructuredOutputUnsupported as refused:  # no JSON form accepted: ask in text
-            answer = run_sync(self.model.generate(messages, schema=None, params=params))
-            return answer.model_copy(update={"usage": answer.usage + refused.usage})
+            return run_sync(
+                ask_structured(
+                    self.model,
+                    schema=ResponseSchema(name=schema_name, json_schema=schema),
+                    build=lambda structured: messages,
+                    read=read,
+                    re_ask=re_ask,
+                    params=GenerateParams(temperature=self.temperature),
+                    what="usable judgement",
+                )
+            )
+        except TaskFailure as exc:
+            raise JudgeError(f"paper {context.paper_id}: {exc}") from None
 
     def _rng(self, context: PaperContext) -> random.Random:
         return random.Random(f"{self.seed}:{context.paper_id}")
@@ -166,11 +183,8 @@ class LMJudge:
             side_a=[{"id": i, "text": describe(lists[0][s])} for i, s in layout.side_a],
             side_b=[{"id": i, "text": describe(lists[1][s])} for i, s in layout.side_b],
         )
-        answer = self._ask(user, "ablation_pairs", PAIRS_SCHEMA)
-        try:
-            matches, _ = layout.to_matches(parse_pairs(answer.text))
-        except JudgeError as exc:
-            raise JudgeError(f"paper {context.paper_id}: {exc}") from None
+        answer = self._ask(user, "ablation_pairs", PAIRS_SCHEMA, parse_pairs, context)
+        matches, _ = layout.to_matches(answer.value)
         return judgement.model_copy(update={"matches": matches, "usage": answer.usage})
 
     def judge_reviewer(
@@ -195,11 +209,8 @@ class LMJudge:
             reviews=shown_reviews,
             items=[{"id": i, "text": describe(plan[index])} for i, index in ids.items()],
         )
-        answer = self._ask(user, "review_verdicts", VERDICTS_SCHEMA)
-        try:
-            verdicts = parse_verdicts(answer.text)
-        except JudgeError as exc:
-            raise JudgeError(f"paper {context.paper_id}: {exc}") from None
+        answer = self._ask(user, "review_verdicts", VERDICTS_SCHEMA, parse_verdicts, context)
+        verdicts = answer.value
         decisions = []
         for shown_id, index in sorted(ids.items(), key=lambda item: item[1]):
             requested, evidence = verdicts.get(shown_id, (False, "no verdict given"))

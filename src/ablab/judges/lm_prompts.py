@@ -9,51 +9,56 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from pydantic import BaseModel, ConfigDict
 
 from ablab.schema import Ablation
+from ablab.tasks.schema import strict_json_schema
 
-PAIRS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "pairs": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "a": {"type": "string"},
-                    "b": {"type": "string"},
-                    "reason": {"type": "string"},
-                },
-                "required": ["a", "b", "reason"],
-                "additionalProperties": False,
-            },
-        }
-    },
-    "required": ["pairs"],
-    "additionalProperties": False,
-}
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class Pair(_Answer):
+    """Two items, one of each list, that are the same experiment."""
+
+    a: str
+    """Id of the item in list A."""
+    b: str
+    """Id of the item in list B."""
+    reason: str
+    """Why they are the same experiment, in a short sentence."""
+
+
+class PairsAnswer(_Answer):
+    """The author-task answer."""
+
+    pairs: list[Pair]
+    """Every pair of items that are the same experiment (empty when none are)."""
+
+
+class Verdict(_Answer):
+    """Whether the reviews request one planned ablation."""
+
+    id: str
+    """Id of the planned ablation."""
+    requested: bool
+    """Whether a review asks for this experiment."""
+    evidence: str
+    """The review's words that ask for it, or why none does."""
+
+
+class VerdictsAnswer(_Answer):
+    """The reviewer-task answer."""
+
+    verdicts: list[Verdict]
+    """One verdict per planned ablation."""
+
+
+PAIRS_SCHEMA: dict[str, Any] = strict_json_schema(PairsAnswer)
 """Structured output of the author-task judge."""
 
-VERDICTS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "verdicts": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "string"},
-                    "requested": {"type": "boolean"},
-                    "evidence": {"type": "string"},
-                },
-                "required": ["id", "requested", "evidence"],
-                "additionalProperties": False,
-            },
-        }
-    },
-    "required": ["verdicts"],
-    "additionalProperties": False,
-}
+VERDICTS_SCHEMA: dict[str, Any] = strict_json_schema(VerdictsAnswer)
 """Structured output of the reviewer-task judge."""
 
 
@@ -75,8 +80,10 @@ def render(template: str, **variables: Any) -> str:
 
 
 def prompt_version() -> str:
-    """Short hash of every judge template (changes whenever a prompt changes)."""
+    """Short hash of every judge template and schema (changes whenever a prompt changes)."""
     digest = hashlib.sha256()
+    for schema in (PAIRS_SCHEMA, VERDICTS_SCHEMA):  # generated: a changed field changes the ask
+        digest.update(json.dumps(schema, sort_keys=True).encode("utf-8"))
     for name in sorted(_environment().list_templates()):
         digest.update(render_source(name).encode("utf-8"))
     return digest.hexdigest()[:12]

@@ -10,7 +10,6 @@ client itself, so a cache, a call log or a fake model can stand in for the real 
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 from dataclasses import dataclass, field
@@ -19,20 +18,11 @@ from typing import Any
 from ablab._util.aio import run_sync
 from ablab._util.version import __version__
 from ablab.errors import ConfigError, PlanError
-from ablab.models.base import (
-    Completion,
-    GenerateParams,
-    Message,
-    Model,
-    ModelError,
-    StructuredOutputUnsupported,
-    quoted_answer,
-)
-from ablab.models.cache import aclose_model, forget
+from ablab.models.base import Completion, GenerateParams, Message, Model
+from ablab.models.cache import aclose_model
 from ablab.models.registry import get_model
 from ablab.models.tokens import estimate_tokens
-from ablab.planners.lm_context import ContextReport, paper_context
-from ablab.planners.lm_output import ParsedPlan, PlanResponseError, parse_plan_response
+from ablab.planners.lm_output import parse_plan_response
 from ablab.planners.lm_prompts import (
     PLAN_SCHEMA,
     PROMPT_VERSION,
@@ -41,12 +31,14 @@ from ablab.planners.lm_prompts import (
     system_message,
 )
 from ablab.schema import Mode, Paper, Plan, Usage
-
-RESERVED_OUTPUT_TOKENS = 4_096
-"""Tokens of the context window kept free for the answer."""
-
-MIN_PAPER_TOKENS = 500
-"""Below this budget for the paper text a plan is not worth asking for."""
+from ablab.tasks.answers import AnswerError
+from ablab.tasks.context import (
+    RESERVED_OUTPUT_TOKENS,
+    ContextReport,
+    paper_budget,
+    paper_context,
+)
+from ablab.tasks.structured import TaskFailure, ask_structured
 
 _SHORTENED_NOTE = (
     "The paper below was shortened to fit the context budget; the sections left out are named "
@@ -93,21 +85,6 @@ class PlanFailure(PlanError):
         """What the failed attempt cost."""
         self.context = context
         """How the paper was fitted into the prompt, if it got that far."""
-
-
-def _total_usage(completions: list[Completion]) -> Usage:
-    total = Usage()
-    for completion in completions:
-        total = total + completion.usage
-    return total
-
-
-def _read_answer(answer: Completion, k: int) -> ParsedPlan:
-    """The plan in ``answer``; an answer cut off at the output limit is never trusted, even when
-    its JSON can be mended, because its last ablation may have lost fields."""
-    if answer.finish_reason == "length":
-        raise PlanResponseError("the answer was cut off at the output limit")
-    return parse_plan_response(answer.text, k=k)
 
 
 class LMPlanner:
@@ -171,83 +148,54 @@ class LMPlanner:
         system = system_message(mode, k, structured=structured)
         variables = {"mode": mode.value, "k": k, **self._prompt_variables(paper, mode)}
         skeleton = render(self.template, paper_text="", note=_SHORTENED_NOTE, **variables)
-        overhead = estimate_tokens(system.content) + estimate_tokens(skeleton)
-        budget = self.input_budget()
-        paper_budget = None if budget is None else budget - overhead
-        cap = self._paper_cap()
-        if cap is not None:
-            paper_budget = cap if paper_budget is None else min(cap, paper_budget)
-        if paper_budget is not None and paper_budget < MIN_PAPER_TOKENS:
-            raise ConfigError(
-                f"the input budget ({budget} tokens) leaves only {paper_budget} for the paper; "
-                f"allow at least {overhead + MIN_PAPER_TOKENS} input tokens"
-            )
-        paper_text, report = paper_context(paper, mode, paper_budget)
+        budget = paper_budget(
+            context_window=self.model.context_window,
+            overhead=estimate_tokens(system.content) + estimate_tokens(skeleton),
+            max_output_tokens=self.params.max_output_tokens,
+            max_input_tokens=self.max_input_tokens,
+            cap=self._paper_cap(),
+        )
+        paper_text, report = paper_context(paper, mode, budget)
         note = _SHORTENED_NOTE if report.dropped or report.shortened else ""
         user = render(self.template, paper_text=paper_text, note=note, **variables)
         report.prompt_tokens = estimate_tokens(system.content) + estimate_tokens(user)
         return [system, Message(role="user", content=user)], report
 
-    async def _ask(self, messages: list[Message], structured: bool) -> Completion:
-        schema = PLAN_SCHEMA if structured else None
-        return await self.model.generate(messages, schema=schema, params=self.params)
-
     async def aplan_outcome(self, paper: Paper, *, mode: Mode, k: int) -> PlanOutcome:
         """Plan ``paper`` (already cut for ``mode``); raise PlanFailure when no plan can be had."""
         if k < 1:
             raise ConfigError(f"k must be at least 1, not {k}")
-        structured = self.model.supports_json_schema
-        messages, report = await asyncio.to_thread(
-            self.build_messages, paper, mode, k, structured=structured
-        )
-        completions: list[Completion] = []
-        refused = Usage()  # requests that got no answer (a refused format, a failed call)
+        report: ContextReport | None = None
 
-        def failure(message: str) -> PlanFailure:
-            for completion in completions:
-                forget(self.model, completion)  # a later run must ask again, not replay this
-            return PlanFailure(
-                f"{paper.id}: {message}",
-                paper_id=paper.id,
-                raw_responses=[c.text for c in completions],
-                # Requests that got no answer were still sent (and may be billed): count them.
-                usage=_total_usage(completions) + refused,
-                context=report,
-            )
+        def build(structured: bool) -> list[Message]:
+            nonlocal report
+            messages, report = self.build_messages(paper, mode, k, structured=structured)
+            return messages
+
+        def re_ask(error: AnswerError, answer: Completion, structured: bool) -> Message:
+            truncated = answer.finish_reason == "length"
+            return repair_message(str(error), k, structured=structured, truncated=truncated)
 
         try:
-            try:
-                answer = await self._ask(messages, structured)
-            except StructuredOutputUnsupported as exc:
-                refused = refused + exc.usage
-                structured = False
-                messages, report = await asyncio.to_thread(
-                    self.build_messages, paper, mode, k, structured=False
-                )
-                answer = await self._ask(messages, structured)
-            completions.append(answer)
-            try:
-                parsed = _read_answer(answer, k)
-            except PlanResponseError as first_error:
-                retry = [
-                    *messages,
-                    Message(role="assistant", content=quoted_answer(answer.text)),
-                    repair_message(
-                        str(first_error),
-                        k,
-                        structured=structured,
-                        truncated=answer.finish_reason == "length",
-                    ),
-                ]
-                second = await self._ask(retry, structured)
-                completions.append(second)
-                parsed = _read_answer(second, k)
-        except PlanResponseError as exc:
-            raise failure(f"no valid plan after one re-ask: {exc}") from None
-        except ModelError as exc:
-            refused = refused + getattr(exc, "usage", Usage())
-            raise failure(str(exc)) from None
-
+            answer = await ask_structured(
+                self.model,
+                schema=PLAN_SCHEMA,
+                build=build,
+                read=lambda text: parse_plan_response(text, k=k),
+                re_ask=re_ask,
+                params=self.params,
+                what="valid plan",
+            )
+        except TaskFailure as exc:
+            raise PlanFailure(
+                f"{paper.id}: {exc}",
+                paper_id=paper.id,
+                raw_responses=exc.raw_responses,
+                usage=exc.usage,
+                context=report,
+            ) from None
+        assert report is not None  # set by build before any request
+        parsed = answer.value
         plan = Plan(
             paper_id=paper.id,
             paper_title=paper.title,
@@ -258,10 +206,10 @@ class LMPlanner:
             k=k,
             reasoning=parsed.reasoning,
             ablations=parsed.ablations,
-            usage=_total_usage(completions) + refused,
+            usage=answer.usage,
             versions={"ablab": __version__, "prompt": PROMPT_VERSION},
         )
-        return PlanOutcome(plan, report, completions, parsed.notes)
+        return PlanOutcome(plan, report, answer.completions, parsed.notes)
 
     async def aplan(self, paper: Paper, *, mode: Mode, k: int) -> Plan:
         """Plan ``paper`` asynchronously."""

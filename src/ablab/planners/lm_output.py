@@ -13,22 +13,63 @@ so that the planner can ask once more.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from json_repair import repair_json
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ablab.models.base import clean_model_text
-from ablab.schema import Ablation, Action, Design
+from ablab.schema import Ablation, Action, Design, Priority
+from ablab.tasks.answers import AnswerError, json_values
 
 OUTPUT_FORMAT_VERSION = "2"
 """Changes whenever the accepted response format changes (it is part of the prompt version)."""
 
 
-class PlanResponseError(ValueError):
+class AblationAnswer(BaseModel):
+    """One ablation as a model is asked to write it (the structured-output schema); the reader
+    below also takes looser forms."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    name: str
+    """Short title of the experiment."""
+    ablated_part: str
+    """The part of the method that is changed, named as in the paper."""
+    action: Literal["REMOVE", "REPLACE", "ADD"]
+    """What is done to the part."""
+    replacement: list[str] | None
+    """What replaces or is added to the part; null for REMOVE."""
+    metrics: list[str]
+    """The paper's metrics to compare."""
+    rationale: str
+    """Why this ablation matters, from the paper's evidence."""
+    question: str | None
+    """The question the ablation answers."""
+    expected_outcome: str | None
+    """What the results should show if the part matters."""
+    controls: list[str]
+    """What stays fixed so the comparison is fair."""
+    priority: Priority | None
+    """high, medium or low; null when the paper gives no ground for one."""
+    relative_cost: float | None
+    """Compute relative to one training run of the full method."""
+    run_order: int | None
+    """Position in the suggested run order (1 runs first)."""
+
+
+class PlanAnswer(BaseModel):
+    """A plan answer: the reasoning, then the ablations, most important first."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    reasoning: str
+    """Thinking through the method, its claims and the candidate ablations before choosing."""
+    ablations: list[AblationAnswer]
+    """At most k ablations, most important first."""
+
+
+class PlanResponseError(AnswerError):
     """The answer holds no valid plan; the message says why, in words a model can act on."""
 
 
@@ -44,7 +85,6 @@ class ParsedPlan:
     """What had to be mended or dropped, for the call log."""
 
 
-_FENCE_RE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.S)
 _HEADING_RE = re.compile(
     r"^\s*(?:#+\s*|\*\*)?(reasoning|reasoning trace|ablations|ablation plan|plan)"
     r"\s*:?\s*(?:\*\*)?\s*:?\s*$",
@@ -259,48 +299,6 @@ def _design(fields: dict[str, Any], notes: list[str], position: int) -> Design |
     return None if design.is_empty() else design
 
 
-def _unfence(text: str) -> str:
-    """Replace each Markdown code fence by its content."""
-    return _FENCE_RE.sub(lambda m: "\n" + m.group(1) + "\n", text)
-
-
-def _json_start(text: str) -> int | None:
-    """Where the JSON part of ``text`` begins: the first ``{``, or a ``[`` right before one."""
-    brace = text.find("{")
-    if brace < 0:
-        return None
-    bracket = text.rfind("[", 0, brace)
-    if bracket >= 0 and not text[bracket + 1 : brace].strip():
-        return bracket
-    return brace
-
-
-def _decode_values(text: str, notes: list[str]) -> list[Any]:
-    """Every JSON value in ``text`` (one object, a list, or JSON Lines), mending broken ones."""
-    decoder = json.JSONDecoder()
-    values: list[Any] = []
-    position = 0
-    while True:
-        while position < len(text) and text[position] in " \t\r\n,":
-            position += 1
-        if position >= len(text) or text[position] not in "{[":
-            break
-        try:
-            value, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError:
-            # Mend only up to the next line that starts a new object, so one bad line of JSON
-            # Lines cannot swallow the good ones after it.
-            next_line = re.search(r"\n\s*\{", text[position + 1 :])
-            end = position + 1 + next_line.start() if next_line else len(text)
-            repaired = repair_json(text[position:end], return_objects=True)
-            if repaired in ("", None, [], {}):
-                break
-            notes.append("mended malformed JSON")
-            value, position = repaired, end
-        values.append(clean_model_text(value))
-    return values
-
-
 def _strip_headings(text: str) -> str:
     return _HEADING_RE.sub("", text).strip()
 
@@ -310,12 +308,13 @@ def parse_plan_response(text: str, *, k: int) -> ParsedPlan:
     if not text or not text.strip():
         raise PlanResponseError("the answer was empty")
     notes: list[str] = []
-    body = _unfence(text) if "```" in text else text
-    start = _json_start(body)
-    if start is None:
+    found = json_values(text)
+    if not found.values:
         raise PlanResponseError("the answer contains no JSON ablations")
-    values = _decode_values(body[start:], notes)
-    reasoning = _strip_headings(body[:start])
+    if found.mended:
+        notes.append("mended malformed JSON")
+    values = found.values
+    reasoning = _strip_headings(found.prefix)
     items: list[Any] = []
     for value in values:
         if isinstance(value, dict) and isinstance(value.get("ablations"), list):

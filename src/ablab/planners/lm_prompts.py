@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from importlib import resources
 from typing import Any
 
 import jinja2
 
-from ablab.models.base import Message, ResponseSchema
-from ablab.planners.lm_output import DESIGN_KEYS, OUTPUT_FORMAT_VERSION
+from ablab.models.base import Message
+from ablab.planners.lm_output import OUTPUT_FORMAT_VERSION, PlanAnswer
 from ablab.schema import Mode
+from ablab.tasks.schema import response_schema, strict_json_schema
 
 PROMPTS_PACKAGE = "ablab.prompts"
 
@@ -58,6 +60,9 @@ PLANNER_TEMPLATES = frozenset(
 
 def _prompt_version() -> str:
     digest = hashlib.sha256(OUTPUT_FORMAT_VERSION.encode())
+    # The schema is generated from the answer model: a changed field or description changes
+    # what the model is asked, so it counts like a template.
+    digest.update(json.dumps(strict_json_schema(PlanAnswer), sort_keys=True).encode())
     for entry in sorted(resources.files(PROMPTS_PACKAGE).iterdir(), key=lambda e: e.name):
         if entry.name in PLANNER_TEMPLATES:
             digest.update(entry.name.encode())
@@ -66,7 +71,7 @@ def _prompt_version() -> str:
 
 
 PROMPT_VERSION = _prompt_version()
-"""Hash of the templates and the output format."""
+"""Hash of the templates, the answer schema and the output format."""
 
 
 def render(template: str, **variables: Any) -> str:
@@ -91,48 +96,5 @@ def repair_message(error: str, k: int, *, structured: bool, truncated: bool) -> 
     )
 
 
-PRIORITIES = ["high", "medium", "low", None]
-"""Values of ``priority`` in a plan answer (null when the paper gives no ground for one)."""
-
-PLAN_SCHEMA = ResponseSchema(
-    name="ablation_plan",
-    json_schema={
-        "type": "object",
-        "properties": {
-            "reasoning": {"type": "string"},
-            "ablations": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string"},
-                        "ablated_part": {"type": "string"},
-                        "action": {"type": "string", "enum": ["REMOVE", "REPLACE", "ADD"]},
-                        "replacement": {"type": ["array", "null"], "items": {"type": "string"}},
-                        "metrics": {"type": "array", "items": {"type": "string"}},
-                        "rationale": {"type": "string"},
-                        "question": {"type": ["string", "null"]},
-                        "expected_outcome": {"type": ["string", "null"]},
-                        "controls": {"type": "array", "items": {"type": "string"}},
-                        "priority": {"type": ["string", "null"], "enum": PRIORITIES},
-                        "relative_cost": {"type": ["number", "null"]},
-                        "run_order": {"type": ["integer", "null"]},
-                    },
-                    "required": [
-                        "name",
-                        "ablated_part",
-                        "action",
-                        "replacement",
-                        "metrics",
-                        "rationale",
-                        *DESIGN_KEYS,
-                    ],
-                    "additionalProperties": False,
-                },
-            },
-        },
-        "required": ["reasoning", "ablations"],
-        "additionalProperties": False,
-    },
-)
+PLAN_SCHEMA = response_schema("ablation_plan", PlanAnswer)
 """Structured-output schema of a plan answer (OpenAI strict-mode compatible)."""

@@ -156,6 +156,12 @@ def finished_plan(out: Path, paper_id: str, fingerprint: str) -> Plan | None:
     return plan
 
 
+def _existing(out: Path, paper_id: str, fingerprint: str) -> tuple[list[Path], Plan | None]:
+    """Files of ``paper_id`` in ``out`` that ablab did not write, and its finished plan of this
+    configuration, if there is one."""
+    return foreign_files(out, paper_id), finished_plan(out, paper_id, fingerprint)
+
+
 def _file_hash(path: Path) -> str | None:
     """sha256 of a regular file's bytes (the content hash of a file paper), None otherwise."""
     try:
@@ -171,6 +177,10 @@ def _load(source: Source | Paper, paper_id: str) -> Paper:
     if isinstance(source, Paper):
         return source if source.id == paper_id else source.model_copy(update={"id": paper_id})
     return load_source(source, paper_id=paper_id)
+
+
+READERS = 2
+"""Papers read at the same time (see :class:`_Run`)."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +217,10 @@ class _Run:
         self.pending = SharedFiles(out, PLANS_INDEX, FAILURES_FILE)
         self.indexed: set[str] = set(read_plans_index(out)) if out is not None else set()
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
+        # Reading a paper is CPU work under the GIL: read in parallel, the papers read ahead
+        # would hold back the ones whose turn it is, and the first requests would wait for all
+        # of them. Two at a time (one parsing while the other waits on the disk), in order.
+        self.readers = asyncio.Semaphore(READERS)
         self.budget_usd = budget_usd
         self.on_event = on_event
         self.total = total
@@ -260,7 +274,8 @@ class _Run:
         if skipped is not None:
             return skipped
         try:
-            return await asyncio.to_thread(_load, source, paper_id)
+            async with self.readers:
+                return await asyncio.to_thread(_load, source, paper_id)
         except AblabError as exc:  # PaperError and the like: one line
             return _Unreadable(str(exc))
         except Exception as exc:  # a reader's bug must not sink the batch
@@ -321,14 +336,14 @@ class _Run:
         if self.out is not None and not is_file_id(paper.id):
             error = f"paper id {paper.id[:80]!r} cannot name a file in the run directory"
             return self._fail(label, None, error, Usage(), {}, bad=True)
-        foreign = foreign_files(self.out, paper.id) if self.out is not None else []
-        if foreign:  # refused before any money is spent on the paper
-            error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would overwrite it"
-            error += " (use another --out folder)"
-            return self._fail(label, paper.id, error, Usage(), {}, paper.warnings, bad=True)
         fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
         if self.out is not None:
-            done = await asyncio.to_thread(finished_plan, self.out, paper.id, fingerprint)
+            # One trip off the event loop for both looks at the run directory.
+            foreign, done = await asyncio.to_thread(_existing, self.out, paper.id, fingerprint)
+            if foreign:  # refused before any money is spent on the paper
+                error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would "
+                error += "overwrite it (use another --out folder)"
+                return self._fail(label, paper.id, error, Usage(), {}, paper.warnings, bad=True)
             if done is not None:
                 return self._skipped(label, paper.id, done, paper)
         async with self.semaphore:
@@ -357,18 +372,6 @@ class _Run:
                 )
             self.budget.add(plan.usage)
         plan = plan.model_copy(update={"versions": {**plan.versions, "config": fingerprint}})
-        if self.out is not None:
-            # Off the event loop (fsyncs are slow) and outside the concurrency slot; the shared
-            # index is merged later, for many papers at once.
-            try:
-                await asyncio.to_thread(write_plan, self.out, plan, index=False)
-            except (OSError, AblabError) as exc:
-                return self._fail(
-                    label, paper.id, f"could not be written: {exc}", plan.usage, {}, paper.warnings
-                )
-            self.pending.add(paper.id, index_entry(plan))
-            self.indexed.add(paper.id)
-        self.pending.clear(paper.id, label)
         result = PaperResult(
             label,
             paper.id,
@@ -378,8 +381,30 @@ class _Run:
             warnings=list(paper.warnings),
             review_requests=self._asked(paper),
         )
-        self._log_paper(result, elapsed_s=round(time.monotonic() - started, 3), **details)
+        details["elapsed_s"] = round(time.monotonic() - started, 3)
+        if self.out is not None:
+            # Files and the log record in one trip off the event loop, outside the concurrency
+            # slot (the loop's time goes to the requests in flight); the shared index is merged
+            # later, for many papers at once.
+            try:
+                await asyncio.to_thread(self._write_done, self.out, result, details)
+            except (OSError, AblabError) as exc:
+                return self._fail(
+                    label, paper.id, f"could not be written: {exc}", plan.usage, {}, paper.warnings
+                )
+            self.pending.add(paper.id, index_entry(plan))
+            self.indexed.add(paper.id)
+        else:
+            self._log_paper(result, **details)
+        self.pending.clear(paper.id, label)
         return self._settle(result)
+
+    def _write_done(self, out: Path, result: PaperResult, details: dict[str, Any]) -> None:
+        """Write a planned paper's files (``.plan.json`` last: it marks the paper done), then
+        its log record."""
+        assert result.plan is not None
+        write_plan(out, result.plan, index=False)
+        self._log_paper(result, **details)
 
     def _fail(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ablab.errors import ConfigError
 from ablab.models.tokens import chars_for_tokens, estimate_tokens
 from ablab.schema import Mode, Paper, SectionRole, Table
 
@@ -197,3 +198,40 @@ def paper_context(
         shortened=shortened,
     )
     return text, report
+
+
+RESERVED_OUTPUT_TOKENS = 4_096
+"""Tokens of the context window kept free for the answer, unless the request caps its output."""
+
+MIN_PAPER_TOKENS = 500
+"""Below this budget for the paper text a task is not worth asking for."""
+
+
+def paper_budget(
+    *,
+    context_window: int | None,
+    overhead: int,
+    max_output_tokens: int | None = None,
+    max_input_tokens: int | None = None,
+    cap: int | None = None,
+) -> int | None:
+    """Tokens the paper text may take in one request (None: no limit known).
+
+    The context window less the answer's reserve, the option ``max_input_tokens`` and ``cap``
+    (a task's own limit on paper text) each bound it; ``overhead`` is what the prompt takes
+    besides the paper. Raises ConfigError when less than :data:`MIN_PAPER_TOKENS` is left.
+    """
+    limits = []
+    if context_window:
+        limits.append(context_window - (max_output_tokens or RESERVED_OUTPUT_TOKENS) - overhead)
+    if max_input_tokens:
+        limits.append(max_input_tokens - overhead)
+    if cap is not None:
+        limits.append(cap)
+    budget = min(limits) if limits else None
+    if budget is not None and budget < MIN_PAPER_TOKENS:
+        raise ConfigError(
+            f"the input budget leaves only {budget} tokens for the paper; "
+            f"allow at least {overhead + MIN_PAPER_TOKENS} input tokens"
+        )
+    return budget
