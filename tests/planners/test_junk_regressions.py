@@ -408,11 +408,13 @@ def test_a_quantity_named_by_an_acronym_is_not_a_part() -> None:
         "Method",
         "We propose to replay transitions more often when their reward-prediction (RP) error is "
         "large. The RP error is recomputed after every update, and a high RP error marks a "
-        "surprising transition. We introduce the Replay Gate (RG); the RG is cheap.",
+        "surprising transition. We introduce the Replay Gate (RG); the RG is cheap. Our "
+        "Transition Ranker (TR) scores transitions.",
     )
     paper = _paper("Surprise-Driven Replay", "We propose surprise-driven replay.", method)
     names = {c.name.lower() for c in analyze(paper).components}
     assert "replay gate" in names
+    assert "transition ranker" in names  # "scores" is its verb here, not a quantity
     assert not any("reward-prediction" in n for n in names)
 
 

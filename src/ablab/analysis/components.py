@@ -127,7 +127,8 @@ _TASK_HEADS = word_set(
 )
 # A measured quantity right after an acronym's parenthesis: the expansion only modifies it.
 _QUANTITY_AFTER = re.compile(
-    r"\s+(?:errors?|scores?|values?|signals?|rates?|distances?|estimates?|statistics?)\b"
+    # nouns that are never verbs here: "(GM) scores heads" is a part that scores something
+    r"\s+(?:errors?|residuals?|distances?|statistics)\b"
 )
 # Section-title heads that name a procedure or an account of one, not a part.
 _PROCEDURE_HEADS = word_set(
