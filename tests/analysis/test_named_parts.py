@@ -122,6 +122,9 @@ def test_named_model_sizes_become_one_choice() -> None:
     # sizes only named in the results are not the method's own
     results = section("Results", "BERT-Base and BERT-Large both win.", SectionRole.RESULTS)
     assert find_model_variants(sentences_of(results)) is None
+    # one size spelled two ways is not two sizes
+    spelled = section("Encoder", "We use the ViT-B encoder; ViT-Base stays frozen.")
+    assert find_model_variants(sentences_of(spelled)) is None
 
 
 def test_alternatives_the_paper_turns_down() -> None:

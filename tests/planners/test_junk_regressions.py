@@ -442,3 +442,15 @@ def test_a_formula_or_a_clause_is_no_alternative() -> None:
     )
     alternatives = [a for d in find_rejected_alternatives(sentences) for a in d.alternatives]
     assert alternatives and not any(sound_alternative(a) for a in alternatives)
+
+
+def test_a_schedule_or_an_approximation_is_replaced_never_removed() -> None:
+    method = section(
+        "Method",
+        "We propose the cosine noise schedule, which adds noise slowly; the cosine noise "
+        "schedule is our main change. Our stochastic approximation of the kernel is cheap, and "
+        "the stochastic approximation runs online.",
+    )
+    paper = _paper("Better Diffusion Schedules", "We propose a cosine noise schedule.", method)
+    removed = [a.ablated_part.lower() for a in _candidates(paper) if a.action == "REMOVE"]
+    assert not any("schedule" in p or "approximation" in p for p in removed)

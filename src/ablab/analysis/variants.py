@@ -20,6 +20,10 @@ _VARIANT = re.compile(
     r"(?<![\w-])(?P<prefix>[A-Z][A-Za-z]{1,15})-(?P<size>XS|S|B|L|XL|XXL|H|G|Ti|Tiny|Small|Base|"
     r"Medium|Large|Huge|Giant)(?![\w-])"
 )
+_SIZE_LETTERS = {
+    "Tiny": "Ti", "Small": "S", "Base": "B", "Medium": "M", "Large": "L", "Huge": "H",
+    "Giant": "G",
+}  # fmt: skip
 _ROLES = frozenset(
     {SectionRole.ABSTRACT, SectionRole.METHOD, SectionRole.OTHER, SectionRole.APPENDIX}
 )
@@ -29,6 +33,7 @@ _MIN_VARIANTS = 2
 def find_model_variants(sentences: Sequence[Sentence]) -> DesignChoice | None:
     """The model sizes the method is described in, when it names at least two, else None."""
     by_prefix: dict[str, list[str]] = {}
+    seen: dict[str, set[str]] = {}
     evidence: dict[str, EvidenceKeeper] = {}
     for sentence in sentences:
         if sentence.role not in _ROLES or "-" not in sentence.text:
@@ -36,7 +41,9 @@ def find_model_variants(sentences: Sequence[Sentence]) -> DesignChoice | None:
         for match in _VARIANT.finditer(sentence.text):
             prefix = match.group("prefix")
             names = by_prefix.setdefault(prefix, [])
-            if match.group(0) not in names:
+            size = _SIZE_LETTERS.get(match.group("size"), match.group("size"))
+            if size not in seen.setdefault(prefix, set()):  # "ViT-B" and "ViT-Base": one size
+                seen[prefix].add(size)
                 names.append(match.group(0))
             evidence.setdefault(prefix, EvidenceKeeper(2)).add(sentence, *match.span())
     named = [(p, n) for p, n in by_prefix.items() if len(n) >= _MIN_VARIANTS]

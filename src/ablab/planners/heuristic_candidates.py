@@ -287,6 +287,7 @@ def component_candidates(analysis: Analysis) -> list[Candidate]:
 _REPLACE_ONLY = re.compile(
     r"\b(?:strateg(?:y|ies)|schemes?|procedures?|formulations?|process(?:es)?|approach|"
     r"paradigm|objective|architecture|framework|pipeline|system|problems?|aggregators?|"
+    r"schedules?|approximations?|"
     r"operators?|functions?|distributions?|access cost|cost)$",
     re.IGNORECASE,
 )
