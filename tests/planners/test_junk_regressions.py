@@ -454,3 +454,28 @@ def test_a_schedule_or_an_approximation_is_replaced_never_removed() -> None:
     paper = _paper("Better Diffusion Schedules", "We propose a cosine noise schedule.", method)
     removed = [a.ablated_part.lower() for a in _candidates(paper) if a.action == "REMOVE"]
     assert not any("schedule" in p or "approximation" in p for p in removed)
+
+
+def test_an_algorithm_line_number_is_not_a_value() -> None:
+    sentences = sentences_of(
+        section(
+            "Algorithm",
+            "1: function BLOCK(inputs, dilation rate R, number of filters D): 2: x = Conv(inputs, "
+            "R, D) 3: return x",
+        )
+    )
+    values = {h.value for h in find_hyperparameters(sentences) if h.name == "number of filters"}
+    assert "2" not in values
+
+
+def test_a_metric_named_once_gives_way_to_the_task() -> None:
+    method = section(
+        "Method",
+        "We introduce the Folding Gate (FG), which mixes heads; the FG is cheap and the FG is "
+        "applied in every block. The gate raises the recall of rare heads.",
+    )
+    paper = _paper(
+        "Folding Gates for Machine Translation", "We propose folding gates for translation.", method
+    )
+    plan = _plan(paper)
+    assert plan and all(a.metrics == ["BLEU"] for a in plan)

@@ -68,7 +68,7 @@ _CONNECTOR = (
 )
 _NAMED_VALUE = re.compile(
     rf"\b(?:{_NAMED_GROUPS})\b\s*(?:\(?\$?(?P<sym>{SYMBOL})\$?\)?\s*)?{_CONNECTOR}\s*\$?\s*"
-    rf"(?P<num>{NUMBER})",
+    rf"(?P<num>{NUMBER})(?!\d*\s?:\s)",  # not "2: " (a line number of an algorithm listing)
     re.IGNORECASE,
 )
 _SYMBOL_VALUE = re.compile(

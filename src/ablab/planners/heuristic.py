@@ -105,11 +105,12 @@ def select(candidates: Sequence[Candidate], k: int) -> list[Candidate]:
 
 def choose_metrics(analysis: Analysis, text: str) -> tuple[list[str], str]:
     """The paper's own top metrics, or a fallback for its task, and a note saying which."""
-    if analysis.metrics:
+    fallback = fallback_metrics(text, limit=MAX_METRICS)
+    # A metric named once ("precision" in a numerical paper) is weaker evidence than the task.
+    if analysis.metrics and (analysis.metrics[0].mentions >= 2 or not fallback):
         top = analysis.metrics[0].mentions
         chosen = [m.name for m in analysis.metrics[:MAX_METRICS] if 4 * m.mentions >= top]
         return chosen, "These are the paper's own metrics, the ones it reports most."
-    fallback = fallback_metrics(text, limit=MAX_METRICS)
     if fallback:
         usual = (
             f"{fallback[0]} is the usual metric for its task"
