@@ -27,6 +27,7 @@ def test_a_folder_with_tex_files_is_one_project(tmp_path: Path) -> None:
     (tmp_path / "intro.tex").write_text("\\section{Intro}")
     (tmp_path / "README.md").write_text("# how to build")
     (tmp_path / "LICENSE.txt").write_text("Attribution 4.0 International")
+    (tmp_path / "reviews.txt").write_text("Reviewer 1: the ablations are thin.")
     (tmp_path / "figure.pdf").write_bytes(b"%PDF")
     assert collect_sources([tmp_path]) == [tmp_path]
 

@@ -16,19 +16,21 @@ PAPER_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".pdf", ".zip", ".tar.gz",
 """File names ablab treats as papers when it is given a folder of papers."""
 
 
-_TEXT_PAPER_SUFFIXES = (".md", ".markdown", ".txt")
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def _is_latex_project(directory: Path) -> bool:
-    """Whether ``directory`` is one LaTeX project: ``.tex`` files and no text papers beside them.
+    """Whether ``directory`` is one LaTeX project: ``.tex`` files and no Markdown papers beside.
 
     PDFs and archives do not count against it (figures are PDFs), nor does a README; a folder of
     Markdown papers with one ``.tex`` paper among them is a collection.
     """
     if not any(directory.glob("*.tex")):
         return False
+    # Only Markdown papers count against it: a .txt beside .tex files is the project's own
+    # notes (reviews.txt, a rebuttal), far more often than a paper of a collection.
     return not any(
-        _is_paper_file(path) and path.name.lower().endswith(_TEXT_PAPER_SUFFIXES)
+        _is_paper_file(path) and path.name.lower().endswith(_MARKDOWN_SUFFIXES)
         for path in directory.iterdir()
     )
 
