@@ -191,3 +191,15 @@ def test_a_clause_is_not_what_a_choice_is_used_for() -> None:
     assert _choices("We use the KL divergence for the consistency loss.")["KL divergence"] == (
         "consistency loss"
     )
+
+
+def test_the_choice_named_before_instead_of_is_the_choice() -> None:
+    from ablab.analysis.rejected import find_rejected_alternatives
+
+    loss = section(
+        "RECONSTRUCTION LOSS",
+        "As the target of the reconstruction term we use a log-magnitude spectrogram instead of "
+        "the raw signal.",
+    )
+    found = {d.choice: d.alternatives for d in find_rejected_alternatives(sentences_of(loss))}
+    assert found == {"log-magnitude spectrogram": ["raw signal"]}

@@ -479,3 +479,8 @@ def test_a_metric_named_once_gives_way_to_the_task() -> None:
     )
     plan = _plan(paper)
     assert plan and all(a.metrics == ["BLEU"] for a in plan)
+
+
+def test_a_kind_of_method_is_no_alternative() -> None:
+    assert not sound_alternative("black-box approaches")
+    assert sound_alternative("learned positional embeddings")

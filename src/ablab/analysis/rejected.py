@@ -49,6 +49,11 @@ _METHOD_ACTS = re.compile(
     r"\b(?:[Ww]e|[Oo]ur|use[sd]?|using|adopt\w*|employ\w*|appl(?:y|ies|ied)|predict\w*|"
     r"comput\w+|learn\w*|choose|chose|opt|train\w*|defin\w+|parameteri[sz]\w+|model(?:s|ed))\b"
 )
+_CHOSEN_BEFORE = re.compile(
+    r"\b(?:use[sd]?|using|adopt\w*|employ\w*|appl(?:y|ies|ied)|predicts?|computes?|"
+    r"perform\w*|choose|chose|learns?|takes?)\s+(?:computation\s+for\s+)?"
+    rf"(?P<choice>{_PHRASE})(?:\s*\([^)]*\))*\s*,?\s*$"
+)
 _VAGUE_TITLE_WORDS = word_set(
     """
     method methods model models architecture architectures overview details detail training
@@ -100,7 +105,15 @@ def _named(sentence: Sentence) -> tuple[str | None, str, re.Match[str]] | None:
     for pattern in (_INSTEAD_OF, _REPLACING):
         match = pattern.search(text)
         if match is not None:
-            return None, _clean(match.group("alternative")), match
+            chosen = None
+            if pattern is _INSTEAD_OF:
+                # "we use a mel-spectrogram instead of a raw waveform": the choice is named
+                # right before the cue
+                before = _CHOSEN_BEFORE.search(text[: match.start()])
+                chosen = _clean(before.group("choice")) if before else None
+                if chosen and not _MIN_WORDS - 1 <= len(words(chosen)) <= _MAX_WORDS:
+                    chosen = None
+            return chosen or None, _clean(match.group("alternative")), match
     return None
 
 
@@ -117,6 +130,8 @@ def find_rejected_alternatives(sentences: Sequence[Sentence]) -> list[DesignChoi
         choice, alternative, match = named
         if choice is None:
             title = sentence.section_title
+            if title.isupper():
+                title = title.capitalize()  # ICLR/ICML-style "PRIOR ENCODER"
             if not _names_one_part(title):
                 continue
             if match.re is _INSTEAD_OF and not _METHOD_ACTS.search(sentence.text):

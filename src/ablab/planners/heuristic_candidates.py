@@ -438,6 +438,12 @@ def design_candidates(
                 f"The paper relies on {use}; training without it shows whether it is needed."
             )
             test = "Removing it tests whether the method needs it."
+        elif named:
+            rationale = (
+                f"The paper chooses {use} over {shown}, an alternative it names itself; "
+                "comparing the two shows whether the choice matters."
+            )
+            test = f"The paper itself names the alternative: {shown}."
         else:
             rationale = (
                 f"The paper uses {use} without comparing it with standard alternatives ({shown}); "
@@ -611,11 +617,17 @@ def sound_alternative(alternative: str) -> bool:
         return False  # "lines 4 and 5 in Algorithm 1": a pointer into the paper, not a thing
     if _MARKUP.search(alternative) or first in _CLAUSE_STARTS:
         return False  # "$\mathcal{F}$", "by optimizing L": a formula or a clause, not a thing
+    if tokens[-1].lower() in _VAGUE_KINDS:
+        return False  # "black-box approaches": a kind of method, nothing to run
     return not (first.endswith("ing") and first not in _ING_NOUNS)
 
 
 # Raw math or markup left in a phrase, and words that start a clause rather than a name.
 _MARKUP = re.compile(r"[$\\{}^_]")
+_VAGUE_KINDS = frozenset(
+    {"approach", "approaches", "method", "methods", "technique", "techniques", "alternatives",
+     "ones", "solutions", "strategies", "works"}
+)  # fmt: skip
 _CLAUSE_STARTS = frozenset({"by", "with", "for", "to", "from", "of", "in", "on", "via", "as"})
 
 
