@@ -203,3 +203,8 @@ def test_the_choice_named_before_instead_of_is_the_choice() -> None:
     )
     found = {d.choice: d.alternatives for d in find_rejected_alternatives(sentences_of(loss))}
     assert found == {"log-magnitude spectrogram": ["raw signal"]}
+
+
+def test_a_two_stage_inference_is_no_training_schedule() -> None:
+    assert "two-stage training" not in _choices("At test time we run a two-stage inference pipeline.")
+    assert "two-stage training" in _choices("We adopt two-stage training: pretrain, then tune.")

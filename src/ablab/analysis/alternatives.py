@@ -472,7 +472,10 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
     DesignEntry(
         "two-stage training",
         "schedule",
-        r"\btwo[- ](?:stage|step|phase)\b|\bmulti-?stage training\b|\bstage-?wise training\b",
+        # not "a two-stage inference pipeline" or "a two-step derivation": training only
+        r"\btwo[- ](?:stage|step|phase)(?! (?:inference|decoding|pipeline|process|derivation|"
+        r"proof|procedure|approach|search|sampling|generation))\b"
+        r"|\bmulti-?stage training\b|\bstage-?wise training\b",
         ("end-to-end single-stage training", "joint optimization of both objectives"),
         8,
         triggers=("two", "multi", "multistage", "stagewise", "stage"),
