@@ -206,5 +206,6 @@ def test_the_choice_named_before_instead_of_is_the_choice() -> None:
 
 
 def test_a_two_stage_inference_is_no_training_schedule() -> None:
-    assert "two-stage training" not in _choices("At test time we run a two-stage inference pipeline.")
+    inference = "At test time we run a two-stage inference pipeline."
+    assert "two-stage training" not in _choices(inference)
     assert "two-stage training" in _choices("We adopt two-stage training: pretrain, then tune.")
