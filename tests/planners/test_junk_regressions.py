@@ -484,3 +484,18 @@ def test_a_metric_named_once_gives_way_to_the_task() -> None:
 def test_a_kind_of_method_is_no_alternative() -> None:
     assert not sound_alternative("black-box approaches")
     assert sound_alternative("learned positional embeddings")
+
+
+def test_speech_synthesis_is_judged_by_listeners_not_fid() -> None:
+    method = section(
+        "Method",
+        "We introduce the Folding Gate (FG), which mixes heads; the FG is cheap and the FG is "
+        "applied in every block of the vocoder.",
+    )
+    paper = _paper(
+        "Folding Gates for Text-to-Speech",
+        "We propose folding gates for end-to-end text-to-speech trained with GANs.",
+        method,
+    )
+    plan = _plan(paper)
+    assert plan and plan[0].metrics[0] == "MOS"
