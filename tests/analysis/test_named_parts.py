@@ -209,3 +209,23 @@ def test_a_two_stage_inference_is_no_training_schedule() -> None:
     inference = "At test time we run a two-stage inference pipeline."
     assert "two-stage training" not in _choices(inference)
     assert "two-stage training" in _choices("We adopt two-stage training: pretrain, then tune.")
+
+
+def test_notation_is_no_design_choice() -> None:
+    from ablab.analysis.rejected import find_rejected_alternatives
+
+    notation = section(
+        "Low-rank update",
+        "For brevity we use lower-case letters instead of the earlier matrix form notation.",
+    )
+    assert find_rejected_alternatives(sentences_of(notation)) == []
+
+
+def test_an_average_of_weights_kept_for_sampling_is_no_teacher() -> None:
+    def teachers(text: str) -> list[str]:
+        found = find_design(sentences_of(section("Method", text))).choices
+        return [d.choice for d in found if "frozen teacher" in d.alternatives]
+
+    assert teachers("We keep an EMA of the weights for sampling.") == []
+    assert teachers("We use an exponential moving average (EMA) over parameters, rate 0.999.") == []
+    assert teachers("An EMA of the student serves as the teacher.")

@@ -534,7 +534,14 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
     DesignEntry(
         "EMA teacher",
         "other",
-        r"\bexponential moving average\b|(?-i:\bEMA\b)|\bmomentum (?:encoder|teacher|network)\b",
+        # an EMA *teacher* or target network; an EMA of the weights kept for evaluation is none
+        r"\bmomentum (?:encoder|teacher|network)\b"
+        r"|(?:\bexponential moving average|(?-i:\bEMA))(?: of (?:the )?(?:student|online)\w*)?"
+        r"(?: \w+)? (?:teacher|target|encoder)s?\b"
+        r"|\b(?:teacher|target (?:network|encoder))(?: is| as)? (?:an? |the )?"
+        r"(?:exponential moving average|(?-i:EMA))\b"
+        r"|(?:\bexponential moving average|(?-i:\bEMA\b))[^.;]{0,60}?\bas (?:the |a |our )?"
+        r"(?:teacher|target)\b",
         ("teacher sharing the student's weights", "frozen teacher"),
         5,
         triggers=("exponential", "ema", "momentum"),

@@ -49,6 +49,10 @@ _METHOD_ACTS = re.compile(
     r"\b(?:[Ww]e|[Oo]ur|use[sd]?|using|adopt\w*|employ\w*|appl(?:y|ies|ied)|predict\w*|"
     r"comput\w+|learn\w*|choose|chose|opt|train\w*|defin\w+|parameteri[sz]\w+|model(?:s|ed))\b"
 )
+_NOTATION = re.compile(
+    r"\bnotations?\b|\bdenot\w*|\bwe write\b|\b(?:lower|upper)[- ]?case\b|\bboldface\b",
+    re.IGNORECASE,
+)
 _CHOSEN_BEFORE = re.compile(
     r"\b(?:use[sd]?|using|adopt\w*|employ\w*|appl(?:y|ies|ied)|predicts?|computes?|"
     r"perform\w*|choose|chose|learns?|takes?)\s+(?:computation\s+for\s+)?"
@@ -124,6 +128,8 @@ def find_rejected_alternatives(sentences: Sequence[Sentence]) -> list[DesignChoi
     for sentence in sentences:
         if sentence.role is not SectionRole.METHOD or not sentence.section_id:
             continue
+        if _NOTATION.search(sentence.text):
+            continue  # "lower-case letters instead of the matrix notation": how it is written
         named = _named(sentence)
         if named is None:
             continue
