@@ -66,6 +66,20 @@ def test_unnamed_section_between_intro_and_experiments_is_method() -> None:
     assert roles["Broader Impact"] is R.OTHER
 
 
+def test_the_last_background_section_holds_the_method_when_none_is_named() -> None:
+    roles = _roles(
+        "# T\n\n## Introduction\n\n## Notation\n\n## Preliminaries\n\n"
+        "## Problem formulation and overview of our method\n\n### Sampling views\n\n"
+        "## Experiments\n"
+    )
+    assert roles["Problem formulation and overview of our method"] is R.METHOD
+    assert roles["Sampling views"] is R.METHOD
+    assert roles["Preliminaries"] is R.BACKGROUND
+    # with a method section of its own, background stays background
+    named = _roles("# T\n\n## Introduction\n\n## Preliminaries\n\n## Method\n\n## Results\n")
+    assert named["Preliminaries"] is R.BACKGROUND
+
+
 def test_subsection_inherits_unless_strong() -> None:
     roles = _roles("# T\n\n## Experiments\n\n### Model\n\n### Datasets\n\n### Ablations\n")
     assert roles["Model"] is R.EXPERIMENTS

@@ -146,13 +146,24 @@ def assign_roles(
 
 def _infer_method(sections: list[Section], fixed: Mapping[str, SectionRole]) -> None:
     seen_prefix = False
+    last_background: Section | None = None
     for section in sections:
         if section.role in _AFTER_METHOD:
-            return
+            break
         if section.role in _METHOD_PREFIX:
             seen_prefix = True
+            if section.role is R.BACKGROUND and section.id not in fixed:
+                last_background = section
         elif section.role is R.OTHER and seen_prefix and section.id not in fixed:
             section.role = R.METHOD
+    # No method section, but a background one right before the experiments ("Problem
+    # formulation and overview of our method"): the method is written there.
+    if (
+        last_background is not None
+        and not any(s.role is R.METHOD for s in sections)
+        and any(s.role in EXPERIMENT_ROLES for s in sections)
+    ):
+        last_background.role = R.METHOD
 
 
 def _inherit(parent: Section, fixed: Mapping[str, SectionRole]) -> None:
