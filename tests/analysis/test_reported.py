@@ -82,3 +82,23 @@ def test_a_section_captioned_as_an_ablation_reports_every_part_it_names() -> Non
     # a comparison of costs, or with baselines, reports no ablation of the parts it names
     assert not index.covers("gated fusion block")
     assert not index.covers("memory bank")
+
+
+def test_variations_comparisons_and_flattened_symbols_report_what_they_vary() -> None:
+    index = _index(
+        section(
+            "Model variations",
+            "train PPL BLEU N dmodel h Pdrop ϵls. Rows (B) show that a smaller key size hurts.",
+            SectionRole.RESULTS,
+        ),
+        section(
+            "Training details",
+            "We train two models with different discount factors. In practice a cosine distance "
+            "is more stable than a dot product between the gradients.",
+            SectionRole.EXPERIMENTS,
+        ),
+    )
+    assert index.covers("label smoothing ε_ls")  # "ϵls": the subscript flattened by the PDF
+    assert index.covers("discount factor γ")
+    assert index.covers("cosine similarity")
+    assert not index.covers("gated fusion block")

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 from ablab.analysis.sentences import split_sentences
-from ablab.analysis.symbols import GREEK_SYMBOL, normalize_symbols, symbol_key
+from ablab.analysis.symbols import GREEK_LETTERS, GREEK_SYMBOL, normalize_symbols, symbol_key
 from ablab.analysis.terms import content_tokens, word_set
 from ablab.schema import Paper, Section, SectionRole
 
@@ -33,20 +33,24 @@ _EXPERIMENT_ROLES = frozenset(
 _VARIATION = re.compile(
     r"\b(?:w/o|without|remov(?:e|es|ed|ing)|replac(?:e|es|ed|ing)|vary|varying|varied|varies|"
     r"(?:effect|impact|influence|importance|role)s?\s+of|ablat\w*|sweep\w*|swept|instead\s+of|"
-    r"versus|vs\.?|alternatives?|sensitiv\w*|variants?|different\s+(?:values?|choices?|"
-    r"numbers?|sizes?|settings?|types?|kinds?)|we\s+(?:also\s+)?(?:tried|tested|experimented)|"
-    r"(?:dropping|disabling|adding)\s+the|comparisons?\s+of)\b",
+    r"versus|vs\.?|alternatives?|sensitiv\w*|variants?|variations?|different\s+(?:[\w-]+\s+)?"
+    r"(?:values?|choices?|numbers?|sizes?|settings?|types?|kinds?|factors?|rates?|weights?|"
+    r"ratios?|schedules?|depths?|widths?)|we\s+(?:also\s+)?(?:tried|tested|experimented)|"
+    r"(?:dropping|disabling|adding)\s+the|comparisons?\s+of|"
+    r"(?:more|less)\s+(?:stable|effective|robust|accurate|efficient)\s+than)\b",
     re.IGNORECASE,
 )
 # Titles and captions of a section that reports an ablation throughout.
 _ABLATION_HEAD = re.compile(
     r"\b(?:ablat\w*|w/o|without|(?:effect|impact|influence|importance|role)s?\s+of|sensitiv\w*|"
+    r"(?:model\s+)?variations|"
     r"comparisons?\s+of\s+(?:[\w-]+\s+){0,2}(?:models|variants|architectures|designs|"
     r"strateg(?:y|ies)|schemes|mechanisms|choices|objectives|losses))\b",
     re.IGNORECASE,
 )
 _ROW_CHANGE = re.compile(r"^\s*(?:w/o|wo/|without|no\b|[-−+]\s*\w)", re.IGNORECASE)
 _GREEK = re.compile(GREEK_SYMBOL)
+_GLUED_GREEK = re.compile(rf"(?<!\w)([{GREEK_LETTERS}])([a-z]{{1,4}})(?!\w)")
 _LATIN_SYMBOL = re.compile(r"(?<![\w\\])([A-Za-z])(?:_\{?\w+\}?)?(?![\w'’-])")
 # Words that say what kind of thing is varied, not which one: never enough on their own.
 _WEAK = word_set(
@@ -116,4 +120,6 @@ def _symbols(text: str) -> set[str]:
     text = normalize_symbols(text)
     found = {symbol_key(m.group(0)) for m in _GREEK.finditer(text)}
     found.update(symbol_key(m.group(0)) for m in _LATIN_SYMBOL.finditer(text) if "_" in m.group(0))
+    # PDFs flatten subscripts: "ϵls" in a table header is ε_ls
+    found.update(symbol_key(f"{m[1]}_{m[2]}") for m in _GLUED_GREEK.finditer(text))
     return found
