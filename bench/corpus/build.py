@@ -54,6 +54,8 @@ def _snapshot(mirror: Path, repo: str) -> Path:
     git_dir = mirror / repo.replace("/", "+") / "repo"
     if not git_dir.exists():
         raise FileNotFoundError(f"no snapshot of {repo} under {mirror} (fetch github:{repo})")
+    if (git_dir / ".git").is_dir():
+        return git_dir / ".git"  # some snapshots arrive as a checkout rather than a bare repo
     return git_dir
 
 

@@ -31,7 +31,7 @@ from ablab.planners.heuristic_scale import model_size_varied, scale_candidate
 from ablab.planners.offline_design import design_plan
 from ablab.schema import Analysis, Mode, Paper, Plan, SectionRole
 
-PLANNER_VERSION = "3"
+PLANNER_VERSION = "4"
 """Bump when a change to the rules changes plans."""
 
 FAMILY_PENALTY = 1.5
