@@ -229,3 +229,8 @@ def test_an_average_of_weights_kept_for_sampling_is_no_teacher() -> None:
     assert teachers("We keep an EMA of the weights for sampling.") == []
     assert teachers("We use an exponential moving average (EMA) over parameters, rate 0.999.") == []
     assert teachers("An EMA of the student serves as the teacher.")
+
+
+def test_the_cross_entropy_method_is_no_loss() -> None:
+    assert "cross-entropy loss" not in _choices("We solve it with the cross-entropy method (CEM).")
+    assert "cross-entropy loss" in _choices("The classifier is trained with a cross-entropy loss.")

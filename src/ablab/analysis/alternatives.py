@@ -156,7 +156,8 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
     DesignEntry(
         "cross-entropy loss",
         "distance",
-        r"\b(?:binary |categorical )?cross[- ]?entropy(?: loss)?\b",
+        # not the cross-entropy *method* (CEM), an optimiser
+        r"\b(?:binary |categorical )?cross[- ]?entropy(?: loss)?\b(?! method| \(CEM\))",
         ("focal loss", "label-smoothed cross-entropy"),
         2,
         triggers=("cross", "crossentropy"),
