@@ -234,3 +234,13 @@ def test_an_average_of_weights_kept_for_sampling_is_no_teacher() -> None:
 def test_the_cross_entropy_method_is_no_loss() -> None:
     assert "cross-entropy loss" not in _choices("We solve it with the cross-entropy method (CEM).")
     assert "cross-entropy loss" in _choices("The classifier is trained with a cross-entropy loss.")
+
+
+def test_a_title_and_an_alternative_of_another_kind_are_no_question() -> None:
+    from ablab.analysis.rejected import find_rejected_alternatives
+
+    policy = section(
+        "Policy optimization",
+        "We model the marginal policy as a mixture of experts instead of a single Gaussian.",
+    )
+    assert find_rejected_alternatives(sentences_of(policy)) == []

@@ -87,6 +87,16 @@ def _names_one_part(title: str) -> bool:
     return not all(t in _VAGUE_TITLE_WORDS for t in tokens)
 
 
+def _shares_stem(title: str, alternative: str) -> bool:
+    """Whether a section title and an alternative share a word stem ("Shifted window attention"
+    and "global self-attention"; "Noise prediction" and "predicting the mean")."""
+
+    def stems(text: str) -> set[str]:
+        return {p.lower()[:5] for w in words(text) for p in w.split("-") if len(p) > 3}
+
+    return bool(stems(title) & stems(alternative))
+
+
 def _clean(phrase: str | None) -> str:
     """A phrase without leading articles and verbs ("using learned positional embeddings")."""
     text = (phrase or "").strip()
@@ -142,6 +152,8 @@ def find_rejected_alternatives(sentences: Sequence[Sentence]) -> list[DesignChoi
                 continue
             if match.re is _INSTEAD_OF and not _METHOD_ACTS.search(sentence.text):
                 continue  # "the focus is X rather than Y" describes; it makes no choice
+            if not _shares_stem(title, alternative):
+                continue  # "Policy optimization" vs "a simple Gaussian": not one question
             choice = title
         if choice in found or len(words(alternative)) < 2 or len(words(choice)) > 8:
             continue

@@ -208,6 +208,8 @@ def _removable(component: Component) -> bool:
         return tokens[-2].lower() not in _INPUT_EMBEDDINGS and component.mentions >= 2
     if head in STANDARD_PART_HEADS:
         return False  # a network needs its encoder, even a novel one: that is a REPLACE
+    if head in _MEASURE_HEADS:
+        return False  # "Detection Score": what the paper measures, not a part it could drop
     if component.novel:
         return True
     if component.kind == "module":
@@ -222,6 +224,8 @@ def _removable(component: Component) -> bool:
         component.kind in ("loss", "regularizer", "mechanism", "stage") and component.mentions >= 2
     )
 
+
+_MEASURE_HEADS = frozenset({"score", "metric", "accuracy", "error", "distance", "measure"})
 
 _REMOVE_HOW = {
     "loss": "train without this term, its weight set to 0",
