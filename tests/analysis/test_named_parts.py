@@ -233,6 +233,7 @@ def test_an_average_of_weights_kept_for_sampling_is_no_teacher() -> None:
 
 def test_the_cross_entropy_method_is_no_loss() -> None:
     assert "cross-entropy loss" not in _choices("We solve it with the cross-entropy method (CEM).")
+    assert "cross-entropy loss" not in _choices("It minimises a cross-entropy measure of the fit.")
     assert "cross-entropy loss" in _choices("The classifier is trained with a cross-entropy loss.")
 
 

@@ -157,7 +157,7 @@ DESIGN_ENTRIES: tuple[DesignEntry, ...] = (
         "cross-entropy loss",
         "distance",
         # not the cross-entropy *method* (CEM), an optimiser
-        r"\b(?:binary |categorical )?cross[- ]?entropy(?: loss)?\b(?! method| \(CEM\))",
+        r"\b(?:binary |categorical )?cross[- ]?entropy(?: loss)?\b(?! method| \(CEM\)| measure)",
         ("focal loss", "label-smoothed cross-entropy"),
         2,
         triggers=("cross", "crossentropy"),
