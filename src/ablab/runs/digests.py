@@ -283,7 +283,7 @@ async def run_digests(
     try:
         await in_order(sources, concurrency if model is not None else 1, one)
     finally:
-        await shared.flush(force=True)
+        await shared.close()
     return DigestRun(
         results=[r for r in results if r is not None],
         usage=budget.usage,

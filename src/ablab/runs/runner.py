@@ -527,7 +527,7 @@ async def run_plans(
     try:
         await in_order(list(zip(sources, ids, strict=True)), concurrency, process, prepare)
     finally:
-        await run.flush(force=True)
+        await run.pending.close()
         if driven.model is not None:
             await aclose_model(driven.model)
     settled = [result for result in results if result is not None]
