@@ -31,6 +31,11 @@ MERGE_SHARE = 0.05
 rewrites the whole file, so merges are spaced by their own duration over this share, and their
 total cost stays linear in the number of papers."""
 
+READERS = 2
+"""Papers read at the same time in a batch. Reading is CPU work under the GIL: read in parallel,
+the papers read ahead would hold back the ones whose turn it is, and the first requests would
+wait for all of them. Two (one parsing while the other waits on the disk), in order."""
+
 T = TypeVar("T")
 R = TypeVar("R")
 
