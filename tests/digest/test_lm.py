@@ -388,3 +388,40 @@ def test_fake_heuristic_runs_the_whole_lm_path_offline(tide: Paper, tmp_path: Pa
     assert "Cross-View Consistency Module (CVCM)" in digest.architecture.component_map
     # What the offline digest cannot fill comes back as "not filled", with its reason.
     assert "architecture.failure_signatures" in digest.gaps
+
+
+def test_a_digest_batch_reads_two_papers_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading is CPU work under the GIL: eight workers reading at once would hold back the
+    # papers whose turn it is (the plan batch reads two at a time too).
+    import threading
+    import time
+
+    from ablab.runs import digests
+
+    reading, most = [0], [0]
+    lock = threading.Lock()
+    real_load = digests.load_source
+
+    def counting_load(*args: Any, **kwargs: Any) -> Paper:
+        with lock:
+            reading[0] += 1
+            most[0] = max(most[0], reading[0])
+        try:
+            time.sleep(0.02)  # long enough for the other workers to start reading meanwhile
+            return real_load(*args, **kwargs)
+        finally:
+            with lock:
+                reading[0] -= 1
+
+    monkeypatch.setattr(digests, "load_source", counting_load)
+    papers = []
+    for n in range(8):
+        path = tmp_path / f"paper-{n}.md"
+        path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+        papers.append(path)
+    model = FakeModel(scripted(lambda n: GOOD_RESULTS), name="fake/digest")
+    run = asyncio.run(digests.run_digests(papers, model=model, concurrency=8))
+    assert [r.status for r in run.results] == ["done"] * 8
+    assert most[0] == 2

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ablab._util.atomic import atomic_text_writer
 from ablab.errors import AblabError
 from ablab.runs import files as runs
 from ablab.runs.files import load_plan, read_plans_index, write_plan
@@ -142,3 +143,16 @@ def test_run_files_are_readable_by_others(tmp_path: Path) -> None:
     write_plan(tmp_path, _plan("alpha"))
     modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
     assert set(modes.values()) == {0o644}, modes  # not mkstemp's 0600
+
+
+def test_a_streamed_write_that_fails_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "plans.json"
+    target.write_text('{"old": 1}')
+    with pytest.raises(RuntimeError), atomic_text_writer(target) as handle:
+        handle.write('{"new": ')
+        raise RuntimeError("the encoder failed half-way")
+    assert target.read_text() == '{"old": 1}'
+    assert [p.name for p in tmp_path.iterdir()] == ["plans.json"]
+    with atomic_text_writer(target) as handle:
+        handle.write('{"new": "é"}\n')
+    assert target.read_text(encoding="utf-8") == '{"new": "é"}\n'

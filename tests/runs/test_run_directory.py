@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import multiprocessing
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from ablab.runs import engine, read_log, run_plans_sync
 from ablab.runs import runner as runner_module
 from ablab.runs.files import (
     merge_failures,
+    merge_index,
     read_failures,
     read_plans_index,
     update_failures,
@@ -184,3 +188,54 @@ def test_a_budget_holds_when_the_endpoint_reports_no_usage(tmp_path: Path) -> No
         )
     assert summary.usage.cost_usd is not None and summary.usage.cost_usd > 0
     assert summary.count("done") == 1 and summary.count("not_started") == 5
+
+
+def test_shared_files_are_merged_on_one_thread_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each merge holds the whole index for a moment; glibc keeps a heap per thread, so merges
+    # spread over the worker threads made every one of them keep that much memory.
+    threads: list[str] = []
+
+    def recording(out: Path, name: str, entries: Any) -> None:
+        threads.append(threading.current_thread().name)
+        merge_index(out, name, entries)
+
+    monkeypatch.setattr(engine, "merge_index", recording)
+    monkeypatch.setattr(engine, "FLUSH_S", 0.0)
+    papers = write_papers(tmp_path / "papers", 12)
+    summary = run_plans_sync(papers, get_planner_heuristic(), mode=Mode.AUTHOR, out=tmp_path / "o")
+    assert summary.count("done") == 12
+    assert len(threads) > 1 and len(set(threads)) == 1
+    assert threads[0].startswith("ablab-shared-files")
+    assert len(read_plans_index(tmp_path / "o")) == 12
+
+
+def test_merges_are_spaced_by_their_own_duration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [100.0]
+    monkeypatch.setattr(engine.time, "monotonic", lambda: now[0])
+    shared = engine.SharedFiles(tmp_path, "plans.json", "failures.json")
+    merges: list[float] = []
+
+    def slow_write(*_: Any) -> None:
+        merges.append(now[0])
+        now[0] += 2.0  # a merge of a large index: 2 s
+
+    monkeypatch.setattr(shared, "_write", slow_write)
+
+    async def scenario() -> None:
+        now[0] += engine.FLUSH_S
+        shared.add("a", {})
+        await shared.flush()  # due: the first merge
+        for step in range(100):  # later papers, one a second
+            now[0] += 1.0
+            shared.add(f"p{step}", {})
+            await shared.flush()
+        await shared.close()
+
+    asyncio.run(scenario())
+    gaps = [later - earlier for earlier, later in itertools.pairwise(merges[:-1])]
+    assert gaps and all(gap >= 2.0 / engine.MERGE_SHARE for gap in gaps)
+    assert len(merges) >= 2  # the last one at close, whatever the spacing

@@ -6,7 +6,9 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 TEMP_SUFFIX = ".tmp"
 """Suffix of the temporary files :func:`atomic_write_text` writes before renaming them."""
@@ -38,12 +40,35 @@ def atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = True) -> None:
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
-        # mkstemp creates 0600; results are shared files like any other (a web server, a team).
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        _publish(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_text_writer(path: Path, *, fsync: bool = True) -> Iterator[TextIO]:
+    """A UTF-8 text handle whose content replaces ``path`` atomically when the block ends
+    without an error (see :func:`atomic_write_text`): for large files written piece by piece,
+    never held whole in memory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            if fsync:
+                os.fsync(handle.fileno())
+        _publish(Path(tmp), path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    # mkstemp creates 0600; results are shared files like any other (a web server, a team).
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
 
 
 def remove_stale_temp_files(folder: Path, older_than_s: float = STALE_TEMP_S) -> int:

@@ -36,7 +36,7 @@ from ablab.formats.rpa2.parse import parse_digest
 from ablab.formats.rpa2.render import render_digest
 from ablab.papers import Source, load_source
 from ablab.planners import check_planner
-from ablab.runs.engine import Budget, SharedFiles, Status, in_order, unique_ids
+from ablab.runs.engine import READERS, Budget, SharedFiles, Status, in_order, unique_ids
 from ablab.runs.files import merge_index, prepare_output_dir
 from ablab.runs.log import LoggedModel, RunLog
 from ablab.schema import Paper, Usage
@@ -228,12 +228,14 @@ async def run_digests(
     ids = unique_ids(sources)
     budget = Budget(budget_usd if model is not None else None)
     settled = 0
+    readers = asyncio.Semaphore(READERS)  # not one read per worker at once (see READERS)
 
     async def one(position: int, source: Source) -> None:
         nonlocal settled
         result = DigestResult(source=str(source), paper_id=ids[position], status="failed")
         try:
-            paper = await asyncio.to_thread(load_source, source, paper_id=ids[position])
+            async with readers:
+                paper = await asyncio.to_thread(load_source, source, paper_id=ids[position])
             result.paper_id = paper.id
             result.warnings = list(paper.warnings)
             fingerprint = config_fingerprint(paper, model_name, settings)
@@ -283,7 +285,7 @@ async def run_digests(
     try:
         await in_order(sources, concurrency if model is not None else 1, one)
     finally:
-        await shared.flush(force=True)
+        await shared.close()
     return DigestRun(
         results=[r for r in results if r is not None],
         usage=budget.usage,

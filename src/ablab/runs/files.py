@@ -30,7 +30,7 @@ try:  # POSIX; elsewhere one process per run directory is assumed
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-from ablab._util.atomic import atomic_write_text, remove_stale_temp_files
+from ablab._util.atomic import atomic_text_writer, atomic_write_text, remove_stale_temp_files
 from ablab._util.text import reason
 from ablab.errors import AblabError, ConfigError
 from ablab.formats.trajectory import STYLE_BLOCK, render_plan_markdown
@@ -100,7 +100,11 @@ def index_entry(plan: Plan) -> dict[str, object]:
 
 
 def _write_json(path: Path, value: Any) -> None:
-    atomic_write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    # Streamed to the file: the shared files grow with the batch, and a string of all of it
+    # (then its bytes) would double the memory a merge needs.
+    with atomic_text_writer(path) as handle:
+        json.dump(value, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
 
 
 def merge_index(out: Path, name: str, entries: Mapping[str, dict[str, Any]]) -> None:

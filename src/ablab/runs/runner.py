@@ -39,7 +39,7 @@ from ablab.papers import Source, load_source
 from ablab.papers.openreview import review_requests
 from ablab.planners.base import AsyncPlanner, Planner, as_async, make_plan
 from ablab.planners.lm import PlanFailure
-from ablab.runs.engine import Budget, SharedFiles, Status, in_order, unique_ids
+from ablab.runs.engine import READERS, Budget, SharedFiles, Status, in_order, unique_ids
 from ablab.runs.files import (
     FAILURES_FILE,
     PLANS_INDEX,
@@ -179,10 +179,6 @@ def _load(source: Source | Paper, paper_id: str) -> Paper:
     return load_source(source, paper_id=paper_id)
 
 
-READERS = 2
-"""Papers read at the same time (see :class:`_Run`)."""
-
-
 @dataclass(frozen=True)
 class _Unreadable:
     error: str
@@ -217,9 +213,6 @@ class _Run:
         self.pending = SharedFiles(out, PLANS_INDEX, FAILURES_FILE)
         self.indexed: set[str] = set(read_plans_index(out)) if out is not None else set()
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
-        # Reading a paper is CPU work under the GIL: read in parallel, the papers read ahead
-        # would hold back the ones whose turn it is, and the first requests would wait for all
-        # of them. Two at a time (one parsing while the other waits on the disk), in order.
         self.readers = asyncio.Semaphore(READERS)
         self.budget_usd = budget_usd
         self.on_event = on_event
@@ -527,7 +520,7 @@ async def run_plans(
     try:
         await in_order(list(zip(sources, ids, strict=True)), concurrency, process, prepare)
     finally:
-        await run.flush(force=True)
+        await run.pending.close()
         if driven.model is not None:
             await aclose_model(driven.model)
     settled = [result for result in results if result is not None]
