@@ -280,3 +280,23 @@ def build_unit_font_pdf(path: Path, *, wrapped: bool = False) -> Path:
     )
     path.write_bytes(bytes(out))
     return path
+
+
+def build_all_bold_pdf(path: Path) -> Path:
+    """Every line set in a bold font, headings and prose alike (some producers report the body
+    font as bold): paragraphs of several lines after numbered headings."""
+    pdf = _new()
+    _para(pdf, "Bold Print Everywhere", size=16, style="B")
+    _heading(pdf, "Abstract", size=10)
+    _para(pdf, PROSE, style="B")
+    for number, title, first in (
+        ("1", "Introduction", PROSE),
+        ("2", "Method", METHOD_SENTENCE + " " + PROSE),
+        ("2.1", "Gated Memory", PROSE),
+        ("3", "Experiments", EXPERIMENT_SENTENCE + " " + PROSE),
+    ):
+        _heading(pdf, f"{number} {title}", size=10)
+        for _ in range(2):  # a narrow column: first lines of about ten words, as in LNCS
+            _para(pdf, first + PROSE * 2, style="B", width=95)
+    pdf.output(str(path))
+    return path

@@ -17,6 +17,7 @@ from .pdf_templates import (
     METHOD_SENTENCE,
     TABLE_ROWS,
     UNIT_FONT_TITLE,
+    build_all_bold_pdf,
     build_appendix_pdf,
     build_caps_pdf,
     build_run_in_pdf,
@@ -181,3 +182,13 @@ def test_a_page_drawn_as_one_narrow_form_is_read(tmp_path: Path) -> None:
     paper = load_paper(build_unit_font_pdf(tmp_path / "paper.pdf", wrapped=True))
     assert paper.title == UNIT_FONT_TITLE
     assert [title for _, title, _ in _tree(paper)] == ["Introduction", "Method", "Experiments"]
+
+
+def test_bold_body_text_does_not_make_every_paragraph_a_heading(tmp_path: Path) -> None:
+    paper = _load(tmp_path, build_all_bold_pdf)
+    assert [title for _, title, _ in _tree(paper)] == [
+        "Introduction",
+        "Method",
+        "Gated Memory",
+        "Experiments",
+    ]

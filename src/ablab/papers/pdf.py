@@ -150,6 +150,7 @@ def structure(pages: list[Page], *, mode: str = "default") -> ParsedDocument:
     whose headings carry no style at all).
     """
     size = body_size(pages)
+    _unbold_uniform_text(pages, size)
     title, title_lines = _find_title(pages, size)
     blocks = _blocks(pages, size, skip=title_lines)
     builder = _Builder(body=size)
@@ -200,6 +201,29 @@ def structure(pages: list[Page], *, mode: str = "default") -> ParsedDocument:
         raw.text = "\n\n".join(paragraphs)
         doc.sections.append(raw)
     return doc
+
+
+_BOLD_BODY_SHARE = 0.5
+_NUMBERED_LINE = re.compile(r"(?:\d+(?:\.\d+)*|[A-Z](?:\.\d+)+)\.?\s+[A-Z]")
+
+
+def _unbold_uniform_text(pages: list[Page], size: float) -> None:
+    """When most body text reads as bold (a font whose weight or name says bold throughout),
+    boldness tells headings from prose no more: drop it at the body size, in place."""
+    body = [
+        line
+        for page in pages
+        for line in page.lines
+        if abs(line.size - size) <= 0.5 and len(line.text) > 20
+    ]
+    if not body or sum(line.bold for line in body) <= _BOLD_BODY_SHARE * len(body):
+        return
+    for page in pages:
+        for line in page.lines:
+            # a short numbered line ("3.1 Domain Adversarial Network") may still be a heading
+            numbered = _NUMBERED_LINE.match(line.text.strip()) and len(line.text.split()) <= 12
+            if abs(line.size - size) <= 0.5 and not numbered:
+                line.bold, line.bold_prefix = False, 0
 
 
 def _find_title(pages: list[Page], size: float) -> tuple[str, set[int]]:
