@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 TEMP_SUFFIX = ".tmp"
 """Suffix of the temporary files :func:`atomic_write_text` writes before renaming them."""
@@ -32,18 +32,8 @@ def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_write_text`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if fsync:
-                os.fsync(handle.fileno())
-        _publish(Path(tmp), path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _atomic_handle(path, "wb", fsync=fsync) as handle:
+        handle.write(data)
 
 
 @contextlib.contextmanager
@@ -51,10 +41,18 @@ def atomic_text_writer(path: Path, *, fsync: bool = True) -> Iterator[TextIO]:
     """A UTF-8 text handle whose content replaces ``path`` atomically when the block ends
     without an error (see :func:`atomic_write_text`): for large files written piece by piece,
     never held whole in memory."""
+    with _atomic_handle(path, "w", fsync=fsync, encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def _atomic_handle(path: Path, mode: str, *, fsync: bool, **options: Any) -> Iterator[Any]:
+    """A handle on a temporary file beside ``path`` that replaces it when the block ends
+    without an error, and is removed when it does not."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, mode, **options) as handle:
             yield handle
             handle.flush()
             if fsync:
