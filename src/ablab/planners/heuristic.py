@@ -135,13 +135,13 @@ TESTBED_CONFIDENCE = 0.4
 """Confidence of a sweep whose setting only the experimental setup states (below the bar)."""
 
 
-def _testbed_setting(candidate: Candidate, paper: Paper) -> Candidate:
+def _testbed_setting(candidate: Candidate, roles: dict[str, SectionRole]) -> Candidate:
     """A sweep of a setting only the experiments state ("the Transformer testbed has 8 heads")
     tunes the testbed, not the method: it falls below the bar in reviewer mode, where the
-    setup is visible (in author mode the setup is cut and every setting is the method's)."""
+    setup is visible (in author mode the setup is cut and every setting is the method's).
+    ``roles`` maps the paper's section ids to their roles."""
     if candidate.family != "sweep" or not candidate.ablation.evidence:
         return candidate
-    roles = {s.id: s.role for s in paper.walk()}
     if all(roles.get(e.section_id or "") in _SETUP_ROLES for e in candidate.ablation.evidence):
         return replace(candidate, confidence=min(candidate.confidence, TESTBED_CONFIDENCE))
     return candidate
@@ -217,7 +217,8 @@ class HeuristicPlanner:
             ]
         )
         if reviewer:
-            found = [_testbed_setting(c, paper) for c in found]
+            roles = {s.id: s.role for s in paper.walk()}
+            found = [_testbed_setting(c, roles) for c in found]
         absent = [part.name for part in analysis.absent_parts]
         found = focus(found, paper.title, paper.abstract, method, absent)
         return sorted(found, key=lambda c: -c.score)  # stable: ties keep generation order
