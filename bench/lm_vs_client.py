@@ -4,7 +4,8 @@ A local OpenAI-compatible server (its own process) answers every request after `
 seconds. For each concurrency ``j``, ``--papers`` distinct Markdown papers are planned twice:
 
 - **client**: a plain asyncio loop, ``j`` requests in flight, over ``openai.AsyncOpenAI`` with the
-  prompts ablab would send (built beforehand, not timed) -- the best a caller can do;
+  request bodies ablab sends (prompts and JSON-schema response format, built beforehand, not
+  timed) -- the best a caller can do;
 - **ablab**: ``run_plans`` over the paper files as ``ablab plan DIR --model ... -j j --out RUN``
   runs them: reading each paper, the response cache (a fresh folder, so every request is sent),
   the call log, the run directory.
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the local test server
@@ -59,20 +61,28 @@ def _write_papers(folder: Path, count: int) -> list[Path]:
 
 
 def _client_loop(base_url: str, papers: list[Path], concurrency: int) -> float:
-    """Seconds for a plain openai loop sending ablab's prompts, ``concurrency`` at a time."""
+    """Seconds for a plain openai loop sending ablab's requests, ``concurrency`` at a time.
+
+    Each request is the body ablab sends for the paper (its prompts and its JSON-schema
+    response format), built by ablab's own request builder, so both sides ask for the same."""
     import openai
 
-    from ablab.models import FakeModel
+    from ablab.models import get_model
     from ablab.papers import load_paper
     from ablab.planners.lm import LMPlanner
+    from ablab.planners.lm_prompts import PLAN_SCHEMA
     from ablab.schema import Mode
 
-    builder = LMPlanner(FakeModel([]))
+    model = get_model("openai/gpt-4o", base_url=base_url)
+    planner = LMPlanner(model)
+    structured = model.supports_json_schema
     requests = [
-        [
-            m.model_dump()
-            for m in builder.build_messages(load_paper(p), Mode.REVIEWER, 2, structured=False)[0]
-        ]
+        model._request(  # noqa: SLF001 - the very body ablab's model sends
+            planner.build_messages(load_paper(p), Mode.REVIEWER, 2, structured=structured)[0],
+            PLAN_SCHEMA if structured else None,
+            planner.params,
+            "json_schema",
+        )
         for p in papers
     ]
 
@@ -80,9 +90,9 @@ def _client_loop(base_url: str, papers: list[Path], concurrency: int) -> float:
         client = openai.AsyncOpenAI(api_key="none", base_url=base_url, max_retries=2, timeout=60)
         gate = asyncio.Semaphore(concurrency)
 
-        async def one(messages: list[dict[str, str]]) -> None:
+        async def one(request: dict[str, Any]) -> None:
             async with gate:
-                await client.chat.completions.create(model="gpt-4o", messages=messages)
+                await client.chat.completions.create(**request)
 
         started = time.perf_counter()
         await asyncio.gather(*(one(m) for m in requests))
@@ -141,7 +151,13 @@ def _ablab_run(base_url: str, folder: Path, concurrency: int, src: Path) -> floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=1.0)
-    parser.add_argument("--papers", type=int, default=256)
+    parser.add_argument("--papers", type=int, default=256, help="most papers per concurrency")
+    parser.add_argument(
+        "--waves",
+        type=int,
+        default=4,
+        help="papers per concurrency j: waves * j (the first wave also pays for reading papers)",
+    )
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32, 64])
     parser.add_argument("--before", type=Path, help="src folder of the version to compare with")
     args = parser.parse_args()
@@ -155,7 +171,7 @@ def main() -> None:
         base_url = ports.get(timeout=30)
         with tempfile.TemporaryDirectory() as tmp:
             for concurrency in args.concurrency:
-                count = min(args.papers, max(8, 4 * concurrency))
+                count = min(args.papers, max(8, args.waves * concurrency))
                 folder = Path(tmp) / f"papers-{concurrency}"
                 folder.mkdir()
                 papers = _write_papers(folder, count)
@@ -175,7 +191,8 @@ def main() -> None:
         stop.set()
         server.join(timeout=10)
     print(f"latency {args.latency} s per request; ratio = ablab papers/min / client papers/min")
-    write_results("lm_vs_client", {"latency_s": args.latency, "runs": rows})
+    name = "lm_vs_client" if args.waves == 4 else f"lm_vs_client_{args.waves}waves"
+    write_results(name, {"latency_s": args.latency, "waves": args.waves, "runs": rows})
 
 
 if __name__ == "__main__":

@@ -398,11 +398,11 @@ def test_a_digest_batch_reads_two_papers_at_a_time(
     import threading
     import time
 
-    from ablab.runs import digests
+    from ablab.runs import digests, readers
 
     reading, most = [0], [0]
     lock = threading.Lock()
-    real_load = digests.load_source
+    real_load = readers.load_source
 
     def counting_load(*args: Any, **kwargs: Any) -> Paper:
         with lock:
@@ -415,7 +415,7 @@ def test_a_digest_batch_reads_two_papers_at_a_time(
             with lock:
                 reading[0] -= 1
 
-    monkeypatch.setattr(digests, "load_source", counting_load)
+    monkeypatch.setattr(readers, "load_source", counting_load)
     papers = []
     for n in range(8):
         path = tmp_path / f"paper-{n}.md"

@@ -18,7 +18,7 @@ from ablab.models.base import Completion
 from ablab.planners import get_planner
 from ablab.planners.lm import LMPlanner
 from ablab.runs import engine, read_log, run_plans_sync
-from ablab.runs import runner as runner_module
+from ablab.runs import readers as readers_module
 from ablab.runs.files import (
     merge_failures,
     merge_index,
@@ -157,7 +157,7 @@ def test_a_rerun_finds_finished_file_papers_without_reading_them(
     def unreadable(*_: Any, **__: Any) -> None:
         raise AssertionError("a finished paper was parsed again")
 
-    monkeypatch.setattr(runner_module, "load_source", unreadable)
+    monkeypatch.setattr(readers_module, "load_source", unreadable)
     finished = [p for p, r in zip(papers, first.results, strict=True) if r.status == "done"]
     again = run_plans_sync(finished, get_planner_heuristic(), mode=Mode.REVIEWER, out=out)
     assert again.count("skipped") == done

@@ -31,7 +31,7 @@ from ablab.models.dialects import (
     remember_dialect,
     response_format,
 )
-from ablab.models.pricing import price_request
+from ablab.models.pricing import has_known_price, price_request
 from ablab.models.providers import Provider
 from ablab.models.retry import RetryPolicy, backoff_delay, is_retryable_status, parse_retry_after
 from ablab.models.secrets import redact, remember_secret
@@ -113,6 +113,10 @@ class OpenAICompatibleModel:
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncOpenAI] = (
             weakref.WeakKeyDictionary()
         )
+        if not provider.local:
+            # The price table takes a few tenths of a second to load: now, not at the first
+            # answer, where it would hold up the event loop with every request in flight.
+            has_known_price(provider.name, model_id)
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAICompatibleModel({self.name!r}, base_url={redact(self.base_url)!r})"

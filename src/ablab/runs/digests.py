@@ -34,11 +34,12 @@ from ablab.formats.rpa2.files import DIGEST_SUFFIX, RECORD_SUFFIX
 from ablab.formats.rpa2.model import RPA2, Digest
 from ablab.formats.rpa2.parse import parse_digest
 from ablab.formats.rpa2.render import render_digest
-from ablab.papers import Source, load_source
+from ablab.papers import Source
 from ablab.planners import check_planner
 from ablab.runs.engine import READERS, Budget, SharedFiles, Status, in_order, unique_ids
 from ablab.runs.files import merge_index, prepare_output_dir
 from ablab.runs.log import LoggedModel, RunLog
+from ablab.runs.readers import PaperReader
 from ablab.schema import Paper, Usage
 
 if TYPE_CHECKING:
@@ -229,13 +230,15 @@ async def run_digests(
     budget = Budget(budget_usd if model is not None else None)
     settled = 0
     readers = asyncio.Semaphore(READERS)  # not one read per worker at once (see READERS)
+    # Offline digests go one paper at a time: a reader process would only add a trip.
+    reader = PaperReader(len(sources) if model is not None else 0)
 
     async def one(position: int, source: Source) -> None:
         nonlocal settled
         result = DigestResult(source=str(source), paper_id=ids[position], status="failed")
         try:
             async with readers:
-                paper = await asyncio.to_thread(load_source, source, paper_id=ids[position])
+                paper = await reader.read(source, ids[position])
             result.paper_id = paper.id
             result.warnings = list(paper.warnings)
             fingerprint = config_fingerprint(paper, model_name, settings)
@@ -285,6 +288,7 @@ async def run_digests(
     try:
         await in_order(sources, concurrency if model is not None else 1, one)
     finally:
+        reader.close()
         await shared.close()
     return DigestRun(
         results=[r for r in results if r is not None],

@@ -35,7 +35,7 @@ from ablab._util.version import __version__
 from ablab.errors import AblabError, ConfigError, PaperError
 from ablab.models.base import ModelRequestError
 from ablab.models.cache import aclose_model
-from ablab.papers import Source, load_source
+from ablab.papers import Source
 from ablab.papers.openreview import review_requests
 from ablab.planners.base import AsyncPlanner, Planner, as_async, make_plan
 from ablab.planners.lm import PlanFailure
@@ -55,6 +55,7 @@ from ablab.runs.files import (
     write_plan,
 )
 from ablab.runs.log import LoggedModel, RunLog
+from ablab.runs.readers import PaperReader
 from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
 
 MANIFEST_FILE = "run.json"
@@ -173,10 +174,8 @@ def _file_hash(path: Path) -> str | None:
         return None
 
 
-def _load(source: Source | Paper, paper_id: str) -> Paper:
-    if isinstance(source, Paper):
-        return source if source.id == paper_id else source.model_copy(update={"id": paper_id})
-    return load_source(source, paper_id=paper_id)
+def _renamed(paper: Paper, paper_id: str) -> Paper:
+    return paper if paper.id == paper_id else paper.model_copy(update={"id": paper_id})
 
 
 @dataclass(frozen=True)
@@ -202,6 +201,7 @@ class _Run:
         budget_usd: float | None,
         on_event: Callable[[RunEvent], None] | None,
         total: int,
+        files: int = 0,
         keep_plans: bool = True,
     ) -> None:
         self.planner = planner
@@ -214,6 +214,7 @@ class _Run:
         self.indexed: set[str] = set(read_plans_index(out)) if out is not None else set()
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.readers = asyncio.Semaphore(READERS)
+        self.reader = PaperReader(files)
         self.budget_usd = budget_usd
         self.on_event = on_event
         self.total = total
@@ -263,16 +264,20 @@ class _Run:
         Runs ahead of the planning (see :func:`ablab.runs.engine.in_order`), so that papers are
         read while the model answers the ones before them.
         """
-        skipped = await self._quick_skip(source, paper_id)
-        if skipped is not None:
-            return skipped
-        try:
-            async with self.readers:
-                return await asyncio.to_thread(_load, source, paper_id)
-        except AblabError as exc:  # PaperError and the like: one line
-            return _Unreadable(str(exc))
-        except Exception as exc:  # a reader's bug must not sink the batch
-            return _Unreadable(f"could not be read: {exc!r}")
+        # The look for a finished plan takes a reader's turn too: turns are given in source
+        # order, so the papers whose turn comes first are read first.
+        async with self.readers:
+            skipped = await self._quick_skip(source, paper_id)
+            if skipped is not None:
+                return skipped
+            try:
+                if isinstance(source, Paper):
+                    return _renamed(source, paper_id)
+                return await self.reader.read(source, paper_id)
+            except AblabError as exc:  # PaperError and the like: one line
+                return _Unreadable(str(exc))
+            except Exception as exc:  # a reader's bug must not sink the batch
+                return _Unreadable(f"could not be read: {exc!r}")
 
     async def process(self, source: Source | Paper, prepared: Prepared) -> PaperResult:
         """Plan one prepared source and record it."""
@@ -291,14 +296,17 @@ class _Run:
         """The skipped result of a file paper whose plan is there, found without parsing it."""
         if self.out is None or not isinstance(source, Path) or not is_file_id(paper_id):
             return None
-        content_hash = await asyncio.to_thread(_file_hash, source)
+        done = await asyncio.to_thread(self._finished_file_plan, self.out, source, paper_id)
+        return None if done is None else self._skipped(str(source), paper_id, done)
+
+    def _finished_file_plan(self, out: Path, source: Path, paper_id: str) -> Plan | None:
+        """The finished plan of the file paper ``source`` in ``out``, found from its bytes."""
+        content_hash = _file_hash(source)
         if content_hash is None:
             return None
         fingerprint = _fingerprint(content_hash, paper_id, self.planner, self.mode, self.k)
-        done = await asyncio.to_thread(finished_plan, self.out, paper_id, fingerprint)
-        if done is None or done.paper_hash != content_hash:
-            return None
-        return self._skipped(str(source), paper_id, done)
+        done = finished_plan(out, paper_id, fingerprint)
+        return done if done is not None and done.paper_hash == content_hash else None
 
     def _asked(self, paper: Paper) -> list[str]:
         return review_requests(paper) if self.mode is Mode.REVIEWER else []
@@ -502,6 +510,7 @@ async def run_plans(
         budget_usd=budget_usd,
         on_event=on_event,
         total=len(sources),
+        files=sum(not isinstance(source, Paper) for source in sources),
         keep_plans=keep_plans,
     )
     if out is not None:
@@ -520,6 +529,7 @@ async def run_plans(
     try:
         await in_order(list(zip(sources, ids, strict=True)), concurrency, process, prepare)
     finally:
+        run.reader.close()
         await run.pending.close()
         if driven.model is not None:
             await aclose_model(driven.model)
