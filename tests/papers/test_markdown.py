@@ -150,3 +150,35 @@ def test_a_long_title_with_a_role_word_is_still_the_title() -> None:
     assert paper.sections[0].role is SectionRole.INTRODUCTION
     short = paper_from_markdown("# Introduction\n\nText.\n\n# Method\n\nMore.\n", paper_id="x")
     assert [s.title for s in short.sections][:1] == ["Introduction"]
+
+
+def test_table_cells_and_headings_read_alike_with_and_without_markup() -> None:
+    # Plain cells skip the inline parse; cells with markup still get it.
+    from ablab.papers.markdown import _INLINE_PARSER, _PARSER, inline_text
+
+    cells = [
+        "plain   cell\twith spaces",
+        "ResNet-50 (ours), 76.1 +/- 0.2 % @ 224px; \"quoted\" 'x' {y} #3 ^2 =",
+        "a *b* __c__",
+        "x &amp; y",
+        "`code_here` z",
+        "[link](http://e.org) and ![img](i.png)",
+        "esc \\| pipe",
+        "<b>html</b> ~~gone~~",
+    ]
+    text = "| " + " | ".join(f"h{n}" for n in range(len(cells))) + " |\n"
+    text += "|" + "---|" * len(cells) + "\n| " + " | ".join(cells) + " |\n"
+    env: dict[str, object] = {}
+    tokens = [t for t in _PARSER.parse(text, env) if t.type == "inline"]
+    for token in tokens:
+        parsed = _INLINE_PARSER.parseInline(token.content, env)[0].children or []
+        full = " ".join(
+            "".join(
+                c.content if c.type in ("text", "code_inline") else " "
+                for c in parsed
+                if c.type in ("text", "code_inline", "softbreak", "hardbreak")
+            ).split()
+        )
+        assert inline_text(token, env) == full
+    assert inline_text(tokens[len(cells) + 2], env) == "a b c"
+    assert inline_text(tokens[len(cells) + 3], env) == "x & y"

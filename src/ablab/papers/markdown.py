@@ -32,6 +32,9 @@ _MAX_FRONTMATTER_CHARS = 64 * 1024
 _CAPTION = re.compile(
     r"^(?:(?P<b>\*\*|__)\s*)?(?:Table|Tab\.)\s+[A-Z]?\d+[a-z]?\s*(?(b)(?:[:.]?\s*(?P=b)\s*[:.]?)|[:.])\s*",
 )
+# What may start inline markup in CommonMark (escapes, entities, emphasis, code, links, images,
+# autolinks and HTML) or in the strikethrough extension.
+_INLINE_MARKUP = re.compile(r"[\\&*_`\[\]!<~]")
 _LABEL = re.compile(r"^(?:Table|Tab\.)\s+[A-Z]?\d+[a-z]?\s*[:.]?\s*")
 
 
@@ -162,8 +165,12 @@ def _mark(skip: list[bool], start: int, end: int) -> None:
 def inline_text(token: Token, env: dict[str, Any]) -> str:
     """Plain text of an inline token: emphasis and link markup dropped, code kept.
 
-    The token's content is inline-parsed here (``env`` holds the document's link references).
+    The token's content is inline-parsed here (``env`` holds the document's link references),
+    unless it holds none of the characters that start inline markup: then its text is its
+    content (most table cells; the inline parse is most of the time a paper takes to read).
     """
+    if not _INLINE_MARKUP.search(token.content):
+        return " ".join(token.content.split())
     parsed = _INLINE_PARSER.parseInline(token.content, env)
     parts: list[str] = []
     for child in (parsed[0].children if parsed else None) or []:
