@@ -138,14 +138,20 @@ def _plans(summary: Any) -> list[dict[str, Any]]:
     return [r.plan.model_dump(exclude={"created_at"}) for r in summary.results]
 
 
-def test_no_reader_process_means_reads_in_threads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_no_reader_process_means_reads_in_threads_and_no_noise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
+    # An interpreter that cannot run the reader (a frozen app, a broken install).
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\necho noise-out\necho noise-err >&2\nexit 1\n")
+    broken.chmod(0o755)
     monkeypatch.setattr(readers_module, "PROCESS_MIN_PAPERS", 1)
-    monkeypatch.setattr(reader_process_module.sys, "executable", "/bin/false")
+    monkeypatch.setattr(reader_process_module.sys, "executable", str(broken))
     papers = write_papers(tmp_path / "papers", 3)
     summary = run_plans_sync(papers, get_planner("heuristic"), mode=Mode.AUTHOR)
     assert [r.status for r in summary.results] == ["done"] * 3
+    out, err = capfd.readouterr()
+    assert "noise" not in out + err
 
 
 def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:

@@ -51,7 +51,11 @@ class ReaderProcess:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),),
+                # Whatever a library prints must not land in the caller's output; a failure
+                # to start is seen on the socket and reads go on in threads.
                 stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
                 env=env,
             )
         except OSError:

@@ -179,12 +179,15 @@ def _renamed(paper: Paper, paper_id: str) -> Paper:
 
 
 @dataclass(frozen=True)
-class _Unreadable:
-    error: str
+class _Ready:
+    """A paper read and checked against the run directory: nothing left but to plan it."""
+
+    paper: Paper
+    fingerprint: str
 
 
-Prepared = PaperResult | Paper | _Unreadable
-"""A source made ready for planning: settled already, read, or unreadable."""
+Prepared = PaperResult | _Ready
+"""A source made ready for planning, or settled already (skipped, unreadable, refused)."""
 
 
 class _Run:
@@ -264,6 +267,7 @@ class _Run:
         Runs ahead of the planning (see :func:`ablab.runs.engine.in_order`), so that papers are
         read while the model answers the ones before them.
         """
+        label = source.id if isinstance(source, Paper) else str(source)
         # The look for a finished plan takes a reader's turn too: turns are given in source
         # order, so the papers whose turn comes first are read first.
         async with self.readers:
@@ -272,21 +276,41 @@ class _Run:
                 return skipped
             try:
                 if isinstance(source, Paper):
-                    return _renamed(source, paper_id)
-                return await self.reader.read(source, paper_id)
+                    paper = _renamed(source, paper_id)
+                else:
+                    paper = await self.reader.read(source, paper_id)
             except AblabError as exc:  # PaperError and the like: one line
-                return _Unreadable(str(exc))
+                return self._fail(label, None, str(exc), Usage(), {}, bad=True)
             except Exception as exc:  # a reader's bug must not sink the batch
-                return _Unreadable(f"could not be read: {exc!r}")
+                error = f"could not be read: {exc!r}"
+                return self._fail(label, None, error, Usage(), {}, bad=True)
+        return await self._check(label, paper)
+
+    async def _check(self, label: str, paper: Paper) -> Prepared:
+        """Look at the run directory for ``paper`` ahead of its turn: a finished plan (skipped),
+        files ablab did not write (refused), else ready to plan."""
+        if self.out is not None and not is_file_id(paper.id):
+            error = f"paper id {paper.id[:80]!r} cannot name a file in the run directory"
+            return self._fail(label, None, error, Usage(), {}, bad=True)
+        fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
+        if self.out is not None:
+            # One trip off the event loop for both looks at the run directory.
+            foreign, done = await asyncio.to_thread(_existing, self.out, paper.id, fingerprint)
+            if foreign:  # refused before any money is spent on the paper
+                error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would "
+                error += "overwrite it (use another --out folder)"
+                return self._fail(label, paper.id, error, Usage(), {}, paper.warnings, bad=True)
+            if done is not None:
+                return self._skipped(label, paper.id, done, paper)
+        return _Ready(paper, fingerprint)
 
     async def process(self, source: Source | Paper, prepared: Prepared) -> PaperResult:
         """Plan one prepared source and record it."""
         if isinstance(prepared, PaperResult):
             result = prepared
-        elif isinstance(prepared, _Unreadable):
-            result = await self._plan_one(source, None, prepared.error)
         else:
-            result = await self._plan_one(source, prepared, None)
+            label = source.id if isinstance(source, Paper) else str(source)
+            result = await self._plan_one(label, prepared.paper, prepared.fingerprint)
         if not self.keep_plans:
             result.plan = None  # written to the run directory; memory stays flat
         await self.flush()
@@ -328,25 +352,7 @@ class _Run:
             )
         )
 
-    async def _plan_one(
-        self, source: Source | Paper, paper: Paper | None, error: str | None
-    ) -> PaperResult:
-        label = source.id if isinstance(source, Paper) else str(source)
-        if paper is None:
-            return self._fail(label, None, error or "could not be read", Usage(), {}, bad=True)
-        if self.out is not None and not is_file_id(paper.id):
-            error = f"paper id {paper.id[:80]!r} cannot name a file in the run directory"
-            return self._fail(label, None, error, Usage(), {}, bad=True)
-        fingerprint = config_fingerprint(paper, self.planner, self.mode, self.k)
-        if self.out is not None:
-            # One trip off the event loop for both looks at the run directory.
-            foreign, done = await asyncio.to_thread(_existing, self.out, paper.id, fingerprint)
-            if foreign:  # refused before any money is spent on the paper
-                error = f"{foreign[0]}: not written by ablab; planning {paper.id!r} would "
-                error += "overwrite it (use another --out folder)"
-                return self._fail(label, paper.id, error, Usage(), {}, paper.warnings, bad=True)
-            if done is not None:
-                return self._skipped(label, paper.id, done, paper)
+    async def _plan_one(self, label: str, paper: Paper, fingerprint: str) -> PaperResult:
         async with self.semaphore:
             if not self.budget.allows_start():
                 result = PaperResult(label, paper.id, "not_started")
