@@ -11,6 +11,7 @@ from ablab.papers import author_view, load_paper
 from ablab.schema import SectionRole, SourceKind
 
 from .pdf_builder import TITLE, build_blank_pdf, build_paper_pdf
+from .pdf_templates import build_caps_pdf, build_two_column_pdf, build_unit_font_pdf
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +112,43 @@ def test_pdf_detected_by_content(pdf_path: Path, tmp_path: Path) -> None:
     unnamed = tmp_path / "download"
     unnamed.write_bytes(pdf_path.read_bytes())
     assert load_paper(unnamed).source_kind is SourceKind.PDF
+
+
+def test_pdfs_read_in_several_threads_at_once_do_not_crash(tmp_path: Path) -> None:
+    # PDFium is not thread-safe: without a lock, threads reading PDFs at once (a batch's two
+    # readers, two uploads to the web app) crash the interpreter. Run in a child process so
+    # that a crash fails this test instead of ending the test session.
+    import subprocess
+    import sys
+    import textwrap
+
+    paths = [build_paper_pdf(tmp_path / "a.pdf"), build_two_column_pdf(tmp_path / "b.pdf")]
+    paths += [build_unit_font_pdf(tmp_path / "c.pdf"), build_caps_pdf(tmp_path / "d.pdf")]
+    script = textwrap.dedent(
+        """
+        import sys, threading
+        from pathlib import Path
+        from ablab.papers import load_paper
+        paths = [Path(p) for p in sys.argv[1:]]
+        failures = []
+        def work(offset):
+            try:
+                for i in range(40):
+                    load_paper(paths[(i + offset) % len(paths)])
+            except Exception as exc:
+                failures.append(repr(exc))
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(failures or "ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr[-500:]

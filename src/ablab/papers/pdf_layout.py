@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import threading
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,10 +81,20 @@ class Page:
     lines: list[Line]
 
 
+_PDFIUM_LOCK = threading.Lock()
+"""PDFium is not thread-safe, not even on different documents: two papers read at once in two
+threads (a batch's readers, two uploads to the web app) crash the process. One at a time."""
+
+
 def read_layout(data: bytes, name: str) -> list[Page]:
     """Every page's lines; PaperError for encrypted, corrupt or truncated PDFs."""
     if b"%%EOF" not in data[-2048:]:
         raise PaperError(f"{name}: PDF is truncated (no end-of-file marker)")
+    with _PDFIUM_LOCK:
+        return _read_document(data, name)
+
+
+def _read_document(data: bytes, name: str) -> list[Page]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
