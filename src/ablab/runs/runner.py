@@ -49,8 +49,8 @@ from ablab.runs.files import (
     load_plan,
     mark_failed,
     plan_files,
+    plans_index_ids,
     prepare_output_dir,
-    read_plans_index,
     run_lock,
     write_plan,
 )
@@ -214,7 +214,8 @@ class _Run:
         self.out = out
         self.log = RunLog(out) if out is not None else None
         self.pending = SharedFiles(out, PLANS_INDEX, FAILURES_FILE)
-        self.indexed: set[str] = set(read_plans_index(out)) if out is not None else set()
+        # Ids only, read once (a rerun finding everything done reads plans.json this once).
+        self.indexed: set[str] = plans_index_ids(out) if out is not None else set()
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.readers = asyncio.Semaphore(READERS)
         self.reader = PaperReader(files)
