@@ -17,6 +17,7 @@ from ablab.runs import files, run_plans_sync
 from ablab.runs.files import (
     FAILURES_FILE,
     PLANS_INDEX,
+    iter_plans_index,
     merge_failures,
     merge_index,
     plans_index_ids,
@@ -117,11 +118,13 @@ def test_a_damaged_plans_index_is_refused_and_left_as_it_was(tmp_path: Path, dam
 
 
 def test_an_index_json_reads_but_ijson_refuses_is_still_merged(tmp_path: Path) -> None:
-    old = {"a": _entry("x", float("nan")), "b": _entry("y", float("inf"))}
+    old = {"a": _entry("x"), "b": _entry("y", float("nan")), "c": _entry("z", float("inf"))}
     _write(tmp_path / PLANS_INDEX, old)
-    update_plans_index(tmp_path, {"c": _entry("z")})
-    assert list(read_plans_index(tmp_path)) == ["a", "b", "c"]
-    assert plans_index_ids(tmp_path) == {"a", "b", "c"}
+    update_plans_index(tmp_path, {"d": _entry("w")})
+    assert list(read_plans_index(tmp_path)) == ["a", "b", "c", "d"]
+    # Streamed up to b, then read by json: every entry once, in order.
+    assert [key for key, _ in iter_plans_index(tmp_path)] == ["a", "b", "c", "d"]
+    assert plans_index_ids(tmp_path) == {"a", "b", "c", "d"}
 
 
 def test_another_damaged_index_is_started_afresh(tmp_path: Path) -> None:

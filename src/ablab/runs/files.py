@@ -357,18 +357,25 @@ def read_plans_index(out: Path) -> dict[str, dict[str, object]]:
     return data
 
 
-def plans_index_ids(out: Path) -> set[str]:
-    """The paper ids listed in the ``plans.json`` of a run directory, read as a stream: the
-    entries are not kept. Raises AblabError as :func:`read_plans_index` does."""
+def iter_plans_index(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The entries of the ``plans.json`` of a run directory, one at a time (none when absent),
+    never all in memory. Raises AblabError as :func:`read_plans_index` does."""
+    done = 0
     try:
-        ids: set[str] = set()
         for key, value in _stream_json(out / PLANS_INDEX, "object"):
             if not isinstance(value, dict):
                 raise _Unstreamable
-            ids.add(key)
-        return ids
+            yield key, value
+            done += 1
     except _Unstreamable:
-        return set(read_plans_index(out))  # raises the error, or reads what ijson refuses
+        # json decides what ijson refuses: the error of a damaged index, or the entries left.
+        yield from itertools.islice(read_plans_index(out).items(), done, None)
+
+
+def plans_index_ids(out: Path) -> set[str]:
+    """The paper ids listed in the ``plans.json`` of a run directory (read as a stream, the
+    entries are not kept). Raises AblabError as :func:`read_plans_index` does."""
+    return {key for key, _ in iter_plans_index(out)}
 
 
 def _written_by_ablab(path: Path, kind: str) -> bool:
