@@ -174,18 +174,22 @@ class _JsonWriter:
         self.handle.write(f"{end}{self.brackets[1]}\n")
 
 
-def _merged_object(
-    path: Path, entries: Mapping[str, Any], *, strict: bool
-) -> Iterator[tuple[str, Any]]:
-    """The members of the object in ``path`` with ``entries`` merged in, as ``dict.update``
-    would order them (a replaced entry keeps its place, new ones come last).
-
-    ``strict``: a value that is not an object raises _Unstreamable (plans.json).
-    """
-    remaining = dict(entries)
+def _index_members(path: Path, *, strict: bool) -> Iterator[tuple[str, Any]]:
+    """The entries of the index file ``path``, one at a time; ``strict`` (plans.json): a value
+    that is not an object raises _Unstreamable."""
     for key, value in _stream_json(path, "object"):
         if strict and not isinstance(value, dict):
             raise _Unstreamable
+        yield key, value
+
+
+def _merged_object(
+    path: Path, entries: Mapping[str, Any], *, strict: bool
+) -> Iterator[tuple[str, Any]]:
+    """The entries of the index file ``path`` with ``entries`` merged in, as ``dict.update``
+    would order them (a replaced entry keeps its place, new ones come last)."""
+    remaining = dict(entries)
+    for key, value in _index_members(path, strict=strict):
         if key in remaining:
             yield key, remaining.pop(key)
         elif key not in entries:  # not a repeat of a key replaced already
@@ -233,7 +237,7 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def failure_key(entry: dict[str, Any]) -> str:
+def _failure_key(entry: dict[str, Any]) -> str:
     """The key of a failures-file entry: its paper id, or its source for a paper not read."""
     return str(entry.get("paper_id") or entry.get("source"))
 
@@ -242,7 +246,7 @@ def read_failures(out: Path, name: str = FAILURES_FILE) -> dict[str, dict[str, A
     """A failures file by paper id (or source, for papers that could not be read)."""
     data = _read_json(out / name)
     return {
-        failure_key(entry): entry
+        _failure_key(entry): entry
         for entry in (data if isinstance(data, list) else [])
         if isinstance(entry, dict)
     }
@@ -262,7 +266,7 @@ def _merge_failures_streamed(
     for entry in _stream_json(path, "array"):
         if not isinstance(entry, dict):
             continue  # dropped, as read_failures does
-        key = failure_key(entry)
+        key = _failure_key(entry)
         if key in cleared:
             changed = True
         elif key in remaining:
@@ -362,9 +366,7 @@ def iter_plans_index(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     never all in memory. Raises AblabError as :func:`read_plans_index` does."""
     done = 0
     try:
-        for key, value in _stream_json(out / PLANS_INDEX, "object"):
-            if not isinstance(value, dict):
-                raise _Unstreamable
+        for key, value in _index_members(out / PLANS_INDEX, strict=True):
             yield key, value
             done += 1
     except _Unstreamable:
