@@ -61,7 +61,7 @@ from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
 MANIFEST_FILE = "run.json"
 
 
-@dataclass
+@dataclass(slots=True)  # a batch holds one per paper: no attribute dict each (~250 bytes)
 class PaperResult:
     """What happened to one paper in a run."""
 
