@@ -1,8 +1,9 @@
 """Does a batch stay linear? Offline ``run_plans`` over N small papers into a run directory.
 
 For each N, in a fresh interpreter: seconds per paper over the first and the last quarter of the
-batch (equal when the cost per paper is flat), peak memory, and the time a rerun takes to find
-that nothing is left to do (resume). ``--before SRC`` runs the same with another checkout's
+batch (equal when the cost per paper is flat), peak memory (of the batch's process, and of the
+largest reader process it started, if any), and the time a rerun takes to find that nothing is
+left to do (resume). ``--before SRC`` runs the same with another checkout's
 ``src`` on ``PYTHONPATH`` (same interpreter), side by side. The papers are the synthetic
 one-page paper of bench/synthetic.py with a different seed each.
 
@@ -44,10 +45,12 @@ quarter = max(1, len(stamps) // 4)
 first = (stamps[quarter - 1] - started) / quarter
 last = (stamps[-1] - stamps[-quarter - 1]) / quarter
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+readers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 again = time.perf_counter()
 rerun = run_plans_sync(papers, get_planner("heuristic"), mode=Mode.AUTHOR, out=out, concurrency=2)
 print(json.dumps({"seconds": elapsed, "first_quarter_ms": first * 1000,
                   "last_quarter_ms": last * 1000, "peak_rss_mb": rss,
+                  "reader_peak_rss_mb": readers_rss,
                   "resume_s": time.perf_counter() - again, "skipped": rerun.count("skipped"),
                   "done": summary.count("done"), "failed": summary.count("failed")}))
 """

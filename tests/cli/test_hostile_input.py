@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -124,7 +125,15 @@ def test_unreadable_file_is_a_one_line_error(
     def denied(self: Path, *args: object, **kwargs: object) -> str:
         raise PermissionError(13, "Permission denied", str(self))
 
+    opener = Path.open
+
+    def open_denied(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.parent == target:  # plans.json is read as a stream
+            denied(self)
+        return opener(self, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_text", denied)
+    monkeypatch.setattr(Path, "open", open_denied)
     path = target if command == "show" else target / "x.md"
     _one_line_error(runner.invoke(app, [command, str(path)]), "Permission denied")
 

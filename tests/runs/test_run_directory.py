@@ -193,8 +193,8 @@ def test_a_budget_holds_when_the_endpoint_reports_no_usage(tmp_path: Path) -> No
 def test_shared_files_are_merged_on_one_thread_of_their_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Each merge holds the whole index for a moment; glibc keeps a heap per thread, so merges
-    # spread over the worker threads made every one of them keep that much memory.
+    # glibc keeps a heap per thread: merges spread over the worker threads left every one of
+    # them holding the memory of a merge.
     threads: list[str] = []
 
     def recording(out: Path, name: str, entries: Any) -> None:

@@ -27,9 +27,9 @@ this long before they are listed, longer once merging the files takes more than
 :data:`MERGE_SHARE` of it)."""
 
 MERGE_SHARE = 0.05
-"""Largest share of a run's wall-clock time spent merging its shared files: each merge reads and
-rewrites the whole file, so merges are spaced by their own duration over this share, and their
-total cost stays linear in the number of papers."""
+"""Largest share of a run's wall-clock time spent merging its shared files: each merge streams the
+whole file through (its time grows with the file, its memory does not), so merges are spaced by
+their own duration over this share, and their total cost stays linear in the number of papers."""
 
 READERS = 2
 """Papers read at the same time in a batch. Reading is CPU work under the GIL: read in parallel,
@@ -131,10 +131,10 @@ class Budget:
 class SharedFiles:
     """Index entries and failures not yet merged into the run directory's shared files.
 
-    Merges run on a thread of their own: each one holds the whole index in memory for a moment,
-    and glibc gives every thread its own heap, which keeps the largest block it ever held. On the
-    shared worker threads, each of them would end up holding that much (the resident memory of a
-    10,000-paper batch grew by ~35 KB per paper); on one thread, one heap reuses its own space.
+    Merges stream the files (:func:`ablab.runs.files.merge_index`), holding the pending entries
+    and one entry of the file at a time, and run on a thread of their own: glibc gives every
+    thread its own heap, which keeps the largest block it ever held, so one thread doing all the
+    merging reuses its own space instead of every worker thread keeping some.
     """
 
     def __init__(self, out: Path | None, index_file: str, failures_file: str) -> None:

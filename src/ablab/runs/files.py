@@ -13,17 +13,22 @@ Layout of ``<out>/``::
 A paper's ``.plan.json`` is written after its other files, so it marks the paper complete; the
 shared files (``plans.json``, ``failures.json``, ``run.json``) are updated by read-merge-write
 under an exclusive lock on ``.ablab.lock``, so several processes may work on one directory
-without losing each other's entries.
+without losing each other's entries. The index and failures files are merged as streams: their
+entries are read one at a time and written straight into the new file, so a merge holds the new
+entries and one old entry, never the whole file (its size grows with the batch).
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TextIO
+
+import ijson
 
 try:  # POSIX; elsewhere one process per run directory is assumed
     import fcntl
@@ -100,33 +105,128 @@ def index_entry(plan: Plan) -> dict[str, object]:
 
 
 def _write_json(path: Path, value: Any) -> None:
-    # Streamed to the file: the shared files grow with the batch, and a string of all of it
-    # (then its bytes) would double the memory a merge needs.
+    # Streamed to the file: a string of all of it (then its bytes) would double the memory.
     with atomic_text_writer(path) as handle:
         json.dump(value, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
 
 
-def merge_index(out: Path, name: str, entries: Mapping[str, dict[str, Any]]) -> None:
-    """Add ``entries`` to the index file ``name`` of ``out`` (read, merge, write under the lock).
+class _Unstreamable(Exception):
+    """The streaming parser could not read a shared file (absent files are not this)."""
 
-    ``plans.json`` must be an object of objects (see :func:`read_plans_index`); another index
-    that cannot be read is started afresh.
+
+class _Unchanged(Exception):
+    """A merge found nothing to change: the file being written is dropped, the old one kept."""
+
+
+def _stream_json(path: Path, container: Literal["object", "array"]) -> Iterator[Any]:
+    """The members of the JSON object (``(key, value)`` pairs) or array (values) in ``path``,
+    parsed one at a time; nothing when the file is absent.
+
+    Raises _Unstreamable when the file cannot be read, is not JSON, not that container, or has
+    what the streaming parser refuses but ``json`` reads (NaN, Infinity): the callers then fall
+    back to ``json``, which decides as it always has.
+    """
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return
+    except OSError:
+        raise _Unstreamable from None
+    with handle:
+        try:
+            events = ijson.parse(handle, use_float=True)
+            first = next(events)
+            if first != ("", "start_map" if container == "object" else "start_array", None):
+                raise _Unstreamable
+            events = itertools.chain([first], events)
+            if container == "object":
+                yield from ijson.kvitems(events, "")
+            else:
+                yield from ijson.items(events, "item")
+        except (ijson.JSONError, OSError):
+            raise _Unstreamable from None
+
+
+class _JsonWriter:
+    """Writes a JSON object or array member by member, laid out byte for byte as
+    ``json.dump(value, handle, indent=2, ensure_ascii=False)`` followed by a newline."""
+
+    def __init__(self, handle: TextIO, container: Literal["object", "array"]) -> None:
+        self.handle = handle
+        self.brackets = "{}" if container == "object" else "[]"
+        self.count = 0
+        handle.write(self.brackets[0])
+
+    def add(self, value: Any, key: str | None = None) -> None:
+        """Write one member (``key`` for objects)."""
+        # json.dumps never writes a raw newline inside a string, so every newline it writes
+        # starts a line: one more indentation level nests the member.
+        text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        if key is not None:
+            text = f"{json.dumps(key, ensure_ascii=False)}: {text}"
+        self.handle.write(f"{',' if self.count else ''}\n  {text}")
+        self.count += 1
+
+    def close(self) -> None:
+        """End the container and the file."""
+        end = "\n" if self.count else ""
+        self.handle.write(f"{end}{self.brackets[1]}\n")
+
+
+def _index_members(path: Path, *, strict: bool) -> Iterator[tuple[str, Any]]:
+    """The entries of the index file ``path``, one at a time; ``strict`` (plans.json): a value
+    that is not an object raises _Unstreamable."""
+    for key, value in _stream_json(path, "object"):
+        if strict and not isinstance(value, dict):
+            raise _Unstreamable
+        yield key, value
+
+
+def _merged_object(
+    path: Path, entries: Mapping[str, Any], *, strict: bool
+) -> Iterator[tuple[str, Any]]:
+    """The entries of the index file ``path`` with ``entries`` merged in, as ``dict.update``
+    would order them (a replaced entry keeps its place, new ones come last)."""
+    remaining = dict(entries)
+    for key, value in _index_members(path, strict=strict):
+        if key in remaining:
+            yield key, remaining.pop(key)
+        elif key not in entries:  # not a repeat of a key replaced already
+            yield key, value
+    yield from remaining.items()
+
+
+def merge_index(out: Path, name: str, entries: Mapping[str, dict[str, Any]]) -> None:
+    """Add ``entries`` to the index file ``name`` of ``out`` (streamed merge under the lock).
+
+    ``plans.json`` must be an object of objects (AblabError otherwise, see
+    :func:`read_plans_index`, and the file is left as it was); another index that cannot be
+    read is started afresh.
     """
     if not entries:
         return
+    path = out / name
     with run_lock(out):
-        if name == PLANS_INDEX:
-            index = read_plans_index(out)
-        else:
-            data = _read_json(out / name)
-            index = data if isinstance(data, dict) else {}
-        index.update(entries)
-        _write_json(out / name, index)
+        try:
+            with atomic_text_writer(path) as handle:
+                writer = _JsonWriter(handle, "object")
+                for key, value in _merged_object(path, entries, strict=name == PLANS_INDEX):
+                    writer.add(value, key)
+                writer.close()
+        except _Unstreamable:
+            # Unusual or damaged: read whole with json, which decides as it always has.
+            if name == PLANS_INDEX:
+                index = read_plans_index(out)
+            else:
+                data = _read_json(path)
+                index = data if isinstance(data, dict) else {}
+            index.update(entries)
+            _write_json(path, index)
 
 
 def update_plans_index(out: Path, entries: Mapping[str, dict[str, object]]) -> None:
-    """Add ``entries`` to ``plans.json`` (read, merge, write under the run lock)."""
+    """Add ``entries`` to ``plans.json`` (streamed merge under the run lock)."""
     merge_index(out, PLANS_INDEX, entries)
 
 
@@ -137,14 +237,47 @@ def _read_json(path: Path) -> Any:
         return None
 
 
+def _failure_key(entry: dict[str, Any]) -> str:
+    """The key of a failures-file entry: its paper id, or its source for a paper not read."""
+    return str(entry.get("paper_id") or entry.get("source"))
+
+
 def read_failures(out: Path, name: str = FAILURES_FILE) -> dict[str, dict[str, Any]]:
     """A failures file by paper id (or source, for papers that could not be read)."""
     data = _read_json(out / name)
     return {
-        str(entry.get("paper_id") or entry.get("source")): entry
+        _failure_key(entry): entry
         for entry in (data if isinstance(data, list) else [])
         if isinstance(entry, dict)
     }
+
+
+def _merge_failures_streamed(
+    path: Path,
+    handle: TextIO,
+    recorded: Mapping[str, dict[str, Any]],
+    cleared: set[str] | frozenset[str],
+) -> bool:
+    """Write the failures in ``path`` with ``recorded`` and ``cleared`` merged in, as
+    :func:`merge_failures` orders them, to ``handle``; whether anything changed."""
+    writer = _JsonWriter(handle, "array")
+    remaining = {key: entry for key, entry in recorded.items() if key not in cleared}
+    changed = bool(recorded)
+    for entry in _stream_json(path, "array"):
+        if not isinstance(entry, dict):
+            continue  # dropped, as read_failures does
+        key = _failure_key(entry)
+        if key in cleared:
+            changed = True
+        elif key in remaining:
+            writer.add(remaining.pop(key))
+        elif key not in recorded:  # not a repeat of a key replaced already
+            writer.add(entry)
+    for key, entry in recorded.items():  # cleared and recorded again: moves to the end
+        if key in remaining or key in cleared:
+            writer.add(entry)
+    writer.close()
+    return changed
 
 
 def merge_failures(
@@ -153,23 +286,35 @@ def merge_failures(
     recorded: Mapping[str, dict[str, Any]],
     cleared: set[str] | frozenset[str],
 ) -> None:
-    """Record and clear failures in the failures file ``name`` (read-merge-write under the lock)."""
+    """Record and clear failures in the failures file ``name`` (streamed merge under the lock;
+    a file that cannot be read is started afresh)."""
     if not recorded and not cleared:
         return
+    path = out / name
     with run_lock(out):
-        entries = read_failures(out, name)
-        if not recorded and not cleared & entries.keys():
+        if not recorded and not path.exists():
             return
-        for key in cleared:
-            entries.pop(key, None)
-        entries.update(recorded)
-        _write_json(out / name, list(entries.values()))
+        try:
+            with atomic_text_writer(path) as handle:
+                if not _merge_failures_streamed(path, handle, recorded, cleared):
+                    raise _Unchanged
+        except _Unchanged:
+            return
+        except _Unstreamable:
+            # Unusual or damaged: read whole with json, which decides as it always has.
+            entries = read_failures(out, name)
+            if not recorded and not cleared & entries.keys():
+                return
+            for key in cleared:
+                entries.pop(key, None)
+            entries.update(recorded)
+            _write_json(path, list(entries.values()))
 
 
 def update_failures(
     out: Path, recorded: Mapping[str, dict[str, Any]], cleared: set[str] | frozenset[str]
 ) -> None:
-    """Record and clear failures in ``failures.json`` (read, merge, write under the run lock)."""
+    """Record and clear failures in ``failures.json`` (streamed merge under the run lock)."""
     merge_failures(out, FAILURES_FILE, recorded, cleared)
 
 
@@ -214,6 +359,25 @@ def read_plans_index(out: Path) -> dict[str, dict[str, object]]:
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise AblabError(f"{path}: not a plans index (an object of objects); fix or remove it")
     return data
+
+
+def iter_plans_index(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The entries of the ``plans.json`` of a run directory, one at a time (none when absent),
+    never all in memory. Raises AblabError as :func:`read_plans_index` does."""
+    done = 0
+    try:
+        for key, value in _index_members(out / PLANS_INDEX, strict=True):
+            yield key, value
+            done += 1
+    except _Unstreamable:
+        # json decides what ijson refuses: the error of a damaged index, or the entries left.
+        yield from itertools.islice(read_plans_index(out).items(), done, None)
+
+
+def plans_index_ids(out: Path) -> set[str]:
+    """The paper ids listed in the ``plans.json`` of a run directory (read as a stream, the
+    entries are not kept). Raises AblabError as :func:`read_plans_index` does."""
+    return {key for key, _ in iter_plans_index(out)}
 
 
 def _written_by_ablab(path: Path, kind: str) -> bool:

@@ -49,8 +49,8 @@ from ablab.runs.files import (
     load_plan,
     mark_failed,
     plan_files,
+    plans_index_ids,
     prepare_output_dir,
-    read_plans_index,
     run_lock,
     write_plan,
 )
@@ -61,7 +61,7 @@ from ablab.schema import DEFAULT_K, Mode, Paper, Plan, Usage
 MANIFEST_FILE = "run.json"
 
 
-@dataclass
+@dataclass(slots=True)  # a batch holds one per paper: no attribute dict each (~250 bytes)
 class PaperResult:
     """What happened to one paper in a run."""
 
@@ -214,7 +214,8 @@ class _Run:
         self.out = out
         self.log = RunLog(out) if out is not None else None
         self.pending = SharedFiles(out, PLANS_INDEX, FAILURES_FILE)
-        self.indexed: set[str] = set(read_plans_index(out)) if out is not None else set()
+        # Ids only, read once (a rerun finding everything done reads plans.json this once).
+        self.indexed: set[str] = plans_index_ids(out) if out is not None else set()
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.readers = asyncio.Semaphore(READERS)
         self.reader = PaperReader(files)

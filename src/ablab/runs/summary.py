@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ablab.errors import ConfigError
-from ablab.runs.files import FAILURES_FILE, read_plans_index
+from ablab.runs.files import FAILURES_FILE, iter_plans_index
 from ablab.runs.log import LOG_FILE, read_log
 from ablab.runs.runner import MANIFEST_FILE
 
@@ -85,9 +85,14 @@ def summarise_run(run_dir: Path) -> RunReport:
     """Read a run directory written by ``ablab plan --out``."""
     if not run_dir.is_dir():
         raise ConfigError(f"{run_dir}: no such run directory")
-    index = read_plans_index(run_dir)
+    lines: dict[str, PaperLine] = {}
+    for paper_id, entry in iter_plans_index(run_dir):  # entry by entry: the lines are kept
+        predictions = str(entry.get("predictions", ""))
+        lines[paper_id] = PaperLine(
+            paper_id, "planned", ablations=len([x for x in predictions.split("\n") if x.strip()])
+        )
     manifest_path = run_dir / MANIFEST_FILE
-    if not index and not manifest_path.exists() and not (run_dir / LOG_FILE).exists():
+    if not lines and not manifest_path.exists() and not (run_dir / LOG_FILE).exists():
         raise ConfigError(f"{run_dir}: not a run directory (no plans.json, run.json or log)")
     try:
         manifest = (
@@ -96,12 +101,6 @@ def summarise_run(run_dir: Path) -> RunReport:
     except ValueError:
         manifest = {}
     report = RunReport(run_dir, manifest)
-    lines: dict[str, PaperLine] = {}
-    for paper_id, entry in index.items():
-        predictions = str(entry.get("predictions", ""))
-        lines[paper_id] = PaperLine(
-            paper_id, "planned", ablations=len([x for x in predictions.split("\n") if x.strip()])
-        )
     failures_path = run_dir / FAILURES_FILE
     if failures_path.exists():
         try:
