@@ -14,20 +14,27 @@ from typing import Any
 import pytest
 
 from ablab.errors import PaperError
+from ablab.models import FakeModel
 from ablab.papers import load_paper
 from ablab.papers import reader_process as reader_process_module
 from ablab.papers.reader_process import ReaderCrashed, ReaderProcess
-from ablab.planners import get_planner
+from ablab.planners.lm import LMPlanner
 from ablab.runs import readers as readers_module
 from ablab.runs import run_plans_sync
 from ablab.runs.readers import PaperReader
 from ablab.schema import Mode
+from lm_server import plan_answer
 
 from .conftest import write_papers
 
 pytestmark = pytest.mark.skipif(not reader_process_module.supported(), reason="POSIX only")
 
 SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _lm_planner() -> LMPlanner:
+    """A model planner: only model batches read in a reader process."""
+    return LMPlanner(FakeModel(lambda _: plan_answer()))
 
 
 def _wait_ready(process: ReaderProcess) -> None:
@@ -108,7 +115,7 @@ def test_a_large_batch_reads_in_a_reader_process_and_plans_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     papers = write_papers(tmp_path / "papers", 4)
-    in_threads = run_plans_sync(papers, get_planner("heuristic"), mode=Mode.AUTHOR)
+    in_threads = run_plans_sync(papers, _lm_planner(), mode=Mode.AUTHOR)
     monkeypatch.setattr(readers_module, "PROCESS_MIN_PAPERS", 1)
     read_in_process: list[str] = []
     real_read = ReaderProcess.read
@@ -129,7 +136,7 @@ def test_a_large_batch_reads_in_a_reader_process_and_plans_the_same(
         return True
 
     monkeypatch.setattr(ReaderProcess, "poll_ready", waiting_poll)
-    in_process = run_plans_sync(papers, get_planner("heuristic"), mode=Mode.AUTHOR)
+    in_process = run_plans_sync(papers, _lm_planner(), mode=Mode.AUTHOR)
     assert read_in_process == [p.stem for p in papers]
     assert _plans(in_process) == _plans(in_threads)
 
@@ -148,7 +155,7 @@ def test_no_reader_process_means_reads_in_threads_and_no_noise(
     monkeypatch.setattr(readers_module, "PROCESS_MIN_PAPERS", 1)
     monkeypatch.setattr(reader_process_module.sys, "executable", str(broken))
     papers = write_papers(tmp_path / "papers", 3)
-    summary = run_plans_sync(papers, get_planner("heuristic"), mode=Mode.AUTHOR)
+    summary = run_plans_sync(papers, _lm_planner(), mode=Mode.AUTHOR)
     assert [r.status for r in summary.results] == ["done"] * 3
     out, err = capfd.readouterr()
     assert "noise" not in out + err
@@ -161,15 +168,19 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
     script.write_text(
         textwrap.dedent(
             f"""
+            import json
             from pathlib import Path
-            from ablab.planners import get_planner
+            from ablab.models import FakeModel
+            from ablab.planners.lm import LMPlanner
             from ablab.runs import readers, run_plans_sync
             from ablab.schema import Mode
             print("script ran", flush=True)
             readers.PROCESS_MIN_PAPERS = 1
+            answer = json.dumps({{"ablations": [], "reasoning": "none"}})
             papers = sorted(Path({str(tmp_path / "papers")!r}).glob("*.md"))
-            summary = run_plans_sync(papers, get_planner("heuristic"), mode=Mode.AUTHOR)
-            print(summary.count("done"), flush=True)
+            model = FakeModel(lambda _: answer)
+            summary = run_plans_sync(papers, LMPlanner(model), mode=Mode.AUTHOR)
+            print(summary.count("done") + summary.count("failed"), flush=True)
             """
         ),
         encoding="utf-8",

@@ -2,7 +2,7 @@
 
 Parsing a paper is CPU work under the GIL (milliseconds for Markdown, up to a second for a long
 PDF): in a batch sent to a language model, parsing in the main process takes the CPU the event
-loop needs to send the requests of the papers already read. Batches of at least
+loop needs to send the requests of the papers already read. Model batches of at least
 :data:`PROCESS_MIN_PAPERS` paper files read them in reader processes
 (:mod:`ablab.papers.reader_process`). Until the first one is up (it takes about half a second to
 start), and for references (arXiv, OpenReview), papers are read in a thread. A reader process

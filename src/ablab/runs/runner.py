@@ -182,6 +182,7 @@ def _renamed(paper: Paper, paper_id: str) -> Paper:
 class _Ready:
     """A paper read and checked against the run directory: nothing left but to plan it."""
 
+    label: str
     paper: Paper
     fingerprint: str
 
@@ -303,15 +304,14 @@ class _Run:
                 return self._fail(label, paper.id, error, Usage(), {}, paper.warnings, bad=True)
             if done is not None:
                 return self._skipped(label, paper.id, done, paper)
-        return _Ready(paper, fingerprint)
+        return _Ready(label, paper, fingerprint)
 
-    async def process(self, source: Source | Paper, prepared: Prepared) -> PaperResult:
+    async def process(self, prepared: Prepared) -> PaperResult:
         """Plan one prepared source and record it."""
         if isinstance(prepared, PaperResult):
             result = prepared
         else:
-            label = source.id if isinstance(source, Paper) else str(source)
-            result = await self._plan_one(label, prepared.paper, prepared.fingerprint)
+            result = await self._plan_one(prepared.label, prepared.paper, prepared.fingerprint)
         if not self.keep_plans:
             result.plan = None  # written to the run directory; memory stays flat
         await self.flush()
@@ -517,7 +517,10 @@ async def run_plans(
         budget_usd=budget_usd,
         on_event=on_event,
         total=len(sources),
-        files=sum(not isinstance(source, Paper) for source in sources),
+        # Offline planners spend their time analysing, not reading: a reader process only adds
+        # a trip (measured: ~10% slower over 10,000 small papers). With a model, it keeps the
+        # event loop's CPU for the requests in flight.
+        files=0 if driven.model is None else sum(not isinstance(s, Paper) for s in sources),
         keep_plans=keep_plans,
     )
     if out is not None:
@@ -531,7 +534,7 @@ async def run_plans(
         return await run.prepare(*item)
 
     async def process(index: int, item: tuple[Source | Paper, str], prepared: Prepared) -> None:
-        results[index] = await run.process(item[0], prepared)
+        results[index] = await run.process(prepared)
 
     try:
         await in_order(list(zip(sources, ids, strict=True)), concurrency, process, prepare)
