@@ -89,7 +89,7 @@ def test_a_crash_fails_only_the_paper_being_read(
     first, second = write_papers(tmp_path, 2)
 
     async def scenario() -> tuple[str, str]:
-        reader = PaperReader(files=2)
+        reader = PaperReader([first, second], model=True)
         try:
             await reader.read(first, "first")  # starts the process (read in a thread meanwhile)
             deadline = time.monotonic() + 60

@@ -230,8 +230,7 @@ async def run_digests(
     budget = Budget(budget_usd if model is not None else None)
     settled = 0
     readers = asyncio.Semaphore(READERS)  # not one read per worker at once (see READERS)
-    # Offline digests go one paper at a time: a reader process would only add a trip.
-    reader = PaperReader(len(sources) if model is not None else 0)
+    reader = PaperReader(sources, model=model is not None)
 
     async def one(position: int, source: Source) -> None:
         nonlocal settled

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ablab.errors import PaperError
@@ -35,9 +36,14 @@ class PaperReader:
     """Reads the sources of one batch: in reader processes for large batches of files, in a
     thread otherwise. :meth:`close` it at the end of the batch."""
 
-    def __init__(self, files: int) -> None:
-        """``files``: how many paper files the batch may read."""
-        self._wanted = files >= PROCESS_MIN_PAPERS and supported()
+    def __init__(self, sources: Sequence[Source | Paper], *, model: bool) -> None:
+        """``sources``: the batch's; ``model``: whether a language model plans or digests them.
+
+        Offline work spends its time analysing, not reading: there a reader process only adds a
+        trip (measured on small papers: no gain, 25 against 21 ms per paper). With a model, it
+        keeps the event loop's CPU for the requests in flight."""
+        files = sum(not isinstance(source, Paper) for source in sources)
+        self._wanted = model and files >= PROCESS_MIN_PAPERS and supported()
         self._processes: list[ReaderProcess] = []
         self._idle: asyncio.Queue[ReaderProcess] = asyncio.Queue()
         self._up = False
